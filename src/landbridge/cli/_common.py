@@ -1,0 +1,73 @@
+"""Shared helpers of the command line: error mapping, consoles, JSON output."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from typing import Any, Callable, TypeVar
+
+import typer
+from rich.console import Console
+
+from landbridge.errors import (
+    InputError,
+    InvariantError,
+    LandbridgeError,
+    NoAnswerError,
+    StoreError,
+    UnknownNameError,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False)
+
+EXIT_INPUT = 2
+EXIT_NO_ANSWER = 3
+EXIT_STORE = 4
+EXIT_INVARIANT = 5
+
+
+def handle_errors(fn: F) -> F:
+    """Map landbridge errors to a clear message on stderr and an exit code:
+    2 bad input, 3 no answer, 4 results store, 5 broken invariant (a defect)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except InputError as exc:
+            err.print(f"[bold red]error:[/] {len(exc.problems)} problem"
+                      f"{'s' if len(exc.problems) != 1 else ''} in the {exc.kind}:",
+                      markup=True)
+            for p in exc.problems:
+                err.print(f"  - {p}", markup=False)
+            raise typer.Exit(EXIT_INPUT)
+        except UnknownNameError as exc:
+            err.print(f"[bold red]error:[/] {exc}", markup=True)
+            raise typer.Exit(EXIT_INPUT)
+        except NoAnswerError as exc:
+            err.print(f"[bold red]no answer:[/] {exc}", markup=True)
+            raise typer.Exit(EXIT_NO_ANSWER)
+        except StoreError as exc:
+            err.print(f"[bold red]results store:[/] {exc}", markup=True)
+            raise typer.Exit(EXIT_STORE)
+        except InvariantError as exc:
+            err.print(f"[bold red]invariant violated (a defect, please report):[/] {exc}",
+                      markup=True)
+            raise typer.Exit(EXIT_INVARIANT)
+        except LandbridgeError as exc:  # pragma: no cover - every subclass handled above
+            err.print(f"[bold red]error:[/] {exc}", markup=True)
+            raise typer.Exit(1)
+        except KeyboardInterrupt:
+            err.print("interrupted", markup=False)
+            raise typer.Exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def print_json(data: Any) -> None:
+    """Write ``data`` as indented JSON to stdout (keys in insertion order)."""
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False) + "\n")

@@ -1,0 +1,339 @@
+"""Load and validate a corridor network from its files.
+
+File format (a network is a directory holding three files):
+
+``nodes.geojson``
+    A GeoJSON ``FeatureCollection`` of ``Point`` features, coordinates ``[lon, lat]``
+    (WGS84, RFC 7946). ``properties`` hold the :class:`~landbridge.network.model.Node`
+    fields except ``lat``/``lon``.
+``links.geojson``
+    A ``FeatureCollection`` of ``LineString`` features; ``properties`` hold the
+    :class:`~landbridge.network.model.Link` fields.
+``crossings.yaml``
+    ``meta`` (free-form description) and ``crossings``: a list of
+    :class:`~landbridge.network.model.BorderCrossing` records.
+
+Both GeoJSON files open in QGIS and kepler.gl. Every problem found in all three files
+is collected and raised together as one :class:`~landbridge.errors.NetworkError`, each
+naming the file, the item id and the field, what was found and what was expected.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from landbridge.errors import NetworkError, Problem
+from landbridge.network.model import (
+    BorderCrossing,
+    Link,
+    Mode,
+    Network,
+    Node,
+    NodeKind,
+)
+
+__all__ = ["load_network", "bundled_network_path", "validate_network", "NODES_FILE",
+           "LINKS_FILE", "CROSSINGS_FILE"]
+
+NODES_FILE = "nodes.geojson"
+LINKS_FILE = "links.geojson"
+CROSSINGS_FILE = "crossings.yaml"
+
+_MIXED_GAUGE_KINDS = {NodeKind.gauge_change_yard, NodeKind.border_station}
+
+
+def bundled_network_path() -> Path:
+    """Directory of the bundled real corridor network (``landbridge/data/network``)."""
+    return Path(str(resources.files("landbridge") / "data" / "network"))
+
+
+def _pydantic_problems(
+    err: ValidationError, file: str, item: str, prefix: str = ""
+) -> list[Problem]:
+    out = []
+    for e in err.errors():
+        loc = ".".join(str(x) for x in e["loc"] if not _is_union_tag(x))
+        field = ".".join(x for x in (prefix, loc) if x)
+        msg = e["msg"]
+        if e["type"] == "extra_forbidden":
+            msg = "unknown field (not part of the format)"
+        elif e["type"] == "missing":
+            msg = "required field is missing"
+        elif "input" in e and e["type"] not in ("value_error",):
+            msg = f"{msg}; found {e['input']!r}"
+        if msg.startswith("Value error, "):
+            msg = msg[len("Value error, "):]
+        out.append(Problem(file, item, field, msg))
+    return out
+
+
+def _is_union_tag(x: Any) -> bool:
+    return isinstance(x, str) and x in {"fixed", "exponential", "lognormal", "triangular",
+                                        "uniform"}
+
+
+def _read_json(path: Path, problems: list[Problem]) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        problems.append(Problem(path.name, "", "", f"file not found at {path}"))
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(path.name, "", "", f"cannot read the file: {exc}"))
+        return None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        problems.append(
+            Problem(path.name, f"line {exc.lineno}", "",
+                    f"malformed JSON: {exc.msg} (column {exc.colno})")
+        )
+        return None
+
+
+def _read_yaml(path: Path, problems: list[Problem]) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        problems.append(Problem(path.name, "", "", f"file not found at {path}"))
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.append(Problem(path.name, "", "", f"cannot read the file: {exc}"))
+        return None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        problems.append(Problem(path.name, where, "", f"malformed YAML: {problem}"))
+        return None
+
+
+def _features(doc: Any, file: str, geometry: str, problems: list[Problem]) -> list[dict]:
+    if doc is None:
+        return []
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+        problems.append(Problem(file, "", "type", "expected a GeoJSON FeatureCollection"))
+        return []
+    feats = doc.get("features")
+    if not isinstance(feats, list):
+        problems.append(Problem(file, "", "features", "expected a list of features"))
+        return []
+    out = []
+    for i, f in enumerate(feats):
+        item = f"features[{i}]"
+        if not isinstance(f, dict) or not isinstance(f.get("properties"), dict):
+            problems.append(Problem(file, item, "properties", "expected a Feature with properties"))
+            continue
+        fid = f["properties"].get("id")
+        if isinstance(fid, str) and fid:
+            item = fid
+        geom = f.get("geometry")
+        if not isinstance(geom, dict) or geom.get("type") != geometry:
+            found = geom.get("type") if isinstance(geom, dict) else geom
+            problems.append(Problem(file, item, "geometry", f"expected a {geometry}, found {found!r}"))
+            continue
+        out.append({"item": item, "feature": f})
+    return out
+
+
+def _parse_nodes(feats: list[dict], problems: list[Problem]) -> list[Node]:
+    nodes = []
+    for entry in feats:
+        f, item = entry["feature"], entry["item"]
+        coords = f["geometry"].get("coordinates")
+        props = dict(f["properties"])
+        if not (isinstance(coords, list) and len(coords) in (2, 3)
+                and all(isinstance(c, (int, float)) for c in coords)):
+            problems.append(Problem(NODES_FILE, item, "geometry.coordinates",
+                                    f"expected [lon, lat], found {coords!r}"))
+            continue
+        for key in ("lat", "lon"):
+            if key in props:
+                problems.append(Problem(NODES_FILE, item, f"properties.{key}",
+                                        "coordinates belong in geometry, not properties"))
+                props.pop(key)
+        props["lon"], props["lat"] = coords[0], coords[1]
+        try:
+            nodes.append(Node.model_validate(props))
+        except ValidationError as err:
+            for p in _pydantic_problems(err, NODES_FILE, item):
+                field = p.field
+                field = {"lat": "geometry.coordinates[1] (lat)",
+                         "lon": "geometry.coordinates[0] (lon)"}.get(field, f"properties.{field}")
+                problems.append(Problem(p.file, p.item, field, p.message))
+    return nodes
+
+
+def _parse_records(entries: Iterable[tuple[str, dict]], model: type[BaseModel], file: str,
+                   prefix: str, problems: list[Problem]) -> list[Any]:
+    out = []
+    for item, data in entries:
+        try:
+            out.append(model.model_validate(data))
+        except ValidationError as err:
+            problems.extend(_pydantic_problems(err, file, item, prefix))
+    return out
+
+
+def _duplicates(ids: list[str], file: str, problems: list[Problem]) -> None:
+    for key, n in Counter(ids).items():
+        if n > 1:
+            problems.append(Problem(file, key, "id", f"duplicate id ({n} items use it)"))
+
+
+def validate_network(nodes: list[Node], links: list[Link], crossings: list[BorderCrossing]
+                     ) -> list[Problem]:
+    """Cross-check parsed records; return every problem (empty list if consistent).
+
+    Checks: duplicate ids; links to unknown nodes; rail links of different gauges
+    meeting at a node that is neither a gauge-change yard nor a border station; a
+    crossing whose stations are unknown, in one country, or not joined by its link.
+    """
+    problems: list[Problem] = []
+    _duplicates([n.id for n in nodes], NODES_FILE, problems)
+    _duplicates([link.id for link in links], LINKS_FILE, problems)
+    _duplicates([c.id for c in crossings], CROSSINGS_FILE, problems)
+    node_by_id = {n.id: n for n in nodes}
+    link_by_id = {link.id: link for link in links}
+
+    gauges_at: dict[str, set[int]] = defaultdict(set)
+    for link in links:
+        for end in ("from_node", "to_node"):
+            nid = getattr(link, end)
+            if nid not in node_by_id:
+                problems.append(Problem(LINKS_FILE, link.id, f"properties.{end}",
+                                        f"unknown node {nid!r}"))
+        if link.mode is Mode.rail and link.gauge_mm is not None:
+            gauges_at[link.from_node].add(link.gauge_mm)
+            gauges_at[link.to_node].add(link.gauge_mm)
+    for nid, gauges in sorted(gauges_at.items()):
+        node = node_by_id.get(nid)
+        if node is None or len(gauges) < 2:
+            continue
+        if node.kind not in _MIXED_GAUGE_KINDS:
+            problems.append(Problem(
+                NODES_FILE, nid, "properties.kind",
+                f"rail links of gauges {sorted(gauges)} mm meet here but the node is a "
+                f"{node.kind.value}; expected gauge_change_yard or border_station"))
+
+    for c in crossings:
+        stations = []
+        for end in ("station_a", "station_b"):
+            nid = getattr(c, end)
+            node = node_by_id.get(nid)
+            if node is None:
+                problems.append(Problem(CROSSINGS_FILE, c.id, end, f"unknown node {nid!r}"))
+                continue
+            expected = (NodeKind.road_border_post,) if c.mode == "road" else (
+                NodeKind.border_station, NodeKind.gauge_change_yard)
+            if node.kind not in expected:
+                problems.append(Problem(
+                    CROSSINGS_FILE, c.id, end,
+                    f"node {nid!r} is a {node.kind.value}; expected "
+                    + " or ".join(k.value for k in expected)))
+            stations.append(node)
+        if len(stations) == 2 and stations[0].country == stations[1].country:
+            problems.append(Problem(
+                CROSSINGS_FILE, c.id, "station_b",
+                f"both stations are in {stations[0].country}; a border crossing point pairs "
+                "stations in two countries"))
+        link = link_by_id.get(c.link)
+        if link is None:
+            problems.append(Problem(CROSSINGS_FILE, c.id, "link", f"unknown link {c.link!r}"))
+        else:
+            if {link.from_node, link.to_node} != {c.station_a, c.station_b}:
+                problems.append(Problem(
+                    CROSSINGS_FILE, c.id, "link",
+                    f"link {c.link!r} joins {link.from_node}–{link.to_node}, not the "
+                    f"crossing's stations {c.station_a}–{c.station_b}"))
+            expected_mode = Mode.road if c.mode == "road" else Mode.rail
+            if link.mode is not expected_mode:
+                problems.append(Problem(
+                    CROSSINGS_FILE, c.id, "link",
+                    f"a {c.mode} crossing needs a {expected_mode.value} link; "
+                    f"{c.link!r} is {link.mode.value}"))
+        if c.mode == "rail" and len(stations) == 2:
+            ga, gb = stations[0].gauge_mm, stations[1].gauge_mm
+            if ga is not None and gb is not None and ga != gb and c.transshipment is None:
+                problems.append(Problem(
+                    CROSSINGS_FILE, c.id, "transshipment",
+                    f"the gauge breaks here ({ga} mm / {gb} mm) but no transshipment stage "
+                    "is given"))
+    used = Counter(c.link for c in crossings)
+    for lid, n in used.items():
+        if n > 1:
+            problems.append(Problem(CROSSINGS_FILE, lid, "link",
+                                    f"{n} crossings use the same link; expected one"))
+    return problems
+
+
+def load_network(path: str | Path | None = None) -> Network:
+    """Load, validate and return the network in directory ``path``.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A directory holding ``nodes.geojson``, ``links.geojson`` and ``crossings.yaml``
+        (or the path of one of those files). ``None`` loads the bundled corridor.
+
+    Returns
+    -------
+    Network
+        Immutable, validated network.
+
+    Raises
+    ------
+    NetworkError
+        With every problem found in the three files (file, item, field, message).
+    """
+    base = bundled_network_path() if path is None else Path(path)
+    if base.is_file():
+        base = base.parent
+    if not base.exists():
+        raise NetworkError([Problem(str(base), "", "", "no such directory")])
+    problems: list[Problem] = []
+    node_feats = _features(_read_json(base / NODES_FILE, problems), NODES_FILE, "Point", problems)
+    link_feats = _features(_read_json(base / LINKS_FILE, problems), LINKS_FILE, "LineString",
+                           problems)
+    cdoc = _read_yaml(base / CROSSINGS_FILE, problems)
+
+    nodes = _parse_nodes(node_feats, problems)
+    links = _parse_records(((e["item"], e["feature"]["properties"]) for e in link_feats), Link,
+                           LINKS_FILE, "properties", problems)
+    crossing_entries: list[tuple[str, dict]] = []
+    if cdoc is not None:
+        if not isinstance(cdoc, dict) or not isinstance(cdoc.get("crossings"), list):
+            problems.append(Problem(CROSSINGS_FILE, "", "crossings",
+                                    "expected a mapping with a list under 'crossings'"))
+        else:
+            extra = set(cdoc) - {"meta", "crossings"}
+            for key in sorted(extra):
+                problems.append(Problem(CROSSINGS_FILE, "", key,
+                                        "unknown top-level key; expected meta, crossings"))
+            for i, c in enumerate(cdoc["crossings"]):
+                item = c.get("id") if isinstance(c, dict) and isinstance(c.get("id"), str) \
+                    else f"crossings[{i}]"
+                if not isinstance(c, dict):
+                    problems.append(Problem(CROSSINGS_FILE, item, "", "expected a mapping"))
+                    continue
+                crossing_entries.append((item, c))
+    crossings = _parse_records(crossing_entries, BorderCrossing, CROSSINGS_FILE, "", problems)
+    problems.extend(validate_network(nodes, links, crossings))
+    if problems:
+        raise NetworkError(_relabel(problems, base))
+    return Network(nodes={n.id: n for n in nodes}, links={k.id: k for k in links},
+                   crossings={c.id: c for c in crossings}, source=str(base))
+
+
+def _relabel(problems: list[Problem], base: Path) -> list[Problem]:
+    return [Problem(str(base / p.file) if not Path(p.file).is_absolute() else p.file, p.item,
+                    p.field, p.message) for p in problems]

@@ -1,0 +1,387 @@
+"""The corridor network as frozen, typed records: nodes, links, border crossing points.
+
+These records are what the loader produces after validation (see
+:mod:`landbridge.network.loader`); they forbid unknown keys and are immutable, so a
+network can be shared by every replication without copying.
+
+Units are in the field names: ``length_km``, ``speed_kmh``, ``running_time_h``,
+``capacity_trains_per_day`` (per direction), ``lifts_per_crane_h``.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from enum import Enum
+from types import MappingProxyType
+from typing import Literal, Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from landbridge.errors import UnknownNameError
+from landbridge.network.distributions import Distribution, Fixed
+
+__all__ = [
+    "NodeKind",
+    "Mode",
+    "Node",
+    "Link",
+    "OperatingHours",
+    "Transshipment",
+    "BorderCrossing",
+    "Network",
+    "STANDARD_GAUGE_MM",
+    "BROAD_GAUGE_MM",
+    "IBERIAN_GAUGE_MM",
+]
+
+STANDARD_GAUGE_MM = 1435
+"""Standard gauge (China, EU, Türkiye, Iran)."""
+BROAD_GAUGE_MM = 1520
+"""Broad ("Russian") gauge (Kazakhstan, Russia, Belarus, Mongolia, Georgia, Azerbaijan)."""
+IBERIAN_GAUGE_MM = 1668
+"""Iberian gauge (Spain, Portugal)."""
+GAUGES_MM = (STANDARD_GAUGE_MM, BROAD_GAUGE_MM, IBERIAN_GAUGE_MM)
+
+
+class NodeKind(str, Enum):
+    """What happens at a node."""
+
+    terminal = "terminal"  # container terminal, origin or destination of services
+    station = "station"  # junction or line station, trains pass
+    border_station = "border_station"  # one side of a border crossing point
+    gauge_change_yard = "gauge_change_yard"  # transshipment / bogie exchange yard
+    seaport = "seaport"  # seaport or ferry terminal
+    road_border_post = "road_border_post"  # road checkpoint
+
+
+class Mode(str, Enum):
+    """Transport mode of a link."""
+
+    rail = "rail"
+    road = "road"
+    ferry = "ferry"
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+
+
+def _check_timezone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise ValueError(f"unknown IANA time zone {value!r} (expected e.g. 'Asia/Almaty')")
+    return value
+
+
+class Node(_Record):
+    """A place on the network.
+
+    Attributes: ``id`` (short unique code), ``name``, ``country`` (ISO 3166-1 alpha-2),
+    ``lat``/``lon`` (WGS84 degrees), ``timezone`` (IANA), ``kind``, ``gauge_mm`` (the
+    track gauge at the node, ``None`` for road posts), ``aliases`` (other names that
+    resolve to this node), ``source`` (where the coordinates and role come from).
+    """
+
+    id: str = Field(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9_\-]+$")
+    name: str = Field(min_length=1)
+    country: str = Field(pattern=r"^[A-Z]{2}$")
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    timezone: str
+    kind: NodeKind
+    gauge_mm: int | None = None
+    aliases: tuple[str, ...] = ()
+    source: str = Field(min_length=1)
+
+    _tz = field_validator("timezone")(classmethod(lambda cls, v: _check_timezone(v)))
+
+    @field_validator("gauge_mm")
+    @classmethod
+    def _known_gauge(cls, v: int | None) -> int | None:
+        if v is not None and v not in GAUGES_MM:
+            raise ValueError(f"gauge {v} mm is not one of {', '.join(map(str, GAUGES_MM))}")
+        return v
+
+
+class Link(_Record):
+    """A link between two nodes, usable in both directions.
+
+    Rail links carry ``gauge_mm``, ``tracks`` (1 or 2) and
+    ``capacity_trains_per_day`` per direction; road links ``capacity_trucks_per_day``;
+    ferry links a timetable (``sailings_per_week``) and a capacity per sailing in
+    wagons and TEU. The running time is ``length_km / speed_kmh`` unless a fixed
+    ``running_time_h`` is given (ferries). ``max_train_wagons`` is the longest train
+    the section accepts (where it changes along a route, trains are re-formed).
+    ``tariff_usd_per_feu`` is the published or estimated through tariff for the leg.
+    ``estimate`` states the method when ``length_km`` is not a published figure.
+    """
+
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_\-]+$")
+    mode: Mode
+    from_node: str
+    to_node: str
+    length_km: float = Field(gt=0)
+    speed_kmh: float | None = Field(default=None, gt=0, le=400)
+    running_time_h: float | None = Field(default=None, gt=0)
+    gauge_mm: int | None = None
+    tracks: Literal[1, 2] | None = None
+    capacity_trains_per_day: float | None = Field(default=None, gt=0)
+    max_train_wagons: int | None = Field(default=None, gt=0)
+    capacity_trucks_per_day: float | None = Field(default=None, gt=0)
+    sailings_per_week: float | None = Field(default=None, gt=0)
+    capacity_wagons_per_sailing: int | None = Field(default=None, gt=0)
+    capacity_teu_per_sailing: float | None = Field(default=None, gt=0)
+    tariff_usd_per_feu: float | None = Field(default=None, ge=0)
+    source: str = Field(min_length=1)
+    estimate: str | None = None
+
+    @model_validator(mode="after")
+    def _mode_fields(self) -> "Link":
+        problems: list[str] = []
+        if (self.speed_kmh is None) == (self.running_time_h is None):
+            problems.append("exactly one of speed_kmh and running_time_h is expected")
+        if self.from_node == self.to_node:
+            problems.append(f"from_node and to_node are both {self.from_node!r}")
+        if self.mode is Mode.rail:
+            if self.gauge_mm not in GAUGES_MM:
+                problems.append(
+                    f"rail link needs gauge_mm in {GAUGES_MM}, got {self.gauge_mm!r}"
+                )
+            if self.capacity_trains_per_day is None:
+                problems.append("rail link needs capacity_trains_per_day (per direction)")
+        elif self.mode is Mode.road:
+            if self.capacity_trucks_per_day is None:
+                problems.append("road link needs capacity_trucks_per_day")
+        elif self.mode is Mode.ferry:
+            if self.sailings_per_week is None:
+                problems.append("ferry link needs sailings_per_week")
+            if self.capacity_wagons_per_sailing is None and self.capacity_teu_per_sailing is None:
+                problems.append(
+                    "ferry link needs capacity_wagons_per_sailing or capacity_teu_per_sailing"
+                )
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @property
+    def base_running_time_h(self) -> float:
+        """Uncontended running time in hours: ``length_km / speed_kmh`` or the fixed time."""
+        if self.running_time_h is not None:
+            return self.running_time_h
+        assert self.speed_kmh is not None
+        return self.length_km / self.speed_kmh
+
+    @property
+    def min_headway_h(self) -> float:
+        """Minimum headway per direction in hours: 24 / trains per day (rail only)."""
+        if self.capacity_trains_per_day is None:
+            return 0.0
+        return 24.0 / self.capacity_trains_per_day
+
+    def other(self, node_id: str) -> str:
+        """The node at the other end of the link from ``node_id``."""
+        return self.to_node if node_id == self.from_node else self.from_node
+
+
+class OperatingHours(_Record):
+    """Daily opening window in the crossing's local time, hours from midnight.
+
+    ``open_h = 0, close_h = 24`` is round-the-clock operation. A window may wrap
+    midnight (``open_h = 20, close_h = 8``).
+    """
+
+    open_h: float = Field(default=0.0, ge=0, le=24)
+    close_h: float = Field(default=24.0, ge=0, le=24)
+
+    @model_validator(mode="after")
+    def _nonempty(self) -> "OperatingHours":
+        if self.open_h == self.close_h and not (self.open_h == 0 and self.close_h == 0):
+            raise ValueError(
+                f"open_h equals close_h ({self.open_h}); use open_h: 0, close_h: 24 for 24/7"
+            )
+        return self
+
+    @property
+    def is_24h(self) -> bool:
+        return (self.close_h - self.open_h) % 24 == 0
+
+    @property
+    def hours_per_day(self) -> float:
+        """Open hours per day."""
+        if self.is_24h:
+            return 24.0
+        return (self.close_h - self.open_h) % 24
+
+
+class Transshipment(_Record):
+    """The gauge-change stage of a rail border crossing point.
+
+    ``tracks`` parallel transshipment tracks, each worked by ``cranes_per_track``
+    gantry cranes or reach stackers at ``lifts_per_crane_h`` container lifts per hour.
+    A train of ``n`` containers on one track takes ``n / (cranes_per_track *
+    lifts_per_crane_h) + setup_h`` hours. ``method`` is ``crane`` (containers are
+    lifted onto other wagons) or ``bogie_exchange``.
+    """
+
+    tracks: int = Field(gt=0)
+    cranes_per_track: int = Field(default=1, gt=0)
+    lifts_per_crane_h: float = Field(gt=0)
+    setup_h: float = Field(default=0.0, ge=0)
+    method: Literal["crane", "bogie_exchange"] = "crane"
+
+    def duration_h(self, containers: int) -> float:
+        """Hours to transship ``containers`` on one track."""
+        return containers / (self.cranes_per_track * self.lifts_per_crane_h) + self.setup_h
+
+
+class BorderCrossing(_Record):
+    """A border crossing point (BCP): a pair of border stations in two countries.
+
+    The process a train goes through, in order: wait for a receiving-yard track
+    (``receiving_yard_tracks``), border/customs control by one of ``inspection_teams``
+    (``clearance_h``), locomotive and crew handover (``handover_h``), then, where the
+    gauge breaks, transshipment (:class:`Transshipment`). Work happens only in the
+    ``operating_hours`` in ``timezone``. ``max_trains_per_day`` is an agreed or
+    published cap on trains accepted per day and direction (``None``: no cap beyond
+    the resources). Road posts (``mode = road``) have ``lanes`` and
+    ``truck_processing_h`` instead.
+    """
+
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_\-]+$")
+    name: str = Field(min_length=1)
+    mode: Literal["rail", "road"] = "rail"
+    station_a: str
+    station_b: str
+    link: str
+    timezone: str
+    operating_hours: OperatingHours = OperatingHours()
+    receiving_yard_tracks: int | None = Field(default=None, gt=0)
+    inspection_teams: int | None = Field(default=None, gt=0)
+    clearance_h: Distribution | None = None
+    handover_h: Distribution = Fixed(value=0.0)
+    transshipment: Transshipment | None = None
+    max_trains_per_day: float | None = Field(default=None, gt=0)
+    lanes: int | None = Field(default=None, gt=0)
+    truck_processing_h: Distribution | None = None
+    max_trucks_per_day: float | None = Field(default=None, gt=0)
+    source: str = Field(min_length=1)
+    notes: str | None = None
+
+    _tz = field_validator("timezone")(classmethod(lambda cls, v: _check_timezone(v)))
+
+    @model_validator(mode="after")
+    def _mode_fields(self) -> "BorderCrossing":
+        problems: list[str] = []
+        if self.station_a == self.station_b:
+            problems.append(f"station_a and station_b are both {self.station_a!r}")
+        if self.mode == "rail":
+            for name in ("receiving_yard_tracks", "inspection_teams", "clearance_h"):
+                if getattr(self, name) is None:
+                    problems.append(f"rail crossing needs {name}")
+        else:
+            for name in ("lanes", "truck_processing_h"):
+                if getattr(self, name) is None:
+                    problems.append(f"road crossing needs {name}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def min_dwell_h(self, containers: int = 0) -> float:
+        """Static minimum dwell in hours for a train of ``containers`` boxes:
+        the minima of clearance and handover plus transshipment time (no queueing,
+        no closed hours). For a road post, the minimum processing time."""
+        if self.mode == "road":
+            assert self.truck_processing_h is not None
+            return self.truck_processing_h.minimum()
+        assert self.clearance_h is not None
+        dwell = self.clearance_h.minimum() + self.handover_h.minimum()
+        if self.transshipment is not None:
+            dwell += self.transshipment.duration_h(containers)
+        return dwell
+
+    def mean_dwell_h(self, containers: int = 0) -> float:
+        """Mean service time in hours (clearance + handover + transshipment), no queueing."""
+        if self.mode == "road":
+            assert self.truck_processing_h is not None
+            return self.truck_processing_h.mean()
+        assert self.clearance_h is not None
+        dwell = self.clearance_h.mean() + self.handover_h.mean()
+        if self.transshipment is not None:
+            dwell += self.transshipment.duration_h(containers)
+        return dwell
+
+
+@dataclass(frozen=True)
+class Network:
+    """A validated corridor network. Build it with :func:`landbridge.network.load_network`.
+
+    ``nodes``, ``links`` and ``crossings`` map ids to records (read-only mappings).
+    ``source`` is the directory or description it was loaded from.
+    """
+
+    nodes: Mapping[str, Node]
+    links: Mapping[str, Link]
+    crossings: Mapping[str, BorderCrossing]
+    source: str = "<memory>"
+    _crossing_by_link: Mapping[str, str] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "nodes", MappingProxyType(dict(self.nodes)))
+        object.__setattr__(self, "links", MappingProxyType(dict(self.links)))
+        object.__setattr__(self, "crossings", MappingProxyType(dict(self.crossings)))
+        object.__setattr__(
+            self,
+            "_crossing_by_link",
+            MappingProxyType({c.link: c.id for c in self.crossings.values()}),
+        )
+
+    def crossing_on_link(self, link_id: str) -> BorderCrossing | None:
+        """The border crossing point that uses ``link_id``, if any."""
+        cid = self._crossing_by_link.get(link_id)
+        return self.crossings[cid] if cid else None
+
+    def resolve(self, name: str) -> str:
+        """Return the node id that ``name`` denotes, matching id, name or alias
+        case-insensitively (a unique prefix of a name also matches).
+
+        Raises
+        ------
+        UnknownNameError
+            When nothing (or more than one node) matches; the message suggests the closest names.
+        """
+        key = name.strip().casefold()
+        exact: list[str] = []
+        for node in self.nodes.values():
+            names = [node.id, node.name, *node.aliases]
+            if any(key == n.casefold() for n in names):
+                exact.append(node.id)
+        if len(exact) == 1:
+            return exact[0]
+        prefix = sorted(
+            {
+                node.id
+                for node in self.nodes.values()
+                if any(n.casefold().startswith(key) for n in (node.name, *node.aliases))
+            }
+        )
+        if len(exact) == 0 and len(prefix) == 1:
+            return prefix[0]
+        candidates = {n.casefold(): node.id for node in self.nodes.values()
+                      for n in (node.id, node.name, *node.aliases)}
+        if len(exact) > 1 or len(prefix) > 1:
+            ids = sorted(set(exact) or set(prefix))
+            raise UnknownNameError(f"{name!r} is ambiguous: it matches {', '.join(ids)}")
+        close = difflib.get_close_matches(key, list(candidates), n=3, cutoff=0.6)
+        hint = ""
+        if close:
+            hint = " Did you mean " + ", ".join(
+                f"{self.nodes[candidates[c]].name} ({candidates[c]})" for c in close
+            ) + "?"
+        raise UnknownNameError(f"no node named {name!r} in the network.{hint}")
+
+    def countries(self) -> list[str]:
+        """Sorted ISO codes of the countries the network touches."""
+        return sorted({n.country for n in self.nodes.values()})
