@@ -244,7 +244,9 @@ class BorderCrossing(_Record):
     (``receiving_yard_tracks``), border/customs control by one of ``inspection_teams``
     (``clearance_h``), locomotive and crew handover (``handover_h``), then, where the
     gauge breaks, transshipment (:class:`Transshipment`). Work happens only in the
-    ``operating_hours`` in ``timezone``. ``max_trains_per_day`` is an agreed or
+    ``operating_hours`` in ``timezone``. Yard tracks, inspection teams and
+    transshipment tracks are counted *per direction of travel* (westbound boxes are
+    transshipped on one side, eastbound on the other). ``max_trains_per_day`` is an agreed or
     published cap on trains accepted per day and direction (``None``: no cap beyond
     the resources). Road posts (``mode = road``) have ``lanes`` and
     ``truck_processing_h`` instead.
@@ -337,6 +339,11 @@ class Network:
             "_crossing_by_link",
             MappingProxyType({c.link: c.id for c in self.crossings.values()}),
         )
+
+    def __reduce__(self):
+        # read-only mapping proxies do not pickle; rebuild from plain dicts
+        return (Network, (dict(self.nodes), dict(self.links), dict(self.crossings),
+                          self.source))
 
     def crossing_on_link(self, link_id: str) -> BorderCrossing | None:
         """The border crossing point that uses ``link_id``, if any."""

@@ -1,0 +1,209 @@
+"""`landbridge simulate` and `landbridge scenario ...`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from landbridge.cli._common import err, handle_errors, out, print_json
+from landbridge.errors import Problem, ScenarioError
+
+scenario_app = typer.Typer(help="Validate and inspect scenario files.", no_args_is_help=True)
+
+
+def _fmt(v, ci=None, digits=1) -> str:
+    if v is None:
+        return "–"
+    s = f"{v:,.{digits}f}"
+    if ci is not None:
+        s += f" ± {ci:,.{digits}f}"
+    return s
+
+
+def load_and_compile(scenario: Optional[str], days: Optional[float] = None,
+                     seed: Optional[int] = None, replications: Optional[int] = None):
+    """Load a scenario (file or bundled name), apply command-line overrides, compile."""
+    from landbridge.scenario import compile_scenario, load_scenario, parse_scenario
+
+    sc, path = load_scenario(scenario)
+    changes = {}
+    if days is not None:
+        changes["horizon_days"] = days
+        if sc.warmup_days >= days:
+            changes["warmup_days"] = 0.0
+    if seed is not None:
+        changes["seed"] = seed
+    if replications is not None:
+        changes["replications"] = replications
+    if changes:
+        data = sc.model_dump(mode="json", by_alias=True)
+        data.update(changes)
+        sc = parse_scenario(data, str(path))
+    return compile_scenario(sc, file=path)
+
+
+def print_kpis(run) -> None:
+    """Rich tables of the KPI summary of ``run``."""
+    s = run.summary
+    net = run.compiled.network
+    m = run.manifest
+    out.print(f"[bold]{m['scenario_name']}[/] — {m['horizon_days']:g} days from "
+              f"{m['start_date']} (warm-up {m['warmup_days']:g} d), seed {m['seed']}, "
+              f"{m['replications']} replication{'s' if m['replications'] != 1 else ''}")
+    t = Table(title="Transit time per origin–destination pair (days)", title_justify="left")
+    for col in ("origin", "destination", "trains", "TEU delivered", "mean", "p50", "p95"):
+        t.add_column(col, justify="left" if col in ("origin", "destination") else "right")
+    for r in s.od.to_dict("records"):
+        t.add_row(net.nodes[r["origin"]].name, net.nodes[r["destination"]].name,
+                  _fmt(r["trains"], r.get("trains_ci95"), 0),
+                  _fmt(r["teu_delivered"], r.get("teu_delivered_ci95"), 0),
+                  _fmt(r["transit_mean_d"], r.get("transit_mean_d_ci95")),
+                  _fmt(r["transit_p50_d"], r.get("transit_p50_d_ci95")),
+                  _fmt(r["transit_p95_d"], r.get("transit_p95_d_ci95")))
+    out.print(t)
+    t = Table(title="Border crossing points (per direction)", title_justify="left")
+    for col in ("crossing", "dir", "trains/day", "TEU/day", "wait mean h", "wait p95 h",
+                "queue max", "util teams", "util tracks"):
+        t.add_column(col, justify="left" if col in ("crossing", "dir") else "right")
+    for r in s.crossings.to_dict("records"):
+        if not r["trains_per_day"]:
+            continue
+        c = net.crossings[r["crossing"]]
+        frm = c.station_a if r["direction"] == "a_to_b" else c.station_b
+        to = c.station_b if r["direction"] == "a_to_b" else c.station_a
+        t.add_row(c.name, f"{frm}→{to}",
+                  _fmt(r["trains_per_day"], r.get("trains_per_day_ci95")),
+                  _fmt(r["teu_per_day"], r.get("teu_per_day_ci95"), 0),
+                  _fmt(r["wait_mean_h"], r.get("wait_mean_h_ci95")),
+                  _fmt(r["wait_p95_h"], r.get("wait_p95_h_ci95")),
+                  _fmt(r["queue_max_trains"], None, 0),
+                  _fmt(None if r["util_teams"] is None else 100 * r["util_teams"], None, 0) + "%",
+                  (_fmt(100 * r["util_tracks"], None, 0) + "%")
+                  if r["util_tracks"] is not None else "")
+    out.print(t)
+    if len(s.road):
+        t = Table(title="Road border posts", title_justify="left")
+        for col in ("post", "dir", "trucks/day", "wait mean h", "queue max", "queue at end",
+                    "util lanes"):
+            t.add_column(col, justify="left" if col in ("post", "dir") else "right")
+        for r in s.road.to_dict("records"):
+            c = net.crossings[r["crossing"]]
+            t.add_row(c.name, r["direction"], _fmt(r["trucks_per_day"], r.get("trucks_per_day_ci95"), 0),
+                      _fmt(r["wait_mean_h"], r.get("wait_mean_h_ci95")),
+                      _fmt(r["queue_max_trucks"], None, 0), _fmt(r["queue_end_trucks"], None, 0),
+                      _fmt(None if r["util_lanes"] is None else 100 * r["util_lanes"], None, 0) + "%")
+        out.print(t)
+    r = s.run.to_dict("records")[0]
+    out.print(f"TEU dispatched {_fmt(r['teu_dispatched'], r.get('teu_dispatched_ci95'), 0)}, "
+              f"delivered {_fmt(r['teu_delivered'], r.get('teu_delivered_ci95'), 0)}; "
+              f"backlog at the end {_fmt(r['backlog_teu'], r.get('backlog_teu_ci95'), 0)} TEU "
+              f"(waiting at crossings {_fmt(r['waiting_at_crossings_teu'], None, 0)}, "
+              f"held upstream {_fmt(r['held_teu'], None, 0)}, "
+              f"in re-formation buffers {_fmt(r['in_buffers_teu'], None, 0)}, "
+              f"running {_fmt(r['in_transit_teu'], None, 0)}). Conservation checked.")
+
+
+def simulate(
+    scenario: Optional[str] = typer.Argument(
+        None, help="Scenario file (YAML) or bundled name; default: the bundled 'default'."),
+    days: Optional[float] = typer.Option(None, "--days", min=0.01, help="Horizon in days."),
+    seed: Optional[int] = typer.Option(None, "--seed", min=0, help="Root seed."),
+    replications: Optional[int] = typer.Option(None, "--replications", "-r", min=1, max=10000),
+    out_dir: Optional[Path] = typer.Option(None, "--out", help="Output directory (new or empty)."),
+    workers: int = typer.Option(1, "--workers", min=1, help="Processes for replications."),
+    store: Optional[Path] = typer.Option(None, "--store", help="Results store (DuckDB file)."),
+    report: bool = typer.Option(False, "--report", help="Also write report.html into the run."),
+    as_json: bool = typer.Option(False, "--json", help="Print the KPIs as JSON."),
+) -> None:
+    """Simulate the corridor: trains through the border crossings, KPIs, event log."""
+    _simulate(scenario, days, seed, replications, out_dir, workers, store, report, as_json)
+
+
+@handle_errors
+def _simulate(scenario, days, seed, replications, out_dir, workers, store, report, as_json):
+    import concurrent.futures as cf
+
+    from landbridge.runners import run_replications
+    from landbridge.store import default_run_dir, kpis_to_json, write_run_dir
+
+    compiled = load_and_compile(scenario, days, seed, replications)
+    n = compiled.scenario.replications
+    if out_dir is not None and out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
+        raise ScenarioError([Problem(str(out_dir), "--out", "",
+                                     "exists and is not an empty directory; nothing was written")])
+    executor = cf.ProcessPoolExecutor(max_workers=min(workers, n)) if workers > 1 and n > 1 else None
+    try:
+        with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
+                      MofNCompleteColumn(), TimeElapsedColumn(), console=err,
+                      disable=as_json or n < 2, transient=True) as progress:
+            task = progress.add_task("replications", total=n)
+            run = run_replications(compiled, n, executor,
+                                   on_done=lambda r: progress.advance(task))
+    finally:
+        if executor is not None:
+            executor.shutdown()
+    target = out_dir or default_run_dir(Path("runs"), compiled.scenario.name,
+                                        run.manifest["scenario_hash"], compiled.scenario.seed)
+    path = write_run_dir(run, target)
+    extra = {}
+    try:
+        from landbridge.cli import hooks  # optional: results store and report
+
+        extra = hooks.after_simulate(run, path, store=store, report=report) or {}
+    except ImportError:
+        pass
+    if as_json:
+        print_json({"manifest": run.manifest, "output_dir": str(path), **extra,
+                    "kpis": kpis_to_json(run.summary.tables())})
+        return
+    print_kpis(run)
+    out.print(f"Results written to [bold]{path}[/]")
+    for k, v in extra.items():
+        out.print(f"{k}: {v}")
+
+
+@scenario_app.command("validate")
+def validate(file: str = typer.Argument(..., help="Scenario file (YAML) or bundled name.")) -> None:
+    """Validate a scenario against its network; list every problem (exit 2 if any)."""
+    _validate(file)
+
+
+@handle_errors
+def _validate(file: str) -> None:
+    c = load_and_compile(file)
+    trains = sum(len(s.departures_h) for s in c.services)
+    out.print(f"[green]ok[/]: {c.file}: {len(c.services)} services, {trains} train departures "
+              f"over {c.scenario.horizon_days:g} days, {len(c.windows)} disruption windows, "
+              f"{len(c.scenario.policies)} policies, {len(c.scenario.investments)} candidate "
+              "investments")
+
+
+@scenario_app.command("schema")
+def schema() -> None:
+    """Print the scenario format as JSON Schema."""
+    from landbridge.scenario import scenario_json_schema
+
+    print_json(scenario_json_schema())
+
+
+@scenario_app.command("list")
+def list_() -> None:
+    """List the bundled scenarios."""
+    from landbridge.scenario import bundled_scenarios, load_scenario
+
+    for name in bundled_scenarios():
+        sc, _ = load_scenario(name)
+        out.print(f"[bold]{name}[/]: {sc.description.strip().splitlines()[0] if sc.description else ''}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("simulate")(simulate)
+    app.add_typer(scenario_app, name="scenario")
+
+
+_ = json

@@ -1,0 +1,99 @@
+"""Static capacity of border crossing points, line sections, ferries and road posts.
+
+Static capacity is the long-run service rate of each stage with no randomness: a stage
+with ``n`` parallel servers, each busy ``s`` hours per train and open ``H`` hours a day,
+passes ``n * H / s`` trains a day (the deterministic bound of queueing theory: a queue
+is stable only if the arrival rate is below it; Kleinrock, *Queueing Systems* vol. 1,
+1975, §2). A crossing's capacity is the smallest of its stages; that stage is the
+*binding element*.
+
+All capacities here are per direction, as the simulator models every stage of a
+crossing (receiving yard, inspection teams, transshipment tracks) separately for each
+direction of travel.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from landbridge.network.model import BorderCrossing, Link, Mode
+
+__all__ = ["StageCapacity", "crossing_capacity", "link_capacity_trains_per_day",
+           "ferry_capacity_teu_per_day"]
+
+
+@dataclass(frozen=True)
+class StageCapacity:
+    """Capacity of one crossing per direction: ``trains_per_day`` (or trucks), the
+    ``binding`` stage name and every stage's value in ``stages``."""
+
+    crossing: str
+    trains_per_day: float
+    teu_per_day: float
+    binding: str
+    stages: dict[str, float]
+
+
+def crossing_capacity(crossing: BorderCrossing, containers: int = 44,
+                      teu_per_container: float = 2.0) -> StageCapacity:
+    """Static capacity of ``crossing`` for trains of ``containers`` boxes.
+
+    Stages (rail): ``receiving yard`` (tracks × 24 h / mean dwell in the yard, the yard
+    being held through clearance, handover and transshipment), ``inspection teams``
+    (teams × open hours / mean clearance), ``handover`` (unlimited: no resource),
+    ``cranes``/``transshipment tracks`` (tracks × open hours / transshipment time),
+    and the agreed cap ``max trains/day``. Road posts: ``lanes`` (lanes × open hours /
+    mean processing) and ``max trucks/day``; ``teu_per_day`` then assumes one FEU per
+    truck (2 TEU).
+
+    Returns
+    -------
+    StageCapacity
+    """
+    hours = crossing.operating_hours.hours_per_day
+    stages: dict[str, float] = {}
+    if crossing.mode == "road":
+        assert crossing.lanes is not None and crossing.truck_processing_h is not None
+        stages["lanes"] = crossing.lanes * hours / crossing.truck_processing_h.mean()
+        if crossing.max_trucks_per_day is not None:
+            stages["max trucks/day"] = crossing.max_trucks_per_day
+        binding = min(stages, key=lambda k: (stages[k], k))
+        return StageCapacity(crossing.id, stages[binding], stages[binding] * 2.0, binding, stages)
+    assert crossing.clearance_h is not None
+    assert crossing.inspection_teams is not None and crossing.receiving_yard_tracks is not None
+    dwell = crossing.mean_dwell_h(containers)
+    # the yard is also held through closed hours: scale dwell by 24 / open hours
+    stages["receiving yard"] = crossing.receiving_yard_tracks * 24.0 / (dwell * 24.0 / hours)
+    stages["inspection teams"] = crossing.inspection_teams * hours / crossing.clearance_h.mean()
+    t = crossing.transshipment
+    if t is not None:
+        stages["transshipment"] = t.tracks * hours / t.duration_h(containers)
+    if crossing.max_trains_per_day is not None:
+        stages["max trains/day"] = crossing.max_trains_per_day
+    binding = min(stages, key=lambda k: (stages[k], k))
+    trains = stages[binding]
+    return StageCapacity(crossing.id, trains, trains * containers * teu_per_container, binding,
+                         stages)
+
+
+def link_capacity_trains_per_day(link: Link) -> float | None:
+    """Trains per day per direction of a rail link (``None`` for other modes); for a
+    ferry the sailings per day."""
+    if link.mode is Mode.rail:
+        return link.capacity_trains_per_day
+    if link.mode is Mode.ferry and link.sailings_per_week:
+        return link.sailings_per_week / 7.0
+    return None
+
+
+def ferry_capacity_teu_per_day(link: Link, teu_per_wagon: float = 2.0) -> float | None:
+    """TEU per day per direction of a ferry link: sailings/day × capacity per sailing
+    (TEU, or wagons × ``teu_per_wagon`` when only wagons are given)."""
+    if link.mode is not Mode.ferry or not link.sailings_per_week:
+        return None
+    per_sailing = link.capacity_teu_per_sailing
+    if per_sailing is None and link.capacity_wagons_per_sailing is not None:
+        per_sailing = link.capacity_wagons_per_sailing * teu_per_wagon
+    if per_sailing is None:
+        return None
+    return link.sailings_per_week / 7.0 * per_sailing

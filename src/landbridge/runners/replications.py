@@ -1,0 +1,124 @@
+"""Run the replications of a scenario through a ``concurrent.futures.Executor``.
+
+The executor is the one seam for parallelism: :class:`InProcessExecutor` (tests and
+single runs), a ``ProcessPoolExecutor``, or a Dask ``distributed.Client`` (its
+``get_executor()``). Results never depend on which worker ran a replication: each
+replication's seed comes from the scenario seed and its index alone
+(:func:`landbridge.simulation.replication_seed`), and results are ordered by index.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import pandas as pd
+import pyarrow as pa
+
+from landbridge import __version__
+from landbridge.analysis.kpis import Kpis, replication_kpis, summarize
+from landbridge.scenario.compile import CompiledScenario
+from landbridge.scenario.loader import scenario_hash
+from landbridge.simulation.run import ReplicationResult, simulate_replication
+
+__all__ = ["InProcessExecutor", "SimulationRun", "run_replications", "replication_task",
+           "build_manifest"]
+
+
+class InProcessExecutor(cf.Executor):
+    """An Executor that runs each task at once in the calling process (deterministic,
+    no pickling): the in-process implementation of the seam."""
+
+    def submit(self, fn, /, *args, **kwargs):  # type: ignore[override]
+        fut: cf.Future = cf.Future()
+        try:
+            fut.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller via the future
+            fut.set_exception(exc)
+        return fut
+
+
+def replication_task(compiled: CompiledScenario, replication: int,
+                     spawn_key: tuple[int, ...] | None = None
+                     ) -> tuple[ReplicationResult, Kpis]:
+    """Simulate one replication and compute its KPIs (runs on a worker)."""
+    result = simulate_replication(compiled, replication, spawn_key)
+    return result, replication_kpis(result, compiled)
+
+
+@dataclass(frozen=True)
+class SimulationRun:
+    """All replications of one scenario: per-replication results and KPIs, the KPI
+    summary over replications, and the run manifest."""
+
+    compiled: CompiledScenario
+    results: tuple[ReplicationResult, ...]
+    per_replication: tuple[Kpis, ...]
+    summary: Kpis
+    manifest: dict
+
+    def events(self) -> pa.Table:
+        """Event logs of all replications, concatenated in replication order."""
+        return pa.concat_tables([r.events for r in self.results])
+
+    def events_frame(self) -> pd.DataFrame:
+        """:meth:`events` as pandas, with a ``timestamp_utc`` column."""
+        df = self.events().to_pandas()
+        start = pd.Timestamp(self.compiled.scenario.start_datetime())
+        df["timestamp_utc"] = start + pd.to_timedelta(df.time_h, unit="h")
+        return df
+
+
+def build_manifest(compiled: CompiledScenario, replications: int) -> dict:
+    """The run manifest: everything needed to replay the run bit for bit (never the
+    wall clock)."""
+    sc = compiled.scenario
+    return {
+        "landbridge_version": __version__,
+        "scenario_name": sc.name,
+        "scenario_hash": scenario_hash(sc),
+        "scenario_file": compiled.file,
+        "network": compiled.network.source if sc.network else "bundled",
+        "seed": sc.seed,
+        "replications": replications,
+        "seed_scheme": "numpy.random.SeedSequence(seed, spawn_key=(replication,))",
+        "start_date": sc.start_date.isoformat(),
+        "horizon_days": sc.horizon_days,
+        "warmup_days": sc.warmup_days,
+    }
+
+
+def run_replications(compiled: CompiledScenario, replications: int | None = None,
+                     executor: cf.Executor | None = None,
+                     on_done: Callable[[int], None] | None = None) -> SimulationRun:
+    """Run ``replications`` (default: the scenario's) and summarise their KPIs.
+
+    Parameters
+    ----------
+    compiled : CompiledScenario
+    replications : int, optional
+    executor : concurrent.futures.Executor, optional
+        Default :class:`InProcessExecutor`.
+    on_done : callable, optional
+        Called with the replication index as each one finishes (progress bars).
+
+    Raises
+    ------
+    InvariantError
+        If any replication breaks TEU conservation.
+    """
+    n = replications or compiled.scenario.replications
+    ex = executor or InProcessExecutor()
+    futures = {ex.submit(replication_task, compiled, r): r for r in range(n)}
+    done: dict[int, tuple[ReplicationResult, Kpis]] = {}
+    for fut in cf.as_completed(futures):
+        r = futures[fut]
+        done[r] = fut.result()
+        if on_done is not None:
+            on_done(r)
+    ordered: Sequence[tuple[ReplicationResult, Kpis]] = [done[r] for r in range(n)]
+    results = tuple(x[0] for x in ordered)
+    per = tuple(x[1] for x in ordered)
+    return SimulationRun(compiled=compiled, results=results, per_replication=per,
+                         summary=summarize(per), manifest=build_manifest(compiled, n))

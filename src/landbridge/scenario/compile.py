@@ -1,0 +1,352 @@
+"""Compile a scenario against a network into what the simulator and planner consume.
+
+Compilation is pure: it applies overrides and policies to a *copy* of the network,
+resolves service names and routes, expands timetables into departure times on the
+simulation clock (hours from ``start_date`` 00:00 UTC) and converts disruption windows
+to hours. Every reference problem (unknown node, crossing or link; an override field
+that does not exist or has a bad value; a route that does not connect) is collected and
+raised together as one :class:`~landbridge.errors.ScenarioError`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
+
+from landbridge.errors import NoRouteError, Problem, ScenarioError, UnknownNameError
+from landbridge.network.model import BorderCrossing, Link, Network, OperatingHours, Transshipment
+from landbridge.network.routing import Route, find_routes, route_from_nodes
+from landbridge.network.loader import load_network
+from landbridge.scenario.schema import (
+    WEEKDAYS,
+    AddResources,
+    CapacityScale,
+    Closure,
+    ContactlessHandover,
+    DurationScale,
+    Operate24h,
+    PreDeclaration,
+    RandomFailure,
+    Scenario,
+)
+from landbridge.network.distributions import Fixed
+
+__all__ = ["CompiledScenario", "ServicePlan", "WindowEffect", "compile_scenario",
+           "apply_policies", "resolve_network"]
+
+
+@dataclass(frozen=True)
+class ServicePlan:
+    """A service ready to simulate: its route, departure times (h) and train load."""
+
+    id: str
+    origin: str
+    destination: str
+    route: Route
+    departures_h: tuple[float, ...]
+    teu_per_train: float
+    containers_per_train: int
+
+
+@dataclass(frozen=True)
+class WindowEffect:
+    """A disruption on the simulation clock: ``kind`` (closure, capacity_scale,
+    duration_scale), the ``target_type`` (crossing, link, node), id, [start_h, end_h),
+    and ``factor`` (1 for a closure)."""
+
+    kind: str
+    target_type: str
+    target: str
+    start_h: float
+    end_h: float
+    factor: float = 1.0
+
+
+@dataclass(frozen=True)
+class CompiledScenario:
+    """A scenario compiled against its network. ``network`` has the overrides and
+    policies applied; ``failures`` lists (target_type, target, mtbf_h, mttr_h)."""
+
+    scenario: Scenario
+    network: Network
+    services: tuple[ServicePlan, ...]
+    windows: tuple[WindowEffect, ...]
+    failures: tuple[tuple[str, str, float, float], ...]
+    file: str
+
+
+def resolve_network(scenario: Scenario, scenario_file: str | Path | None) -> Network:
+    """Load the scenario's network (bundled when ``network`` is omitted); a relative
+    path is taken from the scenario file's directory."""
+    if scenario.network is None:
+        return load_network(None)
+    p = Path(scenario.network)
+    if not p.is_absolute() and scenario_file is not None:
+        p = Path(scenario_file).parent / p
+    return load_network(p)
+
+
+def _override(record, changes: dict[str, Any], file: str, path: str, problems: list[Problem]):
+    data = record.model_dump(by_alias=True)
+    for key in changes:
+        if key not in type(record).model_fields and not any(
+                f.alias == key for f in type(record).model_fields.values()):
+            problems.append(Problem(file, f"{path}.{key}", "",
+                                    f"unknown field of {type(record).__name__}"))
+            return record
+    data.update(changes)
+    try:
+        return type(record).model_validate(data)
+    except ValidationError as err:
+        for e in err.errors():
+            loc = ".".join(str(x) for x in e["loc"])
+            problems.append(Problem(file, f"{path}.{loc}" if loc else path, "",
+                                    e["msg"].removeprefix("Value error, ")))
+        return record
+
+
+def apply_policies(network: Network, policies, file: str = "<scenario>",
+                   path: str = "policies") -> Network:
+    """Return a copy of ``network`` with the policies applied (pure).
+
+    Raises
+    ------
+    ScenarioError
+        When a policy names an unknown crossing or does not fit it (e.g. extra
+        transshipment tracks where the gauge does not break).
+    """
+    problems: list[Problem] = []
+    crossings = dict(network.crossings)
+    for i, pol in enumerate(policies):
+        where = f"{path}[{i}].crossing"
+        c = crossings.get(pol.crossing)
+        if c is None:
+            problems.append(Problem(file, where, "", _unknown("crossing", pol.crossing, crossings)))
+            continue
+        if isinstance(pol, PreDeclaration):
+            if c.clearance_h is not None:
+                c = c.model_copy(update={"clearance_h": c.clearance_h.scaled(pol.clearance_factor)})
+            if c.truck_processing_h is not None:
+                c = c.model_copy(update={
+                    "truck_processing_h": c.truck_processing_h.scaled(pol.clearance_factor)})
+        elif isinstance(pol, Operate24h):
+            c = c.model_copy(update={"operating_hours": OperatingHours(open_h=0, close_h=24)})
+        elif isinstance(pol, ContactlessHandover):
+            h = c.handover_h
+            extra = pol.extra_handover_h
+            if isinstance(h, Fixed):
+                c = c.model_copy(update={"handover_h": Fixed(value=h.value + extra)})
+            else:
+                # shift: scale so that the mean grows by `extra`
+                c = c.model_copy(update={"handover_h": h.scaled((h.mean() + extra) / max(h.mean(), 1e-9))})
+        elif isinstance(pol, AddResources):
+            upd: dict[str, Any] = {}
+            if pol.receiving_yard_tracks:
+                upd["receiving_yard_tracks"] = (c.receiving_yard_tracks or 0) + pol.receiving_yard_tracks
+            if pol.inspection_teams:
+                upd["inspection_teams"] = (c.inspection_teams or 0) + pol.inspection_teams
+            if pol.lanes:
+                upd["lanes"] = (c.lanes or 0) + pol.lanes
+            if pol.max_trains_per_day is not None:
+                upd["max_trains_per_day"] = pol.max_trains_per_day
+            if pol.max_trucks_per_day is not None:
+                upd["max_trucks_per_day"] = pol.max_trucks_per_day
+            if pol.transshipment_tracks or pol.cranes_per_track:
+                if c.transshipment is None:
+                    problems.append(Problem(
+                        file, f"{path}[{i}]", "",
+                        f"crossing {c.id} has no transshipment stage (no gauge break) to extend"))
+                    continue
+                t = c.transshipment
+                upd["transshipment"] = Transshipment(
+                    **{**t.model_dump(), "tracks": t.tracks + pol.transshipment_tracks,
+                       "cranes_per_track": t.cranes_per_track + pol.cranes_per_track})
+            c = c.model_copy(update=upd)
+        crossings[c.id] = c
+    if problems:
+        raise ScenarioError(problems)
+    return Network(nodes=network.nodes, links=network.links, crossings=crossings,
+                   source=network.source)
+
+
+def _unknown(kind: str, name: str, known) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(known), n=3)
+    return f"unknown {kind} {name!r}" + (f"; did you mean {', '.join(close)}?" if close else "")
+
+
+def _departures(svc, scenario: Scenario, origin_tz: str) -> list[float]:
+    horizon = scenario.horizon_h
+    first = svc.first_departure_day * 24.0
+    if svc.departures_per_week is not None:
+        headway = 168.0 / svc.departures_per_week
+        start_local = datetime.combine(scenario.start_date, svc.times[0], ZoneInfo(origin_tz))
+        t = (start_local - scenario.start_datetime()).total_seconds() / 3600.0 + first
+        while t < 0:
+            t += headway
+        out = []
+        while t < horizon:
+            out.append(round(t, 9))
+            t += headway
+        return out
+    tz = ZoneInfo(origin_tz)
+    days = {WEEKDAYS.index(d) for d in svc.weekdays or []}
+    out = []
+    clock0 = scenario.start_datetime()
+    day = scenario.start_date
+    end = clock0 + timedelta(hours=horizon)
+    while datetime(day.year, day.month, day.day, tzinfo=timezone.utc) - timedelta(days=1) < end:
+        if day.weekday() in days:
+            for tm in svc.times:
+                t = (datetime.combine(day, tm, tz) - clock0).total_seconds() / 3600.0
+                if first <= t < horizon:
+                    out.append(round(t, 9))
+        day += timedelta(days=1)
+    return sorted(out)
+
+
+def _route(network: Network, origin: str, destination: str, route, containers: int) -> Route:
+    if route == "fastest":
+        return find_routes(network, origin, destination, k=1, containers=containers)[0]
+    ids = [network.resolve(n) for n in route]
+    if ids[0] != network.resolve(origin) or ids[-1] != network.resolve(destination):
+        raise NoRouteError("route must start at the origin and end at the destination")
+    nodes: list[str] = [ids[0]]
+    links: list[str] = []
+    for a, b in zip(ids, ids[1:]):
+        part = find_routes(network, a, b, k=1, containers=containers)[0]
+        nodes.extend(part.nodes[1:])
+        links.extend(part.links)
+    return route_from_nodes(network, nodes, links, containers)
+
+
+def compile_scenario(scenario: Scenario, network: Network | None = None,
+                     file: str | Path | None = None) -> CompiledScenario:
+    """Compile ``scenario`` (against ``network``, or the network it names).
+
+    Raises
+    ------
+    ScenarioError
+        Every reference problem found, each naming the scenario path.
+    NetworkError
+        When the scenario's network directory is invalid.
+    """
+    fname = str(file) if file is not None else "<scenario>"
+    if network is None:
+        network = resolve_network(scenario, file)
+    problems: list[Problem] = []
+
+    # overrides
+    links = dict(network.links)
+    crossings = dict(network.crossings)
+    for lid, changes in scenario.overrides.links.items():
+        if lid not in links:
+            problems.append(Problem(fname, f"overrides.links.{lid}", "", _unknown("link", lid, links)))
+            continue
+        links[lid] = _override(links[lid], changes, fname, f"overrides.links.{lid}", problems)
+    for cid, changes in scenario.overrides.crossings.items():
+        if cid not in crossings:
+            problems.append(Problem(fname, f"overrides.crossings.{cid}", "",
+                                    _unknown("crossing", cid, crossings)))
+            continue
+        crossings[cid] = _override(crossings[cid], changes, fname,
+                                   f"overrides.crossings.{cid}", problems)
+    net = Network(nodes=network.nodes, links=links, crossings=crossings, source=network.source)
+    try:
+        net = apply_policies(net, scenario.policies, fname)
+    except ScenarioError as exc:
+        problems.extend(exc.problems)
+
+    # services and demand
+    plans: list[ServicePlan] = []
+    specs = [(f"services[{i}]", s.id, s.origin, s.destination, s.route, s.teu_per_train, s)
+             for i, s in enumerate(scenario.services)]
+    for i, d in enumerate(scenario.demand):
+        specs.append((f"demand[{i}]", None, d.origin, d.destination, d.route, d.teu_per_train, d))
+    for path, sid, origin, destination, route, teu, spec in specs:
+        teu = teu or scenario.train.teu_per_train
+        containers = scenario.train.containers(teu)
+        ok = True
+        for field in ("origin", "destination"):
+            try:
+                net.resolve(getattr(spec, field))
+            except UnknownNameError as exc:
+                problems.append(Problem(fname, f"{path}.{field}", "", str(exc)))
+                ok = False
+        if not ok:
+            continue
+        try:
+            r = _route(net, origin, destination, route, containers)
+        except (NoRouteError, UnknownNameError) as exc:
+            problems.append(Problem(fname, f"{path}.route", "", str(exc)))
+            continue
+        o = r.origin
+        if sid is None:  # demand → service
+            sid = f"D{len(plans) + 1:02d}-{r.origin}-{r.destination}"
+            dpw = spec.teu_per_week / teu
+            from landbridge.scenario.schema import Service
+
+            svc = Service(id=sid, origin=o, destination=r.destination,
+                          departures_per_week=dpw)
+        else:
+            svc = spec
+        deps = _departures(svc, scenario, net.nodes[o].timezone)
+        plans.append(ServicePlan(id=sid, origin=o, destination=r.destination, route=r,
+                                 departures_h=tuple(deps), teu_per_train=teu,
+                                 containers_per_train=containers))
+
+    for i, f in enumerate(scenario.road_flows):
+        c = net.crossings.get(f.crossing)
+        if c is None:
+            problems.append(Problem(fname, f"road_flows[{i}].crossing", "",
+                                    _unknown("crossing", f.crossing, net.crossings)))
+        elif c.mode != "road":
+            problems.append(Problem(fname, f"road_flows[{i}].crossing", "",
+                                    f"{c.id} is a rail crossing; road flows need a road post"))
+
+    windows: list[WindowEffect] = []
+    failures: list[tuple[str, str, float, float]] = []
+    for i, d in enumerate(scenario.disruptions):
+        ttype = _target_type(net, d.target)
+        if ttype is None:
+            known = list(net.crossings) + list(net.links) + list(net.nodes)
+            problems.append(Problem(fname, f"disruptions[{i}].target", "",
+                                    _unknown("crossing, link or node", d.target, known)))
+            continue
+        if isinstance(d, RandomFailure):
+            failures.append((ttype, d.target, d.mtbf_h, d.mttr_h))
+            continue
+        s, e = d.window.hours(scenario.start_date)
+        if e <= s:
+            problems.append(Problem(fname, f"disruptions[{i}].window", "",
+                                    f"the window ends before it starts ({s:.1f} h ≥ {e:.1f} h)"))
+            continue
+        factor = 1.0 if isinstance(d, Closure) else d.factor
+        windows.append(WindowEffect(kind=d.kind, target_type=ttype, target=d.target,
+                                    start_h=s, end_h=e, factor=factor))
+    for i, inv in enumerate(scenario.investments):
+        try:
+            apply_policies(net, inv.policies, fname, f"investments[{i}].policies")
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise ScenarioError(problems)
+    _ = (CapacityScale, DurationScale, ContactlessHandover, BorderCrossing, Link)
+    return CompiledScenario(scenario=scenario, network=net, services=tuple(plans),
+                            windows=tuple(windows), failures=tuple(failures), file=fname)
+
+
+def _target_type(net: Network, target: str) -> str | None:
+    if target in net.crossings:
+        return "crossing"
+    if target in net.links:
+        return "link"
+    if target in net.nodes:
+        return "node"
+    return None

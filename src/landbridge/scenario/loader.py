@@ -1,0 +1,151 @@
+"""Read scenario files (YAML) and the bundled scenarios; collect every problem.
+
+Errors name the file, the path inside it (``services[3].departures_per_week``) and what
+was expected; malformed YAML names the line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from landbridge.errors import Problem, ScenarioError, UnknownNameError
+from landbridge.scenario.schema import Scenario
+
+__all__ = ["load_scenario", "parse_scenario", "bundled_scenarios", "scenario_path",
+           "scenario_hash", "scenario_json_schema", "pydantic_problems"]
+
+_UNION_TAGS = {"fixed", "exponential", "lognormal", "triangular", "uniform", "closure",
+               "capacity_scale", "duration_scale", "random_failure", "pre_declaration",
+               "operate_24h", "add_resources", "contactless_handover"}
+
+
+def _scenarios_dir() -> Path:
+    return Path(str(resources.files("landbridge") / "data" / "scenarios"))
+
+
+def bundled_scenarios() -> list[str]:
+    """Names of the bundled scenarios (``default``, ``pandemic-2021``, ``restored``, ...)."""
+    return sorted(p.stem for p in _scenarios_dir().glob("*.yaml"))
+
+
+def scenario_path(name_or_path: str | Path | None) -> Path:
+    """The file of a bundled scenario name or a path; ``None`` means ``default``.
+
+    Raises
+    ------
+    UnknownNameError
+        When it is neither an existing file nor a bundled scenario name.
+    """
+    if name_or_path is None:
+        name_or_path = "default"
+    p = Path(name_or_path)
+    if p.suffix in (".yaml", ".yml") or p.exists():
+        if not p.exists():
+            raise ScenarioError([Problem(str(p), "", "", "file not found")])
+        return p
+    bundled = _scenarios_dir() / f"{name_or_path}.yaml"
+    if bundled.exists():
+        return bundled
+    import difflib
+
+    close = difflib.get_close_matches(str(name_or_path), bundled_scenarios(), n=3)
+    hint = f" Did you mean {', '.join(close)}?" if close else ""
+    raise UnknownNameError(
+        f"{name_or_path!r} is neither a scenario file nor a bundled scenario "
+        f"({', '.join(bundled_scenarios())}).{hint}")
+
+
+def _loc(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, str) and part in _UNION_TAGS:
+            continue
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif isinstance(part, str) and (part.startswith("function-") or part.startswith("union[")):
+            continue
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def pydantic_problems(err: ValidationError, file: str) -> list[Problem]:
+    """Turn a pydantic error into :class:`Problem` records with dotted/indexed paths."""
+    problems = []
+    for e in err.errors():
+        path = _loc(tuple(e["loc"]))
+        msg = e["msg"]
+        if msg.startswith("Value error, "):
+            msg = msg[len("Value error, "):]
+        if e["type"] == "extra_forbidden":
+            msg = "unknown field (not part of the scenario format)"
+        elif e["type"] == "missing":
+            msg = "required field is missing"
+        elif e["type"] != "value_error" and "input" in e and not isinstance(e["input"], dict):
+            msg = f"{msg}; found {e['input']!r}"
+        problems.append(Problem(file, path, "", msg))
+    return problems
+
+
+def parse_scenario(data: Any, file: str = "<scenario>") -> Scenario:
+    """Validate a scenario given as plain data (e.g. from YAML).
+
+    Raises
+    ------
+    ScenarioError
+        Listing every schema problem.
+    """
+    if not isinstance(data, dict):
+        raise ScenarioError([Problem(file, "", "", "expected a mapping at the top level")])
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as err:
+        raise ScenarioError(pydantic_problems(err, file)) from None
+
+
+def load_scenario(name_or_path: str | Path | None = None) -> tuple[Scenario, Path]:
+    """Load a scenario from a YAML file or a bundled name; return it with its file path.
+
+    Raises
+    ------
+    ScenarioError
+        Malformed YAML (with the line) or schema problems (all of them).
+    UnknownNameError
+        Unknown bundled name.
+    """
+    path = scenario_path(name_or_path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError([Problem(str(path), "", "", f"cannot read the file: {exc}")]) from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ScenarioError([Problem(str(path), where, "", f"malformed YAML: {problem}")]) from None
+    return parse_scenario(data, str(path)), path
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """SHA-256 of the scenario's canonical JSON (sorted keys): the scenario's identity
+    in run manifests."""
+    text = json.dumps(scenario.model_dump(mode="json", by_alias=True), sort_keys=True,
+                      separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def scenario_json_schema() -> dict:
+    """The scenario format as a JSON Schema (draft 2020-12) dict."""
+    schema = Scenario.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "landbridge scenario"
+    return schema

@@ -1,0 +1,107 @@
+"""Write a simulation run to a directory, atomically.
+
+Layout of a run directory::
+
+    manifest.json       scenario hash, seed, replications, package version, start date
+    scenario.json       the scenario as validated (defaults filled in)
+    kpis.json           KPI summary tables (mean and 95 % CI over replications)
+    kpis_<table>.csv    the same tables as CSV (od, crossings, queue_by_day, ...)
+    events.parquet      the event log of every replication (see simulation.eventlog)
+
+Everything is first written into a temporary sibling directory and renamed into place
+in one step, so an interrupted run leaves either the complete directory or nothing.
+The bytes depend only on scenario and seed (no wall-clock time anywhere).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow.parquet as pq
+
+from landbridge.errors import Problem, ScenarioError
+
+__all__ = ["write_run_dir", "kpis_to_json", "read_kpis_json", "default_run_dir"]
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return None
+        return round(value, 6)
+    if hasattr(value, "item"):  # numpy scalar
+        return _clean(value.item())
+    if value is pd.NA or value is None:
+        return None
+    return value
+
+
+def kpis_to_json(tables: dict[str, pd.DataFrame]) -> dict[str, list[dict]]:
+    """KPI tables as JSON-ready lists of records (NaN → null, floats rounded to 1e-6)."""
+    return {name: [{k: _clean(v) for k, v in row.items()} for row in df.to_dict("records")]
+            for name, df in tables.items()}
+
+
+def read_kpis_json(path: str | Path) -> dict[str, pd.DataFrame]:
+    """Read ``kpis.json`` back into DataFrames."""
+    data = json.loads(Path(path).read_text(encoding="utf-8"))
+    return {name: pd.DataFrame(rows) for name, rows in data["tables"].items()}
+
+
+def default_run_dir(root: str | Path, scenario_name: str, scenario_hash: str, seed: int) -> Path:
+    """``root/<scenario>-<hash8>-s<seed>``, with ``-2``, ``-3``... when taken."""
+    base = Path(root) / f"{scenario_name}-{scenario_hash[:8]}-s{seed}"
+    p, n = base, 1
+    while p.exists():
+        n += 1
+        p = base.with_name(f"{base.name}-{n}")
+    return p
+
+
+def write_run_dir(run, out: str | Path, overwrite: bool = False) -> Path:
+    """Write ``run`` (a :class:`~landbridge.runners.SimulationRun`) to ``out``.
+
+    Raises
+    ------
+    ScenarioError
+        When ``out`` exists and is not empty and ``overwrite`` is false (nothing is
+        touched).
+    """
+    out = Path(out)
+    if out.exists() and any(out.iterdir()) and not overwrite:
+        raise ScenarioError([Problem(str(out), "--out", "",
+                                     "the output directory exists and is not empty; choose "
+                                     "another or remove it (nothing was written)")])
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        (tmp / "manifest.json").write_text(
+            json.dumps(run.manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        sc = run.compiled.scenario.model_dump(mode="json", by_alias=True)
+        (tmp / "scenario.json").write_text(json.dumps(sc, indent=2, ensure_ascii=False) + "\n",
+                                           encoding="utf-8")
+        tables = run.summary.tables()
+        doc = {"manifest": run.manifest, "tables": kpis_to_json(tables)}
+        (tmp / "kpis.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n",
+                                       encoding="utf-8")
+        for name, df in tables.items():
+            df.to_csv(tmp / f"kpis_{name}.csv", index=False, float_format="%.6g",
+                      lineterminator="\n")
+        pq.write_table(run.events(), tmp / "events.parquet", compression="zstd")
+        if out.exists():
+            if overwrite:
+                shutil.rmtree(out)
+            else:
+                out.rmdir()
+        os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out
