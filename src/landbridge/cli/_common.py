@@ -22,7 +22,7 @@ from landbridge.errors import (
 F = TypeVar("F", bound=Callable[..., Any])
 
 out = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 EXIT_INPUT = 2
 EXIT_NO_ANSWER = 3

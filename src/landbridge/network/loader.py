@@ -190,13 +190,15 @@ def _duplicates(ids: list[str], file: str, problems: list[Problem]) -> None:
             problems.append(Problem(file, key, "id", f"duplicate id ({n} items use it)"))
 
 
-def validate_network(nodes: list[Node], links: list[Link], crossings: list[BorderCrossing]
-                     ) -> list[Problem]:
+def validate_network(nodes: list[Node], links: list[Link], crossings: list[BorderCrossing],
+                     invalid_ids: frozenset[str] = frozenset()) -> list[Problem]:
     """Cross-check parsed records; return every problem (empty list if consistent).
 
     Checks: duplicate ids; links to unknown nodes; rail links of different gauges
     meeting at a node that is neither a gauge-change yard nor a border station; a
     crossing whose stations are unknown, in one country, or not joined by its link.
+    ``invalid_ids`` are ids of items that failed to parse (already reported): references
+    to them are not reported again.
     """
     problems: list[Problem] = []
     _duplicates([n.id for n in nodes], NODES_FILE, problems)
@@ -209,7 +211,7 @@ def validate_network(nodes: list[Node], links: list[Link], crossings: list[Borde
     for link in links:
         for end in ("from_node", "to_node"):
             nid = getattr(link, end)
-            if nid not in node_by_id:
+            if nid not in node_by_id and nid not in invalid_ids:
                 problems.append(Problem(LINKS_FILE, link.id, f"properties.{end}",
                                         f"unknown node {nid!r}"))
         if link.mode is Mode.rail and link.gauge_mm is not None:
@@ -231,7 +233,8 @@ def validate_network(nodes: list[Node], links: list[Link], crossings: list[Borde
             nid = getattr(c, end)
             node = node_by_id.get(nid)
             if node is None:
-                problems.append(Problem(CROSSINGS_FILE, c.id, end, f"unknown node {nid!r}"))
+                if nid not in invalid_ids:
+                    problems.append(Problem(CROSSINGS_FILE, c.id, end, f"unknown node {nid!r}"))
                 continue
             expected = (NodeKind.road_border_post,) if c.mode == "road" else (
                 NodeKind.border_station, NodeKind.gauge_change_yard)
@@ -247,7 +250,9 @@ def validate_network(nodes: list[Node], links: list[Link], crossings: list[Borde
                 f"both stations are in {stations[0].country}; a border crossing point pairs "
                 "stations in two countries"))
         link = link_by_id.get(c.link)
-        if link is None:
+        if link is None and c.link in invalid_ids:
+            pass
+        elif link is None:
             problems.append(Problem(CROSSINGS_FILE, c.id, "link", f"unknown link {c.link!r}"))
         else:
             if {link.from_node, link.to_node} != {c.station_a, c.station_b}:
@@ -327,7 +332,12 @@ def load_network(path: str | Path | None = None) -> Network:
                     continue
                 crossing_entries.append((item, c))
     crossings = _parse_records(crossing_entries, BorderCrossing, CROSSINGS_FILE, "", problems)
-    problems.extend(validate_network(nodes, links, crossings))
+    parsed = {n.id for n in nodes} | {k.id for k in links}
+    invalid = frozenset(
+        e["feature"]["properties"].get("id") for e in node_feats + link_feats
+        if isinstance(e["feature"]["properties"].get("id"), str)
+    ) - parsed
+    problems.extend(validate_network(nodes, links, crossings, invalid))
     if problems:
         raise NetworkError(_relabel(problems, base))
     return Network(nodes={n.id: n for n in nodes}, links={k.id: k for k in links},

@@ -5,9 +5,11 @@ it. Path search is networkx's Dijkstra and Yen's k-shortest simple paths
 (``networkx.shortest_simple_paths``; J. Y. Yen, "Finding the k shortest loopless paths
 in a network", *Management Science* 17(11), 1971).
 
-Two alternatives are *distinct* when they use a different sequence of border
-crossing points (a different corridor), not merely a different junction inside one
-country; :func:`find_routes` returns the k best such corridors.
+Two alternatives are *distinct* when they form a different corridor: a different
+sequence of gauge-break crossings (Alashankou–Dostyk vs Khorgos–Altynkol vs
+Manzhouli–Zabaikalsk), or, on routes without a gauge break, a different sequence of
+border crossing points; not merely a different junction inside one country.
+:func:`find_routes` returns the k best such corridors.
 
 The static minimum transit time of a route is the sum of uncontended running times
 plus, at each border crossing point, its minimum dwell (clearance and handover minima
@@ -35,7 +37,7 @@ DEFAULT_TRAIN_CONTAINERS = 41
 CR 2012–2024 reports); the lower end is used for a conservative static dwell."""
 
 RAIL_MODES = (Mode.rail, Mode.ferry)
-_CANDIDATES = 300  # simple paths examined when looking for k distinct corridors
+_CANDIDATES = 3000  # simple paths examined when looking for k distinct corridors
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,13 @@ class Route:
     @property
     def crossings(self) -> tuple[str, ...]:
         return tuple(leg.crossing for leg in self.legs if leg.crossing)
+
+    @property
+    def corridor(self) -> tuple[str, ...]:
+        """The route's corridor: its gauge-break crossings in order (where the train is
+        transshipped), or all its crossings when the gauge never breaks."""
+        breaks = tuple(leg.crossing for leg in self.legs if leg.crossing and leg.gauge_break)
+        return breaks or self.crossings
 
     @property
     def gauge_breaks(self) -> int:
@@ -264,7 +273,7 @@ def find_routes(network: Network, origin: str, destination: str, k: int = 1,
                                  _CANDIDATES):
         links = [g[u][v]["link"] for u, v in zip(path, path[1:])]
         route = route_from_nodes(network, path, links, containers)
-        signature = route.crossings
+        signature = route.corridor
         if signature in seen:
             continue
         seen.add(signature)

@@ -51,6 +51,7 @@ class ServicePlan:
     departures_h: tuple[float, ...]
     teu_per_train: float
     containers_per_train: int
+    poisson_per_h: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -293,13 +294,16 @@ def compile_scenario(scenario: Scenario, network: Network | None = None,
             from landbridge.scenario.schema import Service
 
             svc = Service(id=sid, origin=o, destination=r.destination,
-                          departures_per_week=dpw)
+                          departures_per_week=dpw, arrival_process=spec.arrival_process)
         else:
             svc = spec
-        deps = _departures(svc, scenario, net.nodes[o].timezone)
+        poisson = svc.arrival_process == "poisson"
+        deps = () if poisson else _departures(svc, scenario, net.nodes[o].timezone)
         plans.append(ServicePlan(id=sid, origin=o, destination=r.destination, route=r,
                                  departures_h=tuple(deps), teu_per_train=teu,
-                                 containers_per_train=containers))
+                                 containers_per_train=containers,
+                                 poisson_per_h=(svc.departures_per_week or 0) / 168.0
+                                 if poisson else 0.0))
 
     for i, f in enumerate(scenario.road_flows):
         c = net.crossings.get(f.crossing)

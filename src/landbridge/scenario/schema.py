@@ -71,6 +71,8 @@ class Service(_Rec):
     origin and destination; intermediate via-points are joined by fastest paths).
     The timetable is either ``weekdays`` × ``times`` (local time at the origin) or
     ``departures_per_week`` evenly spaced (fractions allowed: 0.5 = fortnightly).
+    With ``arrival_process: poisson`` departures are instead a Poisson process of mean
+    ``departures_per_week`` (demand-driven dispatch; also the M in M/M/c tests).
     """
 
     id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")
@@ -82,12 +84,15 @@ class Service(_Rec):
     times: list[time] = Field(default_factory=lambda: [time(8, 0)])
     teu_per_train: float | None = Field(default=None, gt=0, le=400)
     first_departure_day: float = Field(default=0.0, ge=0)
+    arrival_process: Literal["timetable", "poisson"] = "timetable"
     source: str | None = None
 
     @model_validator(mode="after")
     def _one_timetable(self) -> "Service":
         if (self.departures_per_week is None) == (self.weekdays is None):
             raise ValueError("give exactly one of departures_per_week and weekdays")
+        if self.arrival_process == "poisson" and self.departures_per_week is None:
+            raise ValueError("a poisson service needs departures_per_week (its mean rate)")
         if isinstance(self.route, list) and len(self.route) < 2:
             raise ValueError("route needs at least origin and destination node ids")
         return self
@@ -102,6 +107,7 @@ class Demand(_Rec):
     teu_per_week: float = Field(gt=0)
     route: Union[Literal["fastest"], list[str]] = "fastest"
     teu_per_train: float | None = Field(default=None, gt=0, le=400)
+    arrival_process: Literal["timetable", "poisson"] = "timetable"
     source: str | None = None
 
 

@@ -185,13 +185,14 @@ class CorridorModel:
         self.scenario = sc
         self.env = simpy.Environment()
         self.log = EventLog(replication)
-        streams = rng_seed.spawn(4)
+        streams = rng_seed.spawn(5)
         self.rng_run = np.random.default_rng(streams[0])
         crossing_ids = sorted(self.network.crossings)
         cross_seeds = streams[1].spawn(max(len(crossing_ids), 1))
         self.rng_cross = {cid: np.random.default_rng(s) for cid, s in zip(crossing_ids, cross_seeds)}
         self.rng_fail = np.random.default_rng(streams[2])
         self.rng_road = np.random.default_rng(streams[3])
+        self.rng_dispatch = np.random.default_rng(streams[4])
         self.teu_per_container = sc.train.teu_per_container
         self.clock_start = sc.start_datetime()
 
@@ -286,7 +287,13 @@ class CorridorModel:
         """Start every departure and the road posts, then run to the horizon."""
         starts = []
         for plan in self.compiled.services:
-            for i, t in enumerate(plan.departures_h):
+            times = list(plan.departures_h)
+            if plan.poisson_per_h > 0:
+                t = float(self.rng_dispatch.exponential(1.0 / plan.poisson_per_h))
+                while t < self.scenario.horizon_h:
+                    times.append(t)
+                    t += float(self.rng_dispatch.exponential(1.0 / plan.poisson_per_h))
+            for i, t in enumerate(times):
                 starts.append((t, plan.id, i, plan))
         starts.sort(key=lambda x: (x[0], x[1], x[2]))
         self.env.process(self._dispatcher(starts))

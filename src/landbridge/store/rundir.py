@@ -7,6 +7,8 @@ Layout of a run directory::
     kpis.json           KPI summary tables (mean and 95 % CI over replications)
     kpis_<table>.csv    the same tables as CSV (od, crossings, queue_by_day, ...)
     events.parquet      the event log of every replication (see simulation.eventlog)
+    network.json        the network as simulated (overrides and policies applied) and
+                        each service's route: what the report's map draws
 
 Everything is first written into a temporary sibling directory and renamed into place
 in one step, so an interrupted run leaves either the complete directory or nothing.
@@ -28,7 +30,8 @@ import pyarrow.parquet as pq
 
 from landbridge.errors import Problem, ScenarioError
 
-__all__ = ["write_run_dir", "kpis_to_json", "read_kpis_json", "default_run_dir"]
+__all__ = ["write_run_dir", "kpis_to_json", "read_kpis_json", "default_run_dir",
+           "network_snapshot"]
 
 
 def _clean(value: Any) -> Any:
@@ -65,6 +68,44 @@ def default_run_dir(root: str | Path, scenario_name: str, scenario_hash: str, se
     return p
 
 
+def network_snapshot(compiled) -> dict:
+    """The network as simulated and the services' routes, as JSON-ready data.
+
+    Written to ``network.json`` so that a run directory is self-describing: the report
+    draws its map from it without re-reading network or scenario files (which may have
+    moved or changed since).
+
+    Parameters
+    ----------
+    compiled : CompiledScenario
+        Its ``network`` has the scenario's overrides and policies applied.
+
+    Returns
+    -------
+    dict
+        ``nodes`` (id, name, country, kind, lon, lat), ``links`` (id, mode, from_node,
+        to_node, length_km, capacity_trains_per_day, capacity_trucks_per_day),
+        ``crossings`` (id, name, mode, station_a, station_b, link) and ``services``
+        (id, origin, destination, nodes, links, teu_per_train), each sorted by id.
+    """
+    net = compiled.network
+    nodes = [dict(id=n.id, name=n.name, country=n.country, kind=str(getattr(n.kind, "value", n.kind)),
+                  lon=n.lon, lat=n.lat) for n in sorted(net.nodes.values(), key=lambda n: n.id)]
+    links = [dict(id=k.id, mode=str(getattr(k.mode, "value", k.mode)), from_node=k.from_node,
+                  to_node=k.to_node, length_km=k.length_km,
+                  capacity_trains_per_day=k.capacity_trains_per_day,
+                  capacity_trucks_per_day=k.capacity_trucks_per_day)
+             for k in sorted(net.links.values(), key=lambda k: k.id)]
+    crossings = [dict(id=c.id, name=c.name, mode=c.mode, station_a=c.station_a,
+                      station_b=c.station_b, link=c.link)
+                 for c in sorted(net.crossings.values(), key=lambda c: c.id)]
+    services = [dict(id=p.id, origin=p.origin, destination=p.destination,
+                     nodes=list(p.route.nodes), links=list(p.route.links),
+                     teu_per_train=p.teu_per_train)
+                for p in sorted(compiled.services, key=lambda p: p.id)]
+    return {"nodes": nodes, "links": links, "crossings": crossings, "services": services}
+
+
 def write_run_dir(run, out: str | Path, overwrite: bool = False) -> Path:
     """Write ``run`` (a :class:`~landbridge.runners.SimulationRun`) to ``out``.
 
@@ -95,6 +136,9 @@ def write_run_dir(run, out: str | Path, overwrite: bool = False) -> Path:
             df.to_csv(tmp / f"kpis_{name}.csv", index=False, float_format="%.6g",
                       lineterminator="\n")
         pq.write_table(run.events(), tmp / "events.parquet", compression="zstd")
+        (tmp / "network.json").write_text(
+            json.dumps(network_snapshot(run.compiled), indent=1, ensure_ascii=False) + "\n",
+            encoding="utf-8")
         if out.exists():
             if overwrite:
                 shutil.rmtree(out)

@@ -1,0 +1,108 @@
+"""The executor seam: which ``concurrent.futures.Executor`` runs the replications.
+
+* ``workers=1`` → :class:`~landbridge.runners.InProcessExecutor` (no processes),
+* ``workers=N`` → ``concurrent.futures.ProcessPoolExecutor(N)`` whose workers ignore
+  Ctrl-C (the parent handles it and cancels what has not started),
+* ``scheduler="tcp://host:8786"`` → a Dask ``distributed.Client`` on that scheduler and
+  its ``get_executor()`` (Dask is the engine; landbridge schedules nothing itself),
+* ``scheduler="local"`` → a ``distributed.LocalCluster`` of ``workers`` single-threaded
+  worker processes started for the run (handy to try Dask without a cluster).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import contextlib
+import os
+import signal
+from dataclasses import dataclass
+from typing import Iterator
+
+from landbridge.errors import Problem, ScenarioError
+from landbridge.runners.replications import InProcessExecutor
+
+__all__ = ["ExecutorInfo", "open_executor", "default_workers"]
+
+
+def default_workers() -> int:
+    """Usable CPU cores of this process (``os.sched_getaffinity`` where available)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - macOS, Windows
+        return max(1, os.cpu_count() or 1)
+
+
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@dataclass(frozen=True)
+class ExecutorInfo:
+    """An open executor, what it is (``in-process``, ``process-pool``, ``dask``), where
+    it runs, and how many tasks it runs at once (``slots``)."""
+
+    executor: cf.Executor
+    kind: str
+    where: str
+    slots: int
+
+
+@contextlib.contextmanager
+def open_executor(workers: int | None = None, scheduler: str | None = None
+                  ) -> Iterator[ExecutorInfo]:
+    """Open the executor for ``workers`` / ``scheduler`` (see the module docstring) and
+    shut it down on exit (pending tasks are cancelled when leaving by an exception).
+
+    Parameters
+    ----------
+    workers : int, optional
+        Worker processes; default: the usable cores. Ignored with a remote scheduler.
+    scheduler : str, optional
+        ``tcp://host:port`` of a Dask scheduler, or ``local`` for a LocalCluster.
+
+    Raises
+    ------
+    ScenarioError
+        When ``workers`` < 1 or the Dask scheduler cannot be reached (names the address).
+    """
+    n = default_workers() if workers is None else workers
+    if n < 1:
+        raise ScenarioError([Problem("<command line>", "--workers", "",
+                                     f"expected at least 1, got {n}")])
+    if scheduler is None:
+        if n == 1:
+            yield ExecutorInfo(InProcessExecutor(), "in-process", "this process", 1)
+            return
+        ex = cf.ProcessPoolExecutor(max_workers=n, initializer=_ignore_sigint)
+        ok = False
+        try:
+            yield ExecutorInfo(ex, "process-pool", f"{n} local processes", n)
+            ok = True
+        finally:
+            ex.shutdown(wait=ok, cancel_futures=not ok)
+        return
+
+    from distributed import Client, LocalCluster
+
+    cluster = None
+    try:
+        if scheduler == "local":
+            cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                   dashboard_address=None)
+            client = Client(cluster)
+        else:
+            client = Client(scheduler, timeout="20s")
+    except (OSError, TimeoutError, ValueError) as exc:
+        if cluster is not None:
+            cluster.close()
+        raise ScenarioError([Problem("<command line>", "--scheduler", "",
+                                     f"cannot connect to the Dask scheduler {scheduler!r}: "
+                                     f"{exc}")]) from None
+    try:
+        slots = max(1, sum(client.nthreads().values()))
+        where = f"Dask scheduler {client.scheduler.address} ({slots} worker threads)"
+        yield ExecutorInfo(client.get_executor(), "dask", where, slots)
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
