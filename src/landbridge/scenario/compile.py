@@ -25,6 +25,8 @@ from landbridge.network.loader import load_network
 from landbridge.scenario.schema import (
     WEEKDAYS,
     AddResources,
+    AddSailings,
+    LineCapacity,
     CapacityScale,
     Closure,
     ContactlessHandover,
@@ -113,17 +115,42 @@ def _override(record, changes: dict[str, Any], file: str, path: str, problems: l
 
 def apply_policies(network: Network, policies, file: str = "<scenario>",
                    path: str = "policies") -> Network:
-    """Return a copy of ``network`` with the policies applied (pure).
+    """Return a copy of ``network`` with the policies (crossing and link levers)
+    applied (pure).
 
     Raises
     ------
     ScenarioError
-        When a policy names an unknown crossing or does not fit it (e.g. extra
+        When a policy names an unknown crossing or link, or does not fit it (e.g. extra
         transshipment tracks where the gauge does not break).
     """
     problems: list[Problem] = []
     crossings = dict(network.crossings)
+    links = dict(network.links)
     for i, pol in enumerate(policies):
+        if isinstance(pol, (AddSailings, LineCapacity)):
+            link = links.get(pol.link)
+            if link is None:
+                problems.append(Problem(file, f"{path}[{i}].link", "",
+                                        _unknown("link", pol.link, links)))
+                continue
+            if isinstance(pol, AddSailings):
+                if link.sailings_per_week is None:
+                    problems.append(Problem(file, f"{path}[{i}].link", "",
+                                            f"link {link.id} is {link.mode.value}, not a ferry"))
+                    continue
+                links[link.id] = link.model_copy(update={
+                    "sailings_per_week": link.sailings_per_week + pol.sailings_per_week})
+            else:
+                if link.capacity_trains_per_day is None:
+                    problems.append(Problem(file, f"{path}[{i}].link", "",
+                                            f"link {link.id} is {link.mode.value}, not rail"))
+                    continue
+                upd: dict[str, Any] = {"capacity_trains_per_day": pol.capacity_trains_per_day}
+                if pol.speed_kmh is not None and link.speed_kmh is not None:
+                    upd["speed_kmh"] = pol.speed_kmh
+                links[link.id] = link.model_copy(update=upd)
+            continue
         where = f"{path}[{i}].crossing"
         c = crossings.get(pol.crossing)
         if c is None:
@@ -171,7 +198,7 @@ def apply_policies(network: Network, policies, file: str = "<scenario>",
         crossings[c.id] = c
     if problems:
         raise ScenarioError(problems)
-    return Network(nodes=network.nodes, links=network.links, crossings=crossings,
+    return Network(nodes=network.nodes, links=links, crossings=crossings,
                    source=network.source)
 
 

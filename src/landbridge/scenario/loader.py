@@ -23,7 +23,8 @@ __all__ = ["load_scenario", "parse_scenario", "bundled_scenarios", "scenario_pat
 
 _UNION_TAGS = {"fixed", "exponential", "lognormal", "triangular", "uniform", "closure",
                "capacity_scale", "duration_scale", "random_failure", "pre_declaration",
-               "operate_24h", "add_resources", "contactless_handover"}
+               "operate_24h", "add_resources", "contactless_handover", "add_sailings",
+               "line_capacity"}
 
 
 def _scenarios_dir() -> Path:

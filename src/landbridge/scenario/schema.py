@@ -37,6 +37,8 @@ __all__ = [
     "Operate24h",
     "AddResources",
     "ContactlessHandover",
+    "AddSailings",
+    "LineCapacity",
     "Policy",
     "Investment",
     "Overrides",
@@ -248,8 +250,30 @@ class ContactlessHandover(_Rec):
     source: str | None = None
 
 
+class AddSailings(_Rec):
+    """More ferry sailings on ``link`` (e.g. a second ferry on the Caspian):
+    ``sailings_per_week`` are added to the link's timetable."""
+
+    kind: Literal["add_sailings"] = "add_sailings"
+    link: str
+    sailings_per_week: float = Field(gt=0, le=100)
+    source: str | None = None
+
+
+class LineCapacity(_Rec):
+    """A line upgrade on ``link`` (second track, signalling): new capacity in trains
+    per day per direction and, optionally, a new commercial speed."""
+
+    kind: Literal["line_capacity"] = "line_capacity"
+    link: str
+    capacity_trains_per_day: float = Field(gt=0, le=1000)
+    speed_kmh: float | None = Field(default=None, gt=0, le=400)
+    source: str | None = None
+
+
 Policy = Annotated[
-    Union[PreDeclaration, Operate24h, AddResources, ContactlessHandover],
+    Union[PreDeclaration, Operate24h, AddResources, ContactlessHandover, AddSailings,
+          LineCapacity],
     Field(discriminator="kind"),
 ]
 
@@ -280,6 +304,13 @@ class Scenario(_Rec):
     spawned from ``seed`` (numpy ``SeedSequence``). ``running_time_factor`` multiplies
     each run's uncontended running time (variability). ``network`` is a directory,
     relative to the scenario file, or omitted for the bundled corridor.
+
+    Back-pressure: a train may start a run towards a border crossing only while the
+    trains on that run plus the trains waiting for the crossing's yard are fewer than
+    ``approach_holding_trains`` + run length / ``line_storage_km_per_train``; otherwise it is
+    held where it is (origin terminal, or the previous crossing's yard, which it keeps
+    occupied). 25 km per train is an estimate: about one passing siding per station,
+    stations every 20–30 km on the 1520 mm trunk lines.
     """
 
     name: str = Field(min_length=1)
@@ -293,6 +324,7 @@ class Scenario(_Rec):
     train: TrainDefaults = TrainDefaults()
     running_time_factor: Distribution = LogNormal(mean=1.0, cv=0.08, min=0.85)
     approach_holding_trains: int = Field(default=6, ge=1, le=1000)
+    line_storage_km_per_train: float = Field(default=25.0, gt=0, le=10000)
     services: list[Service] = Field(default_factory=list)
     demand: list[Demand] = Field(default_factory=list)
     road_flows: list[RoadFlow] = Field(default_factory=list)

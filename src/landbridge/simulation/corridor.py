@@ -128,6 +128,7 @@ class Train:
     segment: int = 0
     node: str = ""
     state: str = "running"  # running, waiting, held, delivered, reformed
+    run_key: tuple | None = None  # (run links, crossing) while on a run to a crossing
     held_yard: "simpy.resources.resource.Request | None" = None
     held_resource: "simpy.Resource | None" = None
 
@@ -241,6 +242,14 @@ class CorridorModel:
         self.trains_delivered = 0
         self.segments = {p.id: segments_of(self.network, p, self.teu_per_container)
                          for p in compiled.services}
+        self._inbound_limit: dict[tuple[tuple[str, ...], str], int] = {}
+        self._on_run: dict[tuple[tuple[str, ...], str], int] = {}
+        for segs in self.segments.values():
+            for a, b in zip(segs, segs[1:]):
+                if a.kind == "run" and b.kind == "crossing":
+                    km = sum(self.network.links[lid].length_km for lid in a.links)
+                    self._inbound_limit[(a.links, b.crossing)] = (
+                        sc.approach_holding_trains + int(km // sc.line_storage_km_per_train))
         self._base_cap = {
             cid: crossing_capacity(self.network.crossings[cid]).trains_per_day
             for cid in crossing_ids if self.network.crossings[cid].mode == "rail"}
@@ -327,12 +336,13 @@ class CorridorModel:
         while tr.segment < len(segs):
             seg = segs[tr.segment]
             if seg.max_containers is not None and tr.containers > seg.max_containers:
+                self._leave_run(tr)
                 self._reform(tr, seg)
                 return
             if seg.kind == "run":
                 nxt = segs[tr.segment + 1] if tr.segment + 1 < len(segs) else None
                 if nxt is not None and nxt.kind == "crossing":
-                    yield from self._wait_for_approach(tr, nxt)
+                    yield from self._wait_for_approach(tr, seg, nxt)
                 self._release_held(tr)
                 yield from self._run(tr, seg)
             elif seg.kind == "crossing":
@@ -403,19 +413,31 @@ class CorridorModel:
         d = "a_to_b" if seg.nodes[0] == c.station_a else "b_to_a"
         return self.sides[(c.id, d)]
 
-    def _wait_for_approach(self, tr: Train, nxt: Segment) -> Iterator[simpy.Event]:
+    def _wait_for_approach(self, tr: Train, run: Segment, nxt: Segment
+                           ) -> Iterator[simpy.Event]:
+        """Hold ``tr`` before ``run`` while the line to crossing ``nxt`` is full: the
+        trains on this run towards the crossing plus the trains waiting for its yard
+        already fill the approach (``approach_holding_trains``) plus the run's storage
+        (one train per ``line_storage_km_per_train`` of its length)."""
         side = self._side(nxt)
-        limit = self.scenario.approach_holding_trains
-        if side.waiting < limit:
-            return
-        tr.state = "held"
-        self._rec(tr, "held", tr.node, side.crossing.id)
-        while side.waiting >= limit:
-            if side.space is None or side.space.triggered:
-                side.space = self.env.event()
-            yield side.space
-        tr.state = "running"
-        self._rec(tr, "released", tr.node, side.crossing.id)
+        key = (run.links, side.crossing.id)
+        limit = self._inbound_limit[key]
+        if self._on_run.get(key, 0) + side.waiting >= limit:
+            tr.state = "held"
+            self._rec(tr, "held", tr.node, side.crossing.id)
+            while self._on_run.get(key, 0) + side.waiting >= limit:
+                if side.space is None or side.space.triggered:
+                    side.space = self.env.event()
+                yield side.space
+            tr.state = "running"
+            self._rec(tr, "released", tr.node, side.crossing.id)
+        self._on_run[key] = self._on_run.get(key, 0) + 1
+        tr.run_key = key
+
+    def _leave_run(self, tr: Train) -> None:
+        if tr.run_key is not None:
+            self._on_run[tr.run_key] -= 1
+            tr.run_key = None
 
     def _work(self, cid: str, hours: float) -> Iterator[simpy.Event]:
         """Spend ``hours`` of open time at crossing ``cid`` (closed hours hold work)."""
@@ -446,6 +468,7 @@ class CorridorModel:
         tr.state = "waiting"
         tr.node = here
         self._rec(tr, "arrive", here, cid)
+        self._leave_run(tr)
         side.waiting += 1
         # acceptance cap (agreed trains/day, scaled by capacity windows)
         cap = c.max_trains_per_day

@@ -5,7 +5,7 @@ would cost more than the whole rail corridor. Trucks are therefore counted per h
 arrivals in an hour are Poisson with mean ``trucks_per_day / 24``; the post serves at
 most ``lanes / mean processing time`` trucks per open hour (and at most
 ``max_trucks_per_day / 24`` per hour where a daily cap applies, e.g. an electronic-queue
-quota), first come first served. The mean wait follows from Little's law,
+quota, spread over the open hours), first come first served. The mean wait follows from Little's law,
 ``W = L / λ`` (J. D. C. Little, *Operations Research* 9(3), 1961), over each day.
 This is a discrete-time fluid queue: exact in the mean for the heavy-traffic queue the
 posts have, blind to the within-hour variability of processing times.
@@ -78,7 +78,7 @@ class RoadPosts:
             is_open = avail.next_open(t) <= t + 1e-9
             rate = c.lanes / (c.truck_processing_h.mean() * dur_f) if is_open else 0.0
             if c.max_trucks_per_day is not None and is_open:
-                rate = min(rate, c.max_trucks_per_day / 24.0)
+                rate = min(rate, c.max_trucks_per_day / c.operating_hours.hours_per_day)
             rate *= cap_f
             before = queue + arrivals
             served = min(before, rate)

@@ -1,5 +1,14 @@
 """Results: run directories (Parquet, JSON, CSV) and the DuckDB results store."""
 
-from landbridge.store.rundir import default_run_dir, kpis_to_json, read_kpis_json, write_run_dir
+from landbridge.store.compare import compare_kpis, welch_ci95
+from landbridge.store.db import DEFAULT_STORE, KPI_TABLES, ResultsStore
+from landbridge.store.rundir import (
+    default_run_dir,
+    kpis_to_json,
+    network_snapshot,
+    read_kpis_json,
+    write_run_dir,
+)
 
-__all__ = ["default_run_dir", "kpis_to_json", "read_kpis_json", "write_run_dir"]
+__all__ = ["DEFAULT_STORE", "KPI_TABLES", "ResultsStore", "compare_kpis", "default_run_dir",
+           "kpis_to_json", "network_snapshot", "read_kpis_json", "welch_ci95", "write_run_dir"]

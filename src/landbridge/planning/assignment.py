@@ -1,0 +1,453 @@
+"""Path-based multi-commodity LP: weekly demand over the k best routes, sea fallback.
+
+Formulation (a path-flow multi-commodity flow problem; R. K. Ahuja, T. L. Magnanti and
+J. B. Orlin, *Network Flows*, Prentice Hall 1993, ch. 17):
+
+* one *commodity* per origin → destination pair (and train size) with demand
+  ``d_c`` TEU/week, from the scenario's ``demand`` (TEU/week) and ``services``
+  (departures/week × TEU per train);
+* variables ``x_p`` ≥ 0, TEU/week on candidate route ``p`` of commodity ``c`` (the k best
+  routes of :func:`~landbridge.network.find_routes`, the scenario's own route, and for
+  each crossing every candidate passes, the fastest route avoiding it), and ``s_c`` ≥ 0,
+  TEU/week sent by sea (when a sea alternative exists);
+* ``Σ_p x_p + s_c = d_c`` for every commodity;
+* for every stage of every element a path uses (see :mod:`.capacity`), per direction:
+  ``Σ_p a_p x_p ≤ K`` with ``K`` the stage capacity in TEU/day at the reference train and
+  ``a_p = (u_p / teu_p) / (u_ref / teu_ref) / 7`` (``u`` the stage's resource hours per
+  train, :func:`.capacity.usage_h`), so a row's dual is in USD/week per extra TEU/day;
+* minimise generalised cost ``Σ c_p x_p + Σ c_sea s_c`` in USD/week with
+  ``c = tariff / 2 + value_of_time × transit_days`` per TEU (tariffs are per FEU).
+
+Transit time of a path: running times + each rail crossing's mean service time
+(clearance, handover, transshipment of the train; no queueing) + at each ferry half the
+sailing interval (the mean wait of a random arrival at a regular service).
+
+An infeasible programme (no sea alternative and too little capacity) is diagnosed with
+the elastic programme ``min Σ u_c`` (``u_c`` unmet demand): the rows with a non-zero dual
+there are the constraints involved (a Farkas certificate of infeasibility).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence
+
+import numpy as np
+from scipy import sparse
+
+from landbridge.errors import InfeasiblePlanError, NoRouteError, Problem, ScenarioError, UnknownNameError
+from landbridge.network.model import Mode, Network
+from landbridge.network.routing import Route, find_routes, route_from_nodes
+from landbridge.planning.capacity import Stage, crossing_stages, link_stages, usage_h
+from landbridge.planning.lp import HighsSolver, LpProblem, LpSolver
+from landbridge.planning.modes import ModeFactors, SeaLeg, SeaRouter, link_tariff_usd_per_feu
+from landbridge.scenario.schema import Scenario
+
+__all__ = ["Commodity", "Adjustments", "PathFlow", "SeaFlow", "ConstraintRow", "Assignment",
+           "weekly_demand", "candidate_routes", "path_metrics", "solve_assignment",
+           "TEU_PER_FEU"]
+
+TEU_PER_FEU = 2.0
+_TOL = 1e-7
+
+
+@dataclass(frozen=True)
+class Commodity:
+    """Weekly demand from ``origin`` to ``destination`` (node ids) in trains of
+    ``teu_per_train`` TEU / ``containers`` boxes; ``sources`` names the scenario items
+    (``demand[0]``, ``services[2]``); ``routes`` holds their own fixed routes."""
+
+    origin: str
+    destination: str
+    teu_per_week: float
+    teu_per_train: float
+    containers: int
+    sources: tuple[str, ...]
+    routes: tuple[Route, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return f"{self.origin}→{self.destination}"
+
+
+@dataclass(frozen=True)
+class Adjustments:
+    """Temporary changes for disruption costing: capacity factors (0 = closed) and
+    duration factors (service or running time ×) keyed by ``(element_type, id)`` where
+    element_type is ``crossing`` or ``link``."""
+
+    capacity: Mapping[tuple[str, str], float] = field(default_factory=dict)
+    duration: Mapping[tuple[str, str], float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PathFlow:
+    """A candidate route of commodity ``commodity`` (index) and its flow."""
+
+    commodity: int
+    route: Route
+    tariff_usd_per_feu: float
+    transit_h: float
+    cost_usd_per_teu: float
+    teu_per_week: float
+
+
+@dataclass(frozen=True)
+class SeaFlow:
+    """The sea alternative of a commodity (``leg`` None: none exists)."""
+
+    commodity: int
+    leg: SeaLeg | None
+    cost_usd_per_teu: float | None
+    teu_per_week: float
+
+
+@dataclass(frozen=True)
+class ConstraintRow:
+    """A capacity constraint after solving: ``load_teu_per_day`` (row activity, TEU/day
+    at the reference train), ``capacity_teu_per_day``, ``dual_usd_per_week_per_teu_day``
+    (≥ 0: what one more TEU/day of capacity saves per week)."""
+
+    stage: Stage
+    capacity_teu_per_day: float
+    load_teu_per_day: float
+    dual_usd_per_week_per_teu_day: float
+
+    @property
+    def utilization(self) -> float | None:
+        if self.capacity_teu_per_day <= 0:
+            return None if self.load_teu_per_day <= _TOL else float("inf")
+        return self.load_teu_per_day / self.capacity_teu_per_day
+
+    @property
+    def binding(self) -> bool:
+        return self.capacity_teu_per_day - self.load_teu_per_day <= _TOL * max(
+            1.0, self.capacity_teu_per_day) and self.load_teu_per_day > 0 or \
+            self.dual_usd_per_week_per_teu_day > 1e-9
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """Optimal flows of one LP: per path, per sea alternative, per constraint row."""
+
+    commodities: tuple[Commodity, ...]
+    paths: tuple[PathFlow, ...]
+    sea: tuple[SeaFlow, ...]
+    rows: tuple[ConstraintRow, ...]
+    objective_usd_per_week: float
+    marginal_cost_usd_per_teu: tuple[float, ...]
+
+    @property
+    def demand_teu_per_week(self) -> float:
+        return sum(c.teu_per_week for c in self.commodities)
+
+    @property
+    def rail_teu_per_week(self) -> float:
+        return sum(p.teu_per_week for p in self.paths)
+
+    @property
+    def sea_teu_per_week(self) -> float:
+        return sum(s.teu_per_week for s in self.sea)
+
+    def binding_rows(self) -> list[ConstraintRow]:
+        """Binding rows, largest dual first (ties by name)."""
+        return sorted((r for r in self.rows if r.binding),
+                      key=lambda r: (-r.dual_usd_per_week_per_teu_day, r.stage.key))
+
+
+# ----------------------------------------------------------------------------- demand
+
+def weekly_demand(scenario: Scenario, network: Network, service_routes: Sequence[Route] = (),
+                  file: str = "<scenario>") -> list[Commodity]:
+    """Weekly demand per origin → destination and train size from ``scenario``.
+
+    ``services`` count departures/week (``departures_per_week``, or weekdays × times)
+    × TEU per train; ``demand`` its ``teu_per_week``. ``service_routes`` are the
+    compiled routes of services then demand entries, in scenario order (optional).
+
+    Raises
+    ------
+    ScenarioError
+        When an origin or destination names no node (every problem).
+    """
+    problems: list[Problem] = []
+    groups: dict[tuple, dict] = {}
+    items = [(f"services[{i}]", s, (s.departures_per_week if s.departures_per_week is not None
+                                    else len(s.weekdays or []) * len(s.times)))
+             for i, s in enumerate(scenario.services)]
+    items += [(f"demand[{i}]", d, None) for i, d in enumerate(scenario.demand)]
+    for n, (path, spec, per_week) in enumerate(items):
+        ids = []
+        for fld in ("origin", "destination"):
+            try:
+                ids.append(network.resolve(getattr(spec, fld)))
+            except UnknownNameError as exc:
+                problems.append(Problem(file, f"{path}.{fld}", "", str(exc)))
+        if len(ids) != 2:
+            continue
+        teu = spec.teu_per_train or scenario.train.teu_per_train
+        weekly = spec.teu_per_week if per_week is None else per_week * teu
+        key = (ids[0], ids[1], teu)
+        g = groups.setdefault(key, {"teu": 0.0, "sources": [], "routes": []})
+        g["teu"] += weekly
+        g["sources"].append(path)
+        if spec.route != "fastest" and n < len(service_routes):
+            g["routes"].append(service_routes[n])
+    if problems:
+        raise ScenarioError(problems)
+    return [Commodity(o, d, g["teu"], teu, scenario.train.containers(teu), tuple(g["sources"]),
+                      tuple(g["routes"]))
+            for (o, d, teu), g in sorted(groups.items())]
+
+
+# ----------------------------------------------------------------------------- routes
+
+def _without_crossing(network: Network, crossing_id: str) -> Network:
+    link = network.crossings[crossing_id].link
+    return Network(nodes=network.nodes,
+                   links={k: v for k, v in network.links.items() if k != link},
+                   crossings={k: v for k, v in network.crossings.items() if k != crossing_id},
+                   source=network.source)
+
+
+def candidate_routes(network: Network, commodity: Commodity, k: int = 5,
+                     bypass: bool = True) -> list[Route]:
+    """Candidate routes of ``commodity``: the ``k`` best distinct corridors, the
+    commodity's own fixed routes, and (``bypass``) for each crossing that every one of
+    those passes, the fastest route avoiding it — so that a single point of failure
+    always has an alternative in the LP when the network has one.
+
+    Raises
+    ------
+    NoRouteError
+        When origin and destination are not connected by rail or ferry.
+    """
+    routes = find_routes(network, commodity.origin, commodity.destination, k=k,
+                         containers=commodity.containers)
+    seen = {r.links for r in routes}
+    for r in commodity.routes:
+        if r.links not in seen:
+            routes.append(r)
+            seen.add(r.links)
+    if bypass:
+        common = set(routes[0].crossings)
+        for r in routes[1:]:
+            common &= set(r.crossings)
+        for cid in sorted(common):
+            try:
+                (alt,) = find_routes(_without_crossing(network, cid), commodity.origin,
+                                     commodity.destination, k=1, containers=commodity.containers)
+            except NoRouteError:
+                continue
+            if alt.links not in seen:
+                routes.append(route_from_nodes(network, list(alt.nodes), list(alt.links),
+                                               commodity.containers))
+                seen.add(alt.links)
+    return routes
+
+
+def path_metrics(network: Network, route: Route, containers: int, factors: ModeFactors,
+                 adjust: Adjustments | None = None) -> tuple[float, float]:
+    """(tariff USD/FEU, transit hours) of ``route`` on ``network`` for a train of
+    ``containers`` boxes: running times, mean crossing service times, half the sailing
+    interval at ferries; ``adjust.duration`` factors scale link or crossing times."""
+    dur = adjust.duration if adjust else {}
+    tariff = 0.0
+    hours = 0.0
+    for leg in route.legs:
+        link = network.links[leg.link]
+        tariff += link_tariff_usd_per_feu(network, link, factors)
+        hours += link.base_running_time_h * dur.get(("link", link.id), 1.0)
+        if link.mode is Mode.ferry and link.sailings_per_week:
+            hours += 0.5 * 168.0 / link.sailings_per_week
+        c = network.crossing_on_link(link.id)
+        if c is not None and c.mode == "rail":
+            hours += c.mean_dwell_h(containers) * dur.get(("crossing", c.id), 1.0)
+    return tariff, hours
+
+
+# ----------------------------------------------------------------------------- LP
+
+def _leg_stages(network: Network, route: Route, ref_containers: int, teu_per_container: float,
+                cache: dict) -> list[Stage]:
+    out: list[Stage] = []
+    for leg in route.legs:
+        link = network.links[leg.link]
+        c = network.crossing_on_link(link.id)
+        if c is not None and c.mode == "rail":
+            direction = "a_to_b" if leg.from_node == c.station_a else "b_to_a"
+            key = ("crossing", c.id)
+            if key not in cache:
+                cache[key] = crossing_stages(network, c.id, ref_containers, teu_per_container)
+            out += [s for s in cache[key] if s.direction == direction]
+        direction = "fwd" if leg.from_node == link.from_node else "rev"
+        key = ("link", link.id, direction)
+        if key not in cache:
+            cache[key] = link_stages(network, link.id, direction, ref_containers,
+                                     teu_per_container)
+        out += cache[key]
+    return out
+
+
+def _capacity_factor(stage: Stage, adjust: Adjustments | None) -> float:
+    if adjust is None:
+        return 1.0
+    if stage.element_type in ("crossing", "road_post"):
+        f = adjust.capacity.get(("crossing", stage.element), 1.0)
+        return f / adjust.duration.get(("crossing", stage.element), 1.0)
+    return adjust.capacity.get(("link", stage.element), 1.0)
+
+
+def solve_assignment(network: Network, commodities: Sequence[Commodity],
+                     routes: Sequence[Sequence[Route]], sea: Sequence[SeaLeg | None],
+                     value_of_time_usd_per_teu_day: float, factors: ModeFactors,
+                     ref_teu_per_train: float, ref_containers: int,
+                     adjust: Adjustments | None = None,
+                     solver: LpSolver | None = None) -> Assignment:
+    """Build and solve the LP (see the module docstring).
+
+    Parameters
+    ----------
+    network : Network
+        Capacities and times are read from it (apply investments before).
+    commodities, routes, sea
+        Demand, its candidate routes and its sea alternative (None: none), index-aligned.
+    value_of_time_usd_per_teu_day : float
+    factors : ModeFactors
+    ref_teu_per_train, ref_containers
+        The reference train at which train capacities are turned into TEU/day.
+    adjust : Adjustments, optional
+        Capacity and duration factors (disruptions).
+    solver : LpSolver, optional
+        Default :class:`HighsSolver`.
+
+    Returns
+    -------
+    Assignment
+
+    Raises
+    ------
+    InfeasiblePlanError
+        When the demand cannot be carried (names the capacity rows and the demand rows
+        involved) or the programme is unbounded or the solver fails.
+    """
+    solver = solver or HighsSolver()
+    teu_per_container = ref_teu_per_train / ref_containers
+    vot = value_of_time_usd_per_teu_day
+    var_names: list[str] = []
+    cost: list[float] = []
+    path_info: list[tuple[int, Route, float, float, float]] = []
+    stage_cache: dict = {}
+    rows: dict[str, tuple[Stage, dict[int, float]]] = {}
+    eq_cols: list[list[int]] = [[] for _ in commodities]
+    for ci, (com, rts) in enumerate(zip(commodities, routes)):
+        for ri, route in enumerate(rts):
+            j = len(var_names)
+            tariff, hours = path_metrics(network, route, com.containers, factors, adjust)
+            cpt = tariff / TEU_PER_FEU + vot * hours / 24.0
+            var_names.append(f"{com.label} route {ri + 1} via {'/'.join(route.crossings) or '-'}")
+            cost.append(cpt)
+            path_info.append((ci, route, tariff, hours, cpt))
+            eq_cols[ci].append(j)
+            for st in _leg_stages(network, route, ref_containers, teu_per_container, stage_cache):
+                ref_use = usage_h(network, st, ref_containers) / ref_teu_per_train
+                use = usage_h(network, st, com.containers) / com.teu_per_train
+                coef = (use / ref_use if st.unit != "TEU/day" else 1.0) / 7.0
+                entry = rows.setdefault(st.key, (st, {}))[1]
+                entry[j] = entry.get(j, 0.0) + coef
+    sea_cols: list[int | None] = []
+    for ci, (com, leg) in enumerate(zip(commodities, sea)):
+        if leg is None:
+            sea_cols.append(None)
+            continue
+        j = len(var_names)
+        var_names.append(f"{com.label} by sea {leg.origin_port}→{leg.destination_port}")
+        cost.append(leg.usd_per_feu / TEU_PER_FEU + vot * leg.days)
+        eq_cols[ci].append(j)
+        sea_cols.append(j)
+
+    kept = _drop_dominated(rows, adjust)
+    n = len(var_names)
+    a_ub = sparse.lil_matrix((len(kept), n))
+    b_ub = np.zeros(len(kept))
+    for i, (st, coefs, rhs) in enumerate(kept):
+        for j, v in coefs.items():
+            a_ub[i, j] = v
+        b_ub[i] = rhs
+    a_eq = sparse.lil_matrix((len(commodities), n))
+    for ci, cols in enumerate(eq_cols):
+        for j in cols:
+            a_eq[ci, j] = 1.0
+    b_eq = np.array([c.teu_per_week for c in commodities], dtype=float)
+    ub_names = tuple(f"{st.key} (≤ {rhs:,.1f} TEU/day)" for st, _, rhs in kept)
+    eq_names = tuple(f"demand {c.label} ({c.teu_per_week:,.1f} TEU/week)" for c in commodities)
+    problem = LpProblem(np.asarray(cost), a_ub.tocsr(), b_ub, a_eq.tocsr(), b_eq,
+                        tuple(var_names), ub_names, eq_names)
+    sol = solver.solve(problem)
+    if sol.status == 2:
+        raise InfeasiblePlanError(
+            "the demand cannot be carried: capacity on every candidate route is too small "
+            "and there is no sea alternative", _diagnose(problem, solver))
+    if sol.status == 3:
+        raise InfeasiblePlanError("the assignment LP is unbounded",
+                                  [v for v, c in zip(var_names, cost) if c < 0])
+    if sol.status != 0:
+        raise InfeasiblePlanError(f"the LP solver failed: {sol.message}")
+    x = sol.x
+    activity = problem.a_ub @ x if len(kept) else np.zeros(0)
+    crow = tuple(ConstraintRow(st, float(rhs), float(activity[i]),
+                               max(0.0, -float(sol.ub_marginals[i])))
+                 for i, (st, _, rhs) in enumerate(kept))
+    paths = tuple(PathFlow(ci, r, tariff, hours, cpt, _clean(x[j]))
+                  for j, (ci, r, tariff, hours, cpt) in enumerate(path_info))
+    seas = tuple(SeaFlow(ci, sea[ci], None if j is None else cost[j],
+                         0.0 if j is None else _clean(x[j]))
+                 for ci, j in enumerate(sea_cols))
+    return Assignment(tuple(commodities), paths, seas, crow, float(sol.objective),
+                      tuple(float(m) for m in sol.eq_marginals))
+
+
+def _clean(v: float) -> float:
+    return 0.0 if abs(v) < 1e-9 else float(v)
+
+
+def _drop_dominated(rows: dict[str, tuple[Stage, dict[int, float]]],
+                    adjust: Adjustments | None) -> list[tuple[Stage, dict[int, float], float]]:
+    """Keep, among the stages of one element and direction with the same coefficients,
+    only the tightest (it is the binding element; the others cannot bind alone)."""
+    groups: dict[tuple, list] = {}
+    for key in sorted(rows):
+        st, coefs = rows[key]
+        rhs = st.teu_per_day * _capacity_factor(st, adjust)
+        groups.setdefault((st.element_type, st.element, st.direction), []).append((st, coefs, rhs))
+    kept: list[tuple[Stage, dict[int, float], float]] = []
+    for key in sorted(groups):
+        chosen: list[tuple[Stage, dict[int, float], float]] = []
+        for st, coefs, rhs in sorted(groups[key], key=lambda t: (t[2], t[0].stage)):
+            if any(set(c) == set(coefs) and all(abs(c[j] - coefs[j]) <= 1e-12 * max(1, abs(c[j]))
+                                                 for j in c) for _, c, _ in chosen):
+                continue
+            chosen.append((st, coefs, rhs))
+        kept += chosen
+    return kept
+
+
+def _diagnose(problem: LpProblem, solver: LpSolver) -> list[str]:
+    """Names of the rows involved in the infeasibility: solve the elastic programme
+    (unmet demand ``u`` at unit cost, every other cost 0) and return the capacity rows
+    with a non-zero dual and the demand rows left unmet."""
+    n, m = len(problem.c), problem.a_eq.shape[0]
+    c = np.concatenate([np.zeros(n), np.ones(m)])
+    a_ub = sparse.hstack([problem.a_ub, sparse.csr_matrix((problem.a_ub.shape[0], m))]).tocsr()
+    a_eq = sparse.hstack([problem.a_eq, sparse.identity(m, format="csr")]).tocsr()
+    elastic = LpProblem(c, a_ub, problem.b_ub, a_eq, problem.b_eq,
+                        problem.var_names + tuple(f"unmet {e}" for e in problem.eq_names),
+                        problem.ub_names, problem.eq_names)
+    sol = solver.solve(elastic)
+    if sol.status != 0:
+        return []
+    names = [problem.ub_names[i] for i in np.flatnonzero(np.abs(sol.ub_marginals) > 1e-9)]
+    unmet = sol.x[n:]
+    names += [f"{problem.eq_names[i]}: {unmet[i]:,.1f} TEU/week cannot be carried"
+              for i in np.flatnonzero(unmet > 1e-6)]
+    return names
