@@ -242,6 +242,16 @@ class CorridorModel:
         self.trains_delivered = 0
         self.segments = {p.id: segments_of(self.network, p, self.teu_per_container)
                          for p in compiled.services}
+        self._rt_factor = sc.running_time_factor.sampler(self.rng_run)
+        scaled_links = {tid for (_, ttype, tid) in self.scales if ttype == "link"}
+        self._run_links = {}
+        for segs in self.segments.values():
+            for seg in segs:
+                if seg.kind == "run":
+                    self._run_links[seg.links, seg.directions] = tuple(
+                        (lid, (lid, d), self.network.links[lid].base_running_time_h,
+                         self.network.links[lid].min_headway_h, lid in scaled_links)
+                        for lid, d in zip(seg.links, seg.directions))
         self._inbound_limit: dict[tuple[tuple[str, ...], str], int] = {}
         self._on_run: dict[tuple[tuple[str, ...], str], int] = {}
         for segs in self.segments.values():
@@ -396,15 +406,17 @@ class CorridorModel:
             self._rec(tr, "released", tr.node)
         tr.state = "running"
         t = self.env.now
-        for lid, d in zip(seg.links, seg.directions):
-            link = self.network.links[lid]
-            key = (lid, d)
-            entry = max(t, self.next_free.get(key, -math.inf))
-            headway = link.min_headway_h / self._factor("capacity_scale", "link", lid, entry)
-            self.next_free[key] = entry + headway
-            factor = self.scenario.running_time_factor.sample(self.rng_run)
-            factor *= self._factor("duration_scale", "link", lid, entry)
-            t = entry + link.base_running_time_h * factor
+        next_free = self.next_free
+        draw = self._rt_factor
+        for lid, key, base_h, headway_h, scaled in self._run_links[seg.links, seg.directions]:
+            entry = max(t, next_free.get(key, -math.inf))
+            if scaled:
+                next_free[key] = entry + headway_h / self._factor(
+                    "capacity_scale", "link", lid, entry)
+                t = entry + base_h * draw() * self._factor("duration_scale", "link", lid, entry)
+            else:
+                next_free[key] = entry + headway_h
+                t = entry + base_h * draw()
         yield self.env.timeout(t - self.env.now)
 
     # ------------------------------------------------------------------ crossings

@@ -1,0 +1,268 @@
+"""`landbridge runs ...` (the results store) and `landbridge report`."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from landbridge.cli._common import handle_errors, out, print_json
+
+runs_app = typer.Typer(help="Runs recorded in the results store (DuckDB).",
+                       no_args_is_help=True)
+
+_STORE_HELP = "Results store (DuckDB file); default runs/landbridge.duckdb."
+_REF_HELP = ("Run id, a unique prefix of one, 'latest', a scenario name (its latest run) "
+             "or a recorded run directory.")
+
+
+def _store(path: Optional[Path]):
+    from landbridge.store import ResultsStore
+
+    return ResultsStore(path)
+
+
+def _num(v) -> float | None:
+    if v is None:
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def _fmt(v, digits: int = 2, sign: bool = False) -> str:
+    f = _num(v)
+    if f is None:
+        return "–"
+    return f"{f:+,.{digits}f}" if sign else f"{f:,.{digits}f}"
+
+
+def _digits(kpi: str) -> int:
+    if kpi.endswith("_teu") or kpi.startswith("teu_") or kpi in (
+            "trains", "events", "replications", "day"):
+        return 0
+    return 3 if kpi.startswith("util") else 2
+
+
+def _records(df) -> list[dict]:
+    return json.loads(df.to_json(orient="records", date_format="iso"))
+
+
+@runs_app.command("list")
+def list_runs(store: Optional[Path] = typer.Option(None, "--store", help=_STORE_HELP),
+              as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """List the recorded runs, oldest first."""
+    _list(store, as_json)
+
+
+@handle_errors
+def _list(store, as_json):
+    df = _store(store).runs()
+    if as_json:
+        print_json(_records(df))
+        return
+    if not len(df):
+        out.print("the store has no runs")
+        return
+    t = Table(title=f"Runs in {_store(store).path}", title_justify="left")
+    for col in ("#", "run id", "scenario", "seed", "reps", "start", "days"):
+        t.add_column(col, justify="right" if col in ("#", "seed", "reps", "days") else "left",
+                     no_wrap=col == "run id")
+    for r in df.to_dict("records"):
+        t.add_row(str(r["created_seq"]), r["run_id"], r["scenario_name"], str(r["seed"]),
+                  str(r["replications"]), str(r["start_date"])[:10], f"{r['horizon_days']:g}")
+    out.print(t)
+
+
+@runs_app.command("show")
+def show(run: str = typer.Argument(..., help=_REF_HELP),
+         store: Optional[Path] = typer.Option(None, "--store", help=_STORE_HELP),
+         as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Show one run: manifest and KPI tables."""
+    _show(run, store, as_json)
+
+
+@handle_errors
+def _show(run, store, as_json):
+    st = _store(store)
+    info = st.run(run)
+    tables = st.kpis(info["run_id"])
+    if as_json:
+        print_json({"run_id": info["run_id"], "run_dir": info["run_dir"],
+                    "manifest": info["manifest"],
+                    "kpis": {k: _records(v) for k, v in tables.items()}})
+        return
+    out.print(f"[bold]{info['run_id']}[/] (#{info['created_seq']}) in {info['run_dir']}")
+    for k, v in info["manifest"].items():
+        out.print(f"  {k}: {v}", markup=False)
+    for name, df in tables.items():
+        if not len(df):
+            continue
+        t = Table(title=f"kpi_{name}", title_justify="left")
+        cols = [c for c in df.columns if not c.endswith("_ci95")]
+        for c in cols:
+            t.add_column(c, justify="left" if df[c].dtype == object or str(df[c].dtype)
+                         .startswith("str") else "right")
+        for r in df.to_dict("records"):
+            cells = []
+            for c in cols:
+                v = r[c]
+                if isinstance(v, str):
+                    cells.append(v)
+                    continue
+                s = _fmt(v, _digits(c))
+                ci = _num(r.get(f"{c}_ci95"))
+                cells.append(s + (f" ± {_fmt(ci, _digits(c))}" if ci is not None
+                                  and _num(v) is not None else ""))
+            t.add_row(*cells)
+        out.print(t)
+
+
+_MAIN_KPIS = {
+    "run": ["teu_dispatched", "teu_delivered", "trains_delivered", "backlog_teu",
+            "waiting_at_crossings_teu", "held_teu"],
+    "od": ["trains", "teu_delivered", "transit_mean_d", "transit_p50_d", "transit_p95_d"],
+    "crossings": ["trains_per_day", "teu_per_day", "wait_mean_h", "wait_p95_h",
+                  "queue_max_trains", "util_teams", "util_tracks"],
+    "road": ["trucks_per_day", "wait_mean_h", "queue_max_trucks", "util_lanes"],
+}
+
+
+@runs_app.command("compare")
+def compare(run_a: str = typer.Argument(..., help="The reference run. " + _REF_HELP),
+            run_b: str = typer.Argument(..., help="The run compared with it."),
+            store: Optional[Path] = typer.Option(None, "--store", help=_STORE_HELP),
+            all_kpis: bool = typer.Option(False, "--all", help="Every KPI, not the main ones."),
+            as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """KPI differences RUN_B − RUN_A, with Welch 95 % confidence intervals where both
+    runs have replications."""
+    _compare(run_a, run_b, store, all_kpis, as_json)
+
+
+@handle_errors
+def _compare(run_a, run_b, store, all_kpis, as_json):
+    st = _store(store)
+    a, b = st.resolve(run_a), st.resolve(run_b)
+    df = st.compare(a, b)
+    if not all_kpis:
+        keep = [(t in _MAIN_KPIS and k in _MAIN_KPIS[t]) for t, k in zip(df.table, df.kpi)]
+        df = df[keep]
+    if as_json:
+        print_json({"a": a, "b": b, "delta": "b - a", "rows": _records(df)})
+        return
+    out.print(f"Δ = [bold]{b}[/] − [bold]{a}[/]; 95 % CI of Δ by Welch's t (replications "
+              "of both runs); * the interval excludes 0")
+    for table in dict.fromkeys(df.table):
+        sub = df[df.table == table]
+        t = Table(title=table, title_justify="left")
+        for col in ("key", "KPI", a, b, "Δ", "Δ 95 % CI", ""):
+            t.add_column(col, justify="left" if col in ("key", "KPI", "") else "right",
+                         overflow="fold")
+        for r in sub.to_dict("records"):
+            d = _digits(r["kpi"])
+            t.add_row(r["key"], r["kpi"], _fmt(r["a"], d), _fmt(r["b"], d),
+                      _fmt(r["delta"], d, sign=True),
+                      "" if _num(r["delta_ci95"]) is None else f"± {_fmt(r['delta_ci95'], d)}",
+                      "*" if r["significant"] is True else "")
+        out.print(t)
+
+
+@runs_app.command("export")
+def export(run: str = typer.Argument(..., help=_REF_HELP),
+           fmt: str = typer.Option("csv", "--format", help="csv or parquet."),
+           out_dir: Optional[Path] = typer.Option(
+               None, "--out", help="New or empty directory; default exports/<run id>-<format>."),
+           store: Optional[Path] = typer.Option(None, "--store", help=_STORE_HELP)) -> None:
+    """Export a run's KPI tables, events, manifest and scenario as CSV or Parquet files."""
+    _export(run, fmt, out_dir, store)
+
+
+@handle_errors
+def _export(run, fmt, out_dir, store):
+    from landbridge.errors import Problem, ScenarioError
+
+    if fmt not in ("csv", "parquet"):
+        raise ScenarioError([Problem("<command line>", "--format", "",
+                                     f"expected csv or parquet, found {fmt!r}")])
+    st = _store(store)
+    run_id = st.resolve(run)
+    path = st.export(run_id, out_dir or Path("exports") / f"{run_id}-{fmt}", fmt)
+    out.print(f"exported {run_id} to [bold]{path}[/]")
+
+
+@runs_app.command("delete")
+def delete(run: str = typer.Argument(..., help="Run id (exact, or a unique prefix)."),
+           files: bool = typer.Option(False, "--files", help="Also delete the run directory."),
+           store: Optional[Path] = typer.Option(None, "--store", help=_STORE_HELP)) -> None:
+    """Remove a run from the store (its run directory stays unless --files)."""
+    _delete(run, files, store)
+
+
+@handle_errors
+def _delete(run, files, store):
+    st = _store(store)
+    info = st.run(run)
+    st.delete(info["run_id"], files=files)
+    kept = "" if files else f"; its run directory {info['run_dir']} was kept"
+    out.print(f"deleted {info['run_id']} from {st.path}{kept}")
+
+
+@runs_app.command("add")
+def add(run_dir: Path = typer.Argument(..., help="A run directory written by simulate."),
+        store: Optional[Path] = typer.Option(None, "--store", help=_STORE_HELP)) -> None:
+    """Record an existing run directory in the store (again: no-op)."""
+    _add(run_dir, store)
+
+
+@handle_errors
+def _add(run_dir, store):
+    st = _store(store)
+    out.print(f"recorded {run_dir} as [bold]{st.record(run_dir)}[/] in {st.path}")
+
+
+def report(run: str = typer.Argument(..., help=_REF_HELP + " Or any run directory."),
+           baseline: Optional[str] = typer.Option(None, "--baseline",
+                                                  help="Run to compare against."),
+           out_file: Optional[Path] = typer.Option(
+               None, "--out", help="HTML file; default report.html in the run directory."),
+           store: Optional[Path] = typer.Option(None, "--store", help=_STORE_HELP)) -> None:
+    """Write a self-contained HTML report of a run (map, charts, tables), optionally
+    against a baseline run."""
+    _report(run, baseline, out_file, store)
+
+
+def _locate(ref: str, st) -> tuple[Path, str]:
+    """(run directory, run id) of a store reference or of a bare run directory."""
+    p = Path(ref)
+    if (p / "manifest.json").is_file():
+        if st.path.is_file():
+            try:
+                return p, st.resolve(str(p))
+            except Exception:  # noqa: BLE001 - not recorded: use the directory name
+                pass
+        return p, p.name
+    info = st.run(ref)
+    return Path(info["run_dir"]), info["run_id"]
+
+
+@handle_errors
+def _report(run, baseline, out_file, store):
+    from landbridge.report import write_report
+
+    st = _store(store)
+    run_dir, run_id = _locate(run, st)
+    base_dir, base_id = _locate(baseline, st) if baseline else (None, None)
+    path = write_report(run_dir, out_file, baseline_dir=base_dir, run_id=run_id,
+                        baseline_id=base_id)
+    out.print(f"report written to [bold]{path}[/]")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(runs_app, name="runs")
+    app.command("report")(report)

@@ -1,0 +1,95 @@
+"""What every planning question shares: demand, candidate routes, sea alternatives.
+
+:func:`planning_context` builds it once per scenario (routing is the expensive part);
+:meth:`PlanningContext.solve` re-solves the LP on any variant of the network (an
+investment applied) or with temporary adjustments (a disruption), with the same
+commodities and candidate routes so that results are comparable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from landbridge.errors import NoRouteError, Problem, ScenarioError
+from landbridge.network.model import Network
+from landbridge.network.routing import Route
+from landbridge.planning.assignment import (
+    Adjustments,
+    Assignment,
+    Commodity,
+    candidate_routes,
+    solve_assignment,
+    weekly_demand,
+)
+from landbridge.planning.lp import HighsSolver, LpSolver
+from landbridge.planning.modes import ModeFactors, PortSeaRouter, SeaLeg, SeaRouter, load_mode_factors
+from landbridge.scenario.compile import CompiledScenario
+
+__all__ = ["PlanningContext", "planning_context"]
+
+
+@dataclass(frozen=True)
+class PlanningContext:
+    """Inputs of the assignment LP for one compiled scenario (immutable)."""
+
+    compiled: CompiledScenario
+    commodities: tuple[Commodity, ...]
+    routes: tuple[tuple[Route, ...], ...]
+    sea: tuple[SeaLeg | None, ...]
+    factors: ModeFactors
+    k: int
+    solver: LpSolver
+
+    @property
+    def network(self) -> Network:
+        return self.compiled.network
+
+    @property
+    def ref_teu_per_train(self) -> float:
+        return self.compiled.scenario.train.teu_per_train
+
+    @property
+    def ref_containers(self) -> int:
+        sc = self.compiled.scenario
+        return sc.train.containers(sc.train.teu_per_train)
+
+    def solve(self, network: Network | None = None,
+              adjust: Adjustments | None = None) -> Assignment:
+        """Solve the LP on ``network`` (default: the scenario's) with ``adjust``."""
+        return solve_assignment(
+            network or self.network, self.commodities, self.routes, self.sea,
+            self.compiled.scenario.value_of_time_usd_per_teu_day, self.factors,
+            self.ref_teu_per_train, self.ref_containers, adjust, self.solver)
+
+
+def planning_context(compiled: CompiledScenario, k: int = 5, *, bypass: bool = True,
+                     sea_router: SeaRouter | None = None, factors: ModeFactors | None = None,
+                     solver: LpSolver | None = None) -> PlanningContext:
+    """Weekly demand, candidate routes (k best + bypasses) and sea alternatives.
+
+    Raises
+    ------
+    ScenarioError
+        When a demand or service has no rail route (every such item named).
+    ValueError
+        When ``k < 1``.
+    """
+    if k < 1:
+        raise ValueError(f"k must be at least 1, got {k}")
+    net = compiled.network
+    sc = compiled.scenario
+    factors = factors or load_mode_factors()
+    sea_router = sea_router or PortSeaRouter(factors)
+    commodities = weekly_demand(sc, net, [p.route for p in compiled.services], compiled.file)
+    routes: list[tuple[Route, ...]] = []
+    problems: list[Problem] = []
+    for com in commodities:
+        try:
+            routes.append(tuple(candidate_routes(net, com, k, bypass)))
+        except NoRouteError as exc:
+            problems += [Problem(compiled.file, s, "", str(exc)) for s in com.sources]
+    if problems:
+        raise ScenarioError(problems)
+    sea = tuple(sea_router.sea_leg(net, c.origin, c.destination) for c in commodities)
+    return PlanningContext(compiled, tuple(commodities), tuple(routes), sea, factors, k,
+                           solver or HighsSolver())
