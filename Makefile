@@ -1,6 +1,6 @@
 # landbridge: `make run` simulates the bundled default scenario, `make test` runs the tests.
 # Both create the virtual environment (.venv) from uv.lock when it is missing.
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv
 VENV := .venv
