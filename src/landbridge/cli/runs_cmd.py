@@ -44,8 +44,8 @@ def _fmt(v, digits: int = 2, sign: bool = False) -> str:
 
 
 def _digits(kpi: str) -> int:
-    if kpi.endswith("_teu") or kpi.startswith("teu_") or kpi in (
-            "trains", "events", "replications", "day"):
+    if kpi.endswith("_teu") or (kpi.startswith(("teu_", "trains")) and "per_day" not in kpi) \
+            or kpi in ("events", "replications", "day"):
         return 0
     return 3 if kpi.startswith("util") else 2
 
@@ -151,19 +151,24 @@ def _compare(run_a, run_b, store, all_kpis, as_json):
     a, b = st.resolve(run_a), st.resolve(run_b)
     df = st.compare(a, b)
     if not all_kpis:
-        keep = [(t in _MAIN_KPIS and k in _MAIN_KPIS[t]) for t, k in zip(df.table, df.kpi)]
+        idle = {(r["table"], r["key"]) for r in df.to_dict("records")
+                if r["kpi"] in ("trains_per_day", "trucks_per_day")
+                and not _num(r["a"]) and not _num(r["b"])}
+        keep = [(t in _MAIN_KPIS and k in _MAIN_KPIS[t] and (t, key) not in idle)
+                for t, key, k in zip(df.table, df.key, df.kpi)]
         df = df[keep]
     if as_json:
         print_json({"a": a, "b": b, "delta": "b - a", "rows": _records(df)})
         return
-    out.print(f"Δ = [bold]{b}[/] − [bold]{a}[/]; 95 % CI of Δ by Welch's t (replications "
-              "of both runs); * the interval excludes 0")
+    out.print(f"A = [bold]{a}[/], B = [bold]{b}[/]; Δ = B − A with the 95 % CI of Δ by "
+              "Welch's t over the replications of both runs; * the interval excludes 0"
+              + ("" if all_kpis else "; main KPIs of active keys (--all for every KPI)"))
     for table in dict.fromkeys(df.table):
         sub = df[df.table == table]
         t = Table(title=table, title_justify="left")
-        for col in ("key", "KPI", a, b, "Δ", "Δ 95 % CI", ""):
+        for col in ("key", "KPI", "A", "B", "Δ", "Δ 95 % CI", ""):
             t.add_column(col, justify="left" if col in ("key", "KPI", "") else "right",
-                         overflow="fold")
+                         no_wrap=col in ("key", "KPI"))
         for r in sub.to_dict("records"):
             d = _digits(r["kpi"])
             t.add_row(r["key"], r["kpi"], _fmt(r["a"], d), _fmt(r["b"], d),

@@ -95,7 +95,8 @@ def _fmt(v: Any, digits: int = 2) -> str:
 
 
 def _digits(col: str) -> int:
-    if col.endswith("_teu") or col.startswith("teu_") or col in ("trains", "events"):
+    if col.endswith("_teu") or (col.startswith(("teu_", "trains")) and "per_day" not in col) \
+            or col in ("events", "replications", "day"):
         return 0
     if col.startswith("util"):
         return 3

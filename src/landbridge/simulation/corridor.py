@@ -454,10 +454,6 @@ class CorridorModel:
     def _work(self, cid: str, hours: float) -> Iterator[simpy.Event]:
         """Spend ``hours`` of open time at crossing ``cid`` (closed hours hold work)."""
         avail = self.avail[cid]
-        if avail.always_open:
-            if hours > 0:
-                yield self.env.timeout(hours)
-            return
         remaining = hours
         while True:
             now = self.env.now
@@ -499,6 +495,47 @@ class CorridorModel:
             side.space.succeed()
         self._rec(tr, "yard_in", here, cid)
         dur_f = self._factor("duration_scale", "crossing", cid, self.env.now)
+        if self.avail[cid].always_open:
+            yield from self._cross_always_open(tr, side, here, rng, dur_f)
+        else:
+            yield from self._cross_with_hours(tr, side, here, rng, dur_f)
+        # cross the border link itself
+        link = self.network.links[seg.links[0]]
+        yield self.env.timeout(link.base_running_time_h)
+        tr.node = seg.nodes[-1]
+        tr.state = "running"
+        self._rec(tr, "depart", tr.node, cid)
+        # keep the yard track until the train may start its next run (back-pressure)
+        tr.held_yard = yard_req
+        tr.held_resource = side.yard
+
+    def _cross_always_open(self, tr: Train, side: _CrossingSide, here: str, rng,
+                           dur_f: float) -> Iterator[simpy.Event]:
+        """Control, handover, transshipment at a crossing that never closes."""
+        c = side.crossing
+        cid = c.id
+        env = self.env
+        with side.teams.request() as team:
+            yield team
+            self._rec(tr, "clearance_start", here, cid)
+            yield env.timeout(c.clearance_h.sample(rng) * dur_f)
+        self._rec(tr, "cleared", here, cid)
+        h = c.handover_h.sample(rng) * dur_f
+        if h > 0:
+            yield env.timeout(h)
+        self._rec(tr, "handed_over", here, cid)
+        if c.transshipment is not None and side.tracks is not None:
+            with side.tracks.request() as track:
+                yield track
+                self._rec(tr, "transship_start", here, cid)
+                yield env.timeout(c.transshipment.duration_h(tr.containers) * dur_f)
+            self._rec(tr, "transshipped", here, cid)
+
+    def _cross_with_hours(self, tr: Train, side: _CrossingSide, here: str, rng,
+                          dur_f: float) -> Iterator[simpy.Event]:
+        """Control, handover, transshipment where closed hours or closures hold work."""
+        c = side.crossing
+        cid = c.id
         # border / customs control
         with side.teams.request() as team:
             yield team
@@ -516,15 +553,6 @@ class CorridorModel:
                 self._rec(tr, "transship_start", here, cid)
                 yield from self._work(cid, c.transshipment.duration_h(tr.containers) * dur_f)
             self._rec(tr, "transshipped", here, cid)
-        # cross the border link itself
-        link = self.network.links[seg.links[0]]
-        yield self.env.timeout(link.base_running_time_h)
-        tr.node = seg.nodes[-1]
-        tr.state = "running"
-        self._rec(tr, "depart", tr.node, cid)
-        # keep the yard track until the train may start its next run (back-pressure)
-        tr.held_yard = yard_req
-        tr.held_resource = side.yard
 
     # ------------------------------------------------------------------ ferries
     def _ferry(self, tr: Train, seg: Segment) -> Iterator[simpy.Event]:

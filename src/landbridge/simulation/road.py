@@ -14,9 +14,8 @@ posts have, blind to the within-hour variability of processing times.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterator
-
-import simpy
+import math
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     from landbridge.scenario.compile import CompiledScenario
@@ -53,47 +52,47 @@ class RoadPosts:
     teu_per_truck: dict[tuple[str, str], float] = field(default_factory=dict)
 
     def start(self) -> None:
+        """Compute every road flow's days (road posts do not interact with trains, so
+        they are computed outside the event loop, hour by hour)."""
         for f in self.compiled.scenario.road_flows:
             key = (f.crossing, f.direction)
             self.teu_per_truck[key] = f.teu_per_truck
-            self.model.env.process(self._post(f.crossing, f.direction, f.trucks_per_day))
+            self._post(f.crossing, f.direction, f.trucks_per_day)
 
-    def _post(self, cid: str, direction: str, trucks_per_day: float) -> Iterator[simpy.Event]:
+    def _post(self, cid: str, direction: str, trucks_per_day: float) -> None:
         m = self.model
-        env = m.env
         c = m.network.crossings[cid]
         assert c.lanes is not None and c.truck_processing_h is not None
         avail = m.avail[cid]
-        rng = m.rng_road
+        n_hours = int(math.ceil(m.scenario.horizon_h))
+        arrivals = m.rng_road.poisson(trucks_per_day / 24.0, size=n_hours).astype(float)
+        proc_h = c.truck_processing_h.mean()
+        cap_open_h = (c.max_trucks_per_day / c.operating_hours.hours_per_day
+                      if c.max_trucks_per_day is not None else math.inf)
         queue = 0.0
-        day = 0
-        acc = dict(arr=0.0, proc=0.0, qmax=0.0, wait=0.0, busy=0.0, open=0.0)
-        horizon = m.scenario.horizon_h
-        hour = 0
-        while hour < horizon:
+        acc = [0.0] * 6  # arrived, processed, queue max, truck-hours waiting, busy, open
+        for hour in range(n_hours):
             t = float(hour)
-            arrivals = float(rng.poisson(trucks_per_day / 24.0))
+            is_open = avail.always_open or avail.next_open(t) <= t + 1e-9
             dur_f = m._factor("duration_scale", "crossing", cid, t)
-            cap_f = m._factor("capacity_scale", "crossing", cid, t)
-            is_open = avail.next_open(t) <= t + 1e-9
-            rate = c.lanes / (c.truck_processing_h.mean() * dur_f) if is_open else 0.0
-            if c.max_trucks_per_day is not None and is_open:
-                rate = min(rate, c.max_trucks_per_day / c.operating_hours.hours_per_day)
-            rate *= cap_f
-            before = queue + arrivals
-            served = min(before, rate)
+            if is_open:
+                rate = min(c.lanes / (proc_h * dur_f), cap_open_h)
+                rate *= m._factor("capacity_scale", "crossing", cid, t)
+            else:
+                rate = 0.0
+            a = arrivals[hour]
+            before = queue + a
+            served = before if before < rate else rate
             queue = before - served
-            acc["arr"] += arrivals
-            acc["proc"] += served
-            acc["qmax"] = max(acc["qmax"], queue)
-            acc["wait"] += (before + queue) / 2.0  # truck-hours in the queue this hour
-            acc["busy"] += served * c.truck_processing_h.mean() * dur_f
-            acc["open"] += c.lanes if is_open else 0.0
-            hour += 1
-            yield env.timeout(1.0)
-            if hour % 24 == 0:
-                self.days.append(RoadDay(cid, direction, day, acc["arr"], acc["proc"], queue,
-                                         acc["qmax"], acc["wait"], acc["busy"], acc["open"]))
-                day += 1
-                acc = dict(arr=0.0, proc=0.0, qmax=0.0, wait=0.0, busy=0.0, open=0.0)
-            self.queues[(cid, direction)] = queue
+            acc[0] += a
+            acc[1] += served
+            if queue > acc[2]:
+                acc[2] = queue
+            acc[3] += (before + queue) / 2.0  # truck-hours in the queue this hour
+            acc[4] += served * proc_h * dur_f
+            acc[5] += c.lanes if is_open else 0.0
+            if (hour + 1) % 24 == 0:
+                self.days.append(RoadDay(cid, direction, hour // 24, acc[0], acc[1], queue,
+                                         acc[2], acc[3], acc[4], acc[5]))
+                acc = [0.0] * 6
+        self.queues[(cid, direction)] = queue

@@ -1,0 +1,189 @@
+"""`landbridge plan` and `landbridge compare`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.table import Table
+
+from landbridge.cli._common import err, handle_errors, out, print_json
+
+
+def _f(v, digits=0, pct=False) -> str:
+    if v is None:
+        return "–"
+    if pct:
+        return f"{100 * v:,.{digits}f}%"
+    return f"{v:,.{digits}f}"
+
+
+def plan(
+    scenario: Optional[str] = typer.Argument(
+        None, help="Scenario file (YAML) or bundled name; default: the bundled 'default'."),
+    k: int = typer.Option(5, "--k", min=1, max=50, help="Rail corridors per origin–destination."),
+    as_json: bool = typer.Option(False, "--json", help="Print the plan as JSON."),
+    no_sim: bool = typer.Option(False, "--no-sim", help="Skip the simulation checks."),
+    sim_replications: int = typer.Option(3, "--sim-replications", min=1, max=1000,
+                                         help="Paired replications per simulation check."),
+    sim_days: Optional[float] = typer.Option(
+        28.0, "--sim-days", min=1.0, help="Simulated days per check (at most the horizon)."),
+    sim_top: int = typer.Option(3, "--sim-top", min=0, help="Investments checked by simulation."),
+    workers: int = typer.Option(1, "--workers", min=1, help="Processes for the simulation checks."),
+) -> None:
+    """Capacity plan: binding crossings and their duals, sea diversion, investment
+    ranking, disruption costs (LP with HiGHS; checked by simulation unless --no-sim)."""
+    _plan(scenario, k, as_json, no_sim, sim_replications, sim_days, sim_top, workers)
+
+
+@handle_errors
+def _plan(scenario, k, as_json, no_sim, sim_replications, sim_days, sim_top, workers):
+    import concurrent.futures as cf
+
+    from landbridge.planning import plan_scenario
+
+    executor = cf.ProcessPoolExecutor(max_workers=workers) if workers > 1 and not no_sim else None
+    try:
+        result = plan_scenario(scenario, k, simulate=not no_sim, sim_replications=sim_replications,
+                               sim_days=sim_days, sim_top=sim_top, executor=executor)
+    finally:
+        if executor is not None:
+            executor.shutdown()
+    if as_json:
+        print_json(result.to_dict())
+        return
+    print_plan(result)
+
+
+def print_plan(result) -> None:
+    """Rich tables of a :class:`~landbridge.planning.PlanResult`."""
+    s = result.summary()
+    net = result.network
+    out.print(f"[bold]{s['scenario']}[/] — weekly demand {_f(s['demand_teu_per_week'])} TEU: "
+              f"rail {_f(s['rail_teu_per_week'])}, sea {_f(s['sea_teu_per_week'])}; "
+              f"generalised cost {_f(s['generalised_cost_usd_per_week'])} USD/week "
+              f"(k = {s['k']}, reference train {s['reference_train_teu']:g} TEU, value of time "
+              f"{s['value_of_time_usd_per_teu_day']:g} USD/TEU-day)")
+    t = Table(title="Binding constraints (dual: USD/week saved per extra TEU/day of capacity)",
+              title_justify="left")
+    for col in ("element", "binding stage", "capacity TEU/day", "load TEU/day", "dual"):
+        t.add_column(col, justify="left" if col in ("element", "binding stage") else "right")
+    for b in result.binding():
+        st = b["label"].rsplit(": ", 1)
+        t.add_row(st[0], b["stage"], _f(b["capacity_teu_per_day"], 1),
+                  _f(b["load_teu_per_day"], 1), _f(b["dual_usd_per_week_per_teu_day"]))
+    out.print(t)
+    t = Table(title="Static capacity of border crossings and road posts (per direction)",
+              title_justify="left")
+    for col in ("crossing", "dir", "binding element", "capacity/day", "TEU/day", "load TEU/day",
+                "utilization"):
+        t.add_column(col, justify="left" if col in ("crossing", "dir", "binding element") else "right")
+    for c in result.capacity:
+        if c.element_type not in ("crossing", "road_post"):
+            continue
+        if c.load_teu_per_day <= 0 and c.element_type == "crossing" and c.direction == "b_to_a":
+            continue
+        t.add_row(c.name, f"{c.from_node}→{c.to_node}", c.binding_stage,
+                  f"{c.capacity_units_per_day:,.1f} {c.unit.split('/')[0]}",
+                  _f(c.capacity_teu_per_day), _f(c.load_teu_per_day, 1), _f(c.utilization, 0, True))
+    out.print(t)
+    tables = result.to_tables()
+    t = Table(title="Flows per route (TEU/week)", title_justify="left")
+    for col in ("origin", "destination", "via crossings", "days", "USD/FEU", "USD/TEU gen.",
+                "TEU/week"):
+        t.add_column(col, justify="left" if col in ("origin", "destination", "via crossings") else "right")
+    for r in tables["plan_routes"].to_dict("records"):
+        if r["teu_per_week"] <= 0:
+            continue
+        t.add_row(net.nodes[r["origin"]].name, net.nodes[r["destination"]].name,
+                  r["crossings"] or "–", _f(r["transit_h"] / 24, 1), _f(r["tariff_usd_per_feu"]),
+                  _f(r["cost_usd_per_teu"]), _f(r["teu_per_week"], 1))
+    for r in tables["plan_sea"].to_dict("records"):
+        if r["sea_teu_per_week"] > 0:
+            t.add_row(net.nodes[r["origin"]].name, net.nodes[r["destination"]].name,
+                      f"sea {r['origin_port']}→{r['destination_port']}", _f(r["sea_days"], 1),
+                      _f(r["sea_usd_per_feu"]), _f(r["sea_cost_usd_per_teu"]),
+                      _f(r["sea_teu_per_week"], 1))
+    out.print(t)
+    if result.investments:
+        t = Table(title="Candidate investments (LP re-solved; simulation: paired replications, "
+                        "± 95 % CI)", title_justify="left")
+        for col in ("#", "investment", "cost USD", "TEU/week gain", "saving USD/week",
+                    "USD/yr per USD", "rank by TEU", "simulated TEU/week gain",
+                    "simulated transit Δ days"):
+            t.add_column(col, justify="left" if col == "investment" else "right")
+        for r in result.investments:
+            sim = r.simulation
+            t.add_row(str(r.rank_saving), r.name, _f(r.cost_usd), _f(r.throughput_gain_teu_per_week, 1),
+                      _f(r.saving_usd_per_week), _f(r.saving_usd_per_year_per_usd, 3),
+                      str(r.rank_throughput),
+                      (f"{sim.delivered_gain_teu_per_week:,.1f} ± {_f(sim.delivered_gain_ci95, 1)}"
+                       if sim else ""),
+                      (f"{_f(sim.transit_change_d, 2)} ± {_f(sim.transit_change_ci95, 2)}"
+                       if sim else ""))
+        out.print(t)
+    if result.disruptions:
+        t = Table(title="Disruptions (LP re-route per week; fluid-queue hold; simulation)",
+                  title_justify="left")
+        for col in ("disruption", "days", "affected TEU/week", "re-routed", "to sea",
+                    "extra USD (re-route)", "backlog TEU", "clears after d", "USD (hold)",
+                    "sim shortfall TEU", "sim caught up day"):
+            t.add_column(col, justify="left" if col == "disruption" else "right")
+        for d in result.disruptions:
+            sim = d.simulation
+            window = (f"{d.start_day:g}–{d.end_day:g}" if d.window_days is not None else "long-run")
+            t.add_row(f"{d.kind} {d.target}", window, _f(d.affected_teu_per_week),
+                      _f(d.rerouted_teu_per_week), _f(d.diverted_to_sea_teu_per_week),
+                      _f(d.reroute_cost_usd) if d.window_days is not None
+                      else _f(d.extra_cost_usd_per_week) + "/wk",
+                      _f(d.backlog_teu), _f(d.backlog_clear_days, 1) if d.backlog_teu else "0",
+                      _f(d.hold_cost_usd),
+                      (f"{sim.delivered_shortfall_teu:,.0f} ± {_f(sim.delivered_shortfall_ci95)}"
+                       if sim else ""),
+                      _f(sim.backlog_cleared_day, 0) if sim else "")
+        out.print(t)
+
+
+def compare(
+    origin: str = typer.Argument(..., help="Origin node (id, name or alias)."),
+    destination: str = typer.Argument(..., help="Destination node (id, name or alias)."),
+    k: int = typer.Option(5, "--k", min=1, max=50, help="Rail corridors to list."),
+    network: Optional[Path] = typer.Option(None, "--network",
+                                           help="Network directory (default: bundled)."),
+    as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
+    sources: bool = typer.Option(False, "--sources", help="Also list every factor's source."),
+) -> None:
+    """Each rail corridor, sea and air side by side: days, USD/FEU, kg CO2/TEU."""
+    _compare(origin, destination, k, network, as_json, sources)
+
+
+@handle_errors
+def _compare(origin, destination, k, network, as_json, sources):
+    from landbridge.network import load_network
+    from landbridge.planning import compare_modes
+
+    net = load_network(network)
+    cmp = compare_modes(net, origin, destination, k=k)
+    if as_json:
+        print_json(cmp.to_dict())
+        return
+    t = Table(title=f"{net.nodes[cmp.origin].name} → {net.nodes[cmp.destination].name}: "
+                    "rail corridors, sea and air (static times, no queueing)",
+              title_justify="left")
+    for col in ("mode", "via", "km", "days", "USD/FEU", "kg CO2/TEU"):
+        t.add_column(col, justify="left" if col in ("mode", "via") else "right")
+    for o in cmp.options:
+        t.add_row(o.mode, o.corridor, _f(o.distance_km), _f(o.days, 1), _f(o.usd_per_feu),
+                  _f(o.co2_kg_per_teu))
+    out.print(t)
+    if sources:
+        for key, src in cmp.sources.items():
+            out.print(f"  {key}: {src}", markup=False)
+    else:
+        err.print("Factors and their sources: data/modes.yaml (--sources lists them).")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("plan")(plan)
+    app.command("compare")(compare)
