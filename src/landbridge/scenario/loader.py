@@ -108,7 +108,27 @@ def parse_scenario(data: Any, file: str = "<scenario>") -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as err:
-        raise ScenarioError(pydantic_problems(err, file)) from None
+        problems = pydantic_problems(err, file)
+        seen = {(p.item, p.message) for p in problems}
+        # whole-scenario checks do not run when a field fails: run them on the raw data
+        problems += [p for p in _raw_checks(data, file) if (p.item, p.message) not in seen]
+        raise ScenarioError(problems) from None
+
+
+def _raw_checks(data: dict, file: str) -> list[Problem]:
+    """Cross-field checks on raw data, so they are reported beside field errors."""
+    out = []
+    h, w = data.get("horizon_days"), data.get("warmup_days", 0)
+    if isinstance(h, (int, float)) and isinstance(w, (int, float)) and w >= h:
+        out.append(Problem(file, "", "",
+                           f"warmup_days ({w}) must be below horizon_days ({h})"))
+    services = data.get("services")
+    if isinstance(services, list):
+        ids = [s.get("id") for s in services if isinstance(s, dict)]
+        dup = sorted({str(i) for i in ids if i is not None and ids.count(i) > 1})
+        if dup:
+            out.append(Problem(file, "services", "", f"duplicate service ids: {', '.join(dup)}"))
+    return out
 
 
 def load_scenario(name_or_path: str | Path | None = None) -> tuple[Scenario, Path]:

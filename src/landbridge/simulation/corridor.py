@@ -384,7 +384,7 @@ class CorridorModel:
         now = self.env.now
         # closures: start late enough that no link of the run is closed when reached
         t = now
-        for _ in range(10000):
+        for _ in range(10000 if self.link_avail else 0):
             offset = 0.0
             moved = False
             for lid in seg.links:
