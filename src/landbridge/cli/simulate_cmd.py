@@ -140,10 +140,14 @@ def _simulate(scenario, days, seed, replications, out_dir, workers, store, repor
     try:
         with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
                       MofNCompleteColumn(), TimeElapsedColumn(), console=err,
-                      disable=as_json or n < 2, transient=True) as progress:
+                      disable=as_json, transient=True) as progress:
             task = progress.add_task("replications", total=n)
-            run = run_replications(compiled, n, executor,
-                                   on_done=lambda r: progress.advance(task))
+            if executor is None:
+                run = run_replications(compiled, n, None,
+                                       on_progress=lambda x: progress.update(task, completed=x))
+            else:
+                run = run_replications(compiled, n, executor,
+                                       on_done=lambda r: progress.advance(task))
     finally:
         if executor is not None:
             executor.shutdown()

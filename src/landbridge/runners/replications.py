@@ -40,10 +40,11 @@ class InProcessExecutor(cf.Executor):
 
 
 def replication_task(compiled: CompiledScenario, replication: int,
-                     spawn_key: tuple[int, ...] | None = None
+                     spawn_key: tuple[int, ...] | None = None, on_progress=None
                      ) -> tuple[ReplicationResult, Kpis]:
-    """Simulate one replication and compute its KPIs (runs on a worker)."""
-    result = simulate_replication(compiled, replication, spawn_key)
+    """Simulate one replication and compute its KPIs (runs on a worker).
+    ``on_progress`` (in-process runs only) receives the fraction of simulated time."""
+    result = simulate_replication(compiled, replication, spawn_key, on_progress)
     return result, replication_kpis(result, compiled)
 
 
@@ -91,7 +92,8 @@ def build_manifest(compiled: CompiledScenario, replications: int) -> dict:
 
 def run_replications(compiled: CompiledScenario, replications: int | None = None,
                      executor: cf.Executor | None = None,
-                     on_done: Callable[[int], None] | None = None) -> SimulationRun:
+                     on_done: Callable[[int], None] | None = None,
+                     on_progress: Callable[[float], None] | None = None) -> SimulationRun:
     """Run ``replications`` (default: the scenario's) and summarise their KPIs.
 
     Parameters
@@ -102,6 +104,9 @@ def run_replications(compiled: CompiledScenario, replications: int | None = None
         Default :class:`InProcessExecutor`.
     on_done : callable, optional
         Called with the replication index as each one finishes (progress bars).
+    on_progress : callable, optional
+        In-process runs only: called with replications done so far as a fraction
+        (e.g. 2.5 = half-way through the third), for a fine progress bar.
 
     Raises
     ------
@@ -110,7 +115,11 @@ def run_replications(compiled: CompiledScenario, replications: int | None = None
     """
     n = replications or compiled.scenario.replications
     ex = executor or InProcessExecutor()
-    futures = {ex.submit(replication_task, compiled, r): r for r in range(n)}
+    if on_progress is not None and isinstance(ex, InProcessExecutor):
+        futures = {ex.submit(replication_task, compiled, r, None,
+                             lambda f, r=r: on_progress(r + f)): r for r in range(n)}
+    else:
+        futures = {ex.submit(replication_task, compiled, r): r for r in range(n)}
     done: dict[int, tuple[ReplicationResult, Kpis]] = {}
     for fut in cf.as_completed(futures):
         r = futures[fut]

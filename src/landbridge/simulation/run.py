@@ -40,7 +40,8 @@ def replication_seed(seed: int, *key: int) -> np.random.SeedSequence:
 
 
 def simulate_replication(compiled: CompiledScenario, replication: int = 0,
-                         spawn_key: tuple[int, ...] | None = None) -> ReplicationResult:
+                         spawn_key: tuple[int, ...] | None = None,
+                         on_progress=None) -> ReplicationResult:
     """Simulate one replication of ``compiled`` and check TEU conservation.
 
     Parameters
@@ -50,6 +51,8 @@ def simulate_replication(compiled: CompiledScenario, replication: int = 0,
         Index recorded in the event log.
     spawn_key : tuple of int, optional
         Seed spawn key; default ``(replication,)``.
+    on_progress : callable, optional
+        Called with the fraction of simulated time done (0–1), 50 times.
 
     Raises
     ------
@@ -58,7 +61,7 @@ def simulate_replication(compiled: CompiledScenario, replication: int = 0,
     """
     key = spawn_key if spawn_key is not None else (replication,)
     model = CorridorModel(compiled, replication, replication_seed(compiled.scenario.seed, *key))
-    model.run()
+    model.run(on_progress)
     end = model.end_state()
     return ReplicationResult(replication=replication, seed=compiled.scenario.seed,
                              spawn_key=tuple(key), events=model.log.to_table(),
