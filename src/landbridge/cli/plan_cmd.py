@@ -115,7 +115,7 @@ def print_plan(result) -> None:
             t.add_column(col, justify="left" if col == "investment" else "right")
         for r in result.investments:
             sim = r.simulation
-            t.add_row(str(r.rank_saving), r.name, _f(r.cost_usd), _f(r.throughput_gain_teu_per_week, 1),
+            t.add_row(str(r.rank_saving), r.id, _f(r.cost_usd), _f(r.throughput_gain_teu_per_week, 1),
                       _f(r.saving_usd_per_week), _f(r.saving_usd_per_year_per_usd, 3),
                       str(r.rank_throughput),
                       (f"{sim.delivered_gain_teu_per_week:,.1f} ± {_f(sim.delivered_gain_ci95, 1)}"

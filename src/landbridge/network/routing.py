@@ -1,9 +1,11 @@
 """Routing on the corridor network: fastest, shortest and k distinct alternatives.
 
 Pure functions over a :class:`~landbridge.network.model.Network`; they never change
-it. Path search is networkx's Dijkstra and Yen's k-shortest simple paths
-(``networkx.shortest_simple_paths``; J. Y. Yen, "Finding the k shortest loopless paths
-in a network", *Management Science* 17(11), 1971).
+it. Path search is networkx's Dijkstra. Alternatives are found by Yen's deviation
+idea (J. Y. Yen, "Finding the k shortest loopless paths in a network", *Management
+Science* 17(11), 1971) lifted from links to corridors: each candidate is the fastest
+path that avoids a set of banned border crossings; a found corridor spawns candidates
+that also ban one of its crossings; candidates are taken cheapest first.
 
 Two alternatives are *distinct* when they form a different corridor: a different
 sequence of gauge-break crossings (Alashankou–Dostyk vs Khorgos–Altynkol vs
@@ -18,7 +20,7 @@ plus transshipment of the train, no queueing, no closed hours).
 
 from __future__ import annotations
 
-import itertools
+import heapq
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Iterable, Literal
@@ -37,7 +39,7 @@ DEFAULT_TRAIN_CONTAINERS = 41
 CR 2012–2024 reports); the lower end is used for a conservative static dwell."""
 
 RAIL_MODES = (Mode.rail, Mode.ferry)
-_CANDIDATES = 3000  # simple paths examined when looking for k distinct corridors
+_MAX_CANDIDATES = 2000  # candidate paths examined when looking for k distinct corridors
 
 
 @dataclass(frozen=True)
@@ -220,7 +222,8 @@ def find_routes(network: Network, origin: str, destination: str, k: int = 1,
                 by: Literal["time", "distance"] = "time",
                 modes: Iterable[Mode] = RAIL_MODES,
                 containers: int = DEFAULT_TRAIN_CONTAINERS,
-                depart: datetime | None = None) -> list[Route]:
+                depart: datetime | None = None,
+                distinct: Literal["corridor", "crossings"] = "corridor") -> list[Route]:
     """The ``k`` best distinct routes from ``origin`` to ``destination``.
 
     Parameters
@@ -239,6 +242,10 @@ def find_routes(network: Network, origin: str, destination: str, k: int = 1,
     depart : datetime, optional
         Departure time (timezone-aware; a naive time is taken as local time at the
         origin). Fills each leg's local ``depart``/``arrive``.
+    distinct : {"corridor", "crossings"}
+        What makes two routes different: their corridor (sequence of gauge-break
+        crossings, the default) or their full sequence of border crossing points (the
+        planner's choice: every crossing then has its bypass among the alternatives).
 
     Returns
     -------
@@ -258,6 +265,8 @@ def find_routes(network: Network, origin: str, destination: str, k: int = 1,
         raise ValueError(f"k must be at least 1, got {k}")
     if by not in ("time", "distance"):
         raise ValueError(f"by must be 'time' or 'distance', got {by!r}")
+    if distinct not in ("corridor", "crossings"):
+        raise ValueError(f"distinct must be 'corridor' or 'crossings', got {distinct!r}")
     o, d = network.resolve(origin), network.resolve(destination)
     if o == d:
         raise NoRouteError(f"origin and destination are the same node ({o})")
@@ -267,19 +276,45 @@ def find_routes(network: Network, origin: str, destination: str, k: int = 1,
         raise NoRouteError(
             f"no {'/'.join(m.value for m in modes)} route from {network.nodes[o].name} ({o}) "
             f"to {network.nodes[d].name} ({d})")
-    routes: list[Route] = []
-    seen: set[tuple[str, ...]] = set()
-    for path in itertools.islice(nx.shortest_simple_paths(g, o, d, weight="weight"),
-                                 _CANDIDATES):
+    crossing_edges = {
+        c.id: (c.station_a, c.station_b) for c in network.crossings.values()
+        if g.has_edge(c.station_a, c.station_b)
+        and g[c.station_a][c.station_b]["link"] == c.link}
+
+    def best_avoiding(banned: frozenset[str]) -> Route | None:
+        view = nx.restricted_view(g, [], [crossing_edges[b] for b in banned]) if banned else g
+        try:
+            path = nx.dijkstra_path(view, o, d, weight="weight")
+        except nx.NetworkXNoPath:
+            return None
         links = [g[u][v]["link"] for u, v in zip(path, path[1:])]
-        route = route_from_nodes(network, path, links, containers)
-        signature = route.corridor
-        if signature in seen:
-            continue
-        seen.add(signature)
-        routes.append(with_timetable(network, route, depart) if depart else route)
-        if len(routes) == k:
-            break
+        return route_from_nodes(network, path, links, containers)
+
+    def cost(r: Route) -> float:
+        return r.length_km if by == "distance" else r.min_transit_time_h
+
+    routes: list[Route] = []
+    seen_corridors: set[tuple[str, ...]] = set()
+    tried: set[frozenset[str]] = {frozenset()}
+    first = best_avoiding(frozenset())
+    assert first is not None
+    heap: list[tuple[float, int, frozenset[str], Route]] = [(cost(first), 0, frozenset(), first)]
+    counter = 1
+    while heap and len(routes) < k and counter < _MAX_CANDIDATES:
+        _, _, banned, route = heapq.heappop(heap)
+        signature = route.corridor if distinct == "corridor" else route.crossings
+        if signature not in seen_corridors:
+            seen_corridors.add(signature)
+            routes.append(with_timetable(network, route, depart) if depart else route)
+        for cid in sorted(set(route.crossings) & set(crossing_edges)):
+            child = banned | {cid}
+            if child in tried:
+                continue
+            tried.add(child)
+            alt = best_avoiding(child)
+            if alt is not None:
+                heapq.heappush(heap, (cost(alt), counter, child, alt))
+                counter += 1
     return routes
 
 

@@ -6,10 +6,9 @@ J. B. Orlin, *Network Flows*, Prentice Hall 1993, ch. 17):
 * one *commodity* per origin → destination pair (and train size) with demand
   ``d_c`` TEU/week, from the scenario's ``demand`` (TEU/week) and ``services``
   (departures/week × TEU per train);
-* variables ``x_p`` ≥ 0, TEU/week on candidate route ``p`` of commodity ``c`` (the k best
-  routes of :func:`~landbridge.network.find_routes`, the scenario's own route, and for
-  each crossing every candidate passes, the fastest route avoiding it), and ``s_c`` ≥ 0,
-  TEU/week sent by sea (when a sea alternative exists);
+* variables ``x_p`` ≥ 0, TEU/week on candidate route ``p`` of commodity ``c`` (k
+  corridors, see :func:`candidate_routes`, and the scenario's own route), and ``s_c``
+  ≥ 0, TEU/week sent by sea (when a sea alternative exists);
 * ``Σ_p x_p + s_c = d_c`` for every commodity;
 * for every stage of every element a path uses (see :mod:`.capacity`), per direction:
   ``Σ_p a_p x_p ≤ K`` with ``K`` the stage capacity in TEU/day at the reference train and
@@ -40,14 +39,17 @@ from landbridge.network.model import Mode, Network
 from landbridge.network.routing import Route, find_routes, route_from_nodes
 from landbridge.planning.capacity import Stage, crossing_stages, link_stages, usage_h
 from landbridge.planning.lp import HighsSolver, LpProblem, LpSolver
-from landbridge.planning.modes import ModeFactors, SeaLeg, SeaRouter, link_tariff_usd_per_feu
+from landbridge.planning.modes import ModeFactors, SeaLeg, link_tariff_usd_per_feu
 from landbridge.scenario.schema import Scenario
 
 __all__ = ["Commodity", "Adjustments", "PathFlow", "SeaFlow", "ConstraintRow", "Assignment",
-           "weekly_demand", "candidate_routes", "path_metrics", "solve_assignment",
-           "TEU_PER_FEU"]
+           "weekly_demand", "candidate_routes", "path_metrics",
+           "solve_assignment", "TEU_PER_FEU"]
 
 TEU_PER_FEU = 2.0
+FALLBACK_MARGIN_USD_PER_TEU = 1.0
+"""In ``fallback`` sea mode a diverted TEU costs at least this much more than the
+commodity's dearest rail candidate, so rail is strictly preferred (a modelling choice)."""
 _TOL = 1e-7
 
 
@@ -121,9 +123,10 @@ class ConstraintRow:
 
     @property
     def binding(self) -> bool:
-        return self.capacity_teu_per_day - self.load_teu_per_day <= _TOL * max(
-            1.0, self.capacity_teu_per_day) and self.load_teu_per_day > 0 or \
-            self.dual_usd_per_week_per_teu_day > 1e-9
+        """At capacity with some load, or with a positive dual."""
+        full = self.capacity_teu_per_day - self.load_teu_per_day <= _TOL * max(
+            1.0, self.capacity_teu_per_day)
+        return (full and self.load_teu_per_day > 0) or self.dual_usd_per_week_per_teu_day > 1e-9
 
 
 @dataclass(frozen=True)
@@ -202,20 +205,11 @@ def weekly_demand(scenario: Scenario, network: Network, service_routes: Sequence
 
 # ----------------------------------------------------------------------------- routes
 
-def _without_crossing(network: Network, crossing_id: str) -> Network:
-    link = network.crossings[crossing_id].link
-    return Network(nodes=network.nodes,
-                   links={k: v for k, v in network.links.items() if k != link},
-                   crossings={k: v for k, v in network.crossings.items() if k != crossing_id},
-                   source=network.source)
-
-
-def candidate_routes(network: Network, commodity: Commodity, k: int = 5,
-                     bypass: bool = True) -> list[Route]:
-    """Candidate routes of ``commodity``: the ``k`` best distinct corridors, the
-    commodity's own fixed routes, and (``bypass``) for each crossing that every one of
-    those passes, the fastest route avoiding it — so that a single point of failure
-    always has an alternative in the LP when the network has one.
+def candidate_routes(network: Network, commodity: Commodity, k: int = 5) -> list[Route]:
+    """Candidate routes of ``commodity``: the ``k`` best routes distinct by their border
+    crossings (:func:`~landbridge.network.find_routes` with ``distinct="crossings"``:
+    each alternative avoids a crossing of the faster ones, so every bottleneck gets
+    its bypass) and the commodity's own fixed routes.
 
     Raises
     ------
@@ -223,26 +217,12 @@ def candidate_routes(network: Network, commodity: Commodity, k: int = 5,
         When origin and destination are not connected by rail or ferry.
     """
     routes = find_routes(network, commodity.origin, commodity.destination, k=k,
-                         containers=commodity.containers)
+                         containers=commodity.containers, distinct="crossings")
     seen = {r.links for r in routes}
     for r in commodity.routes:
         if r.links not in seen:
             routes.append(r)
             seen.add(r.links)
-    if bypass:
-        common = set(routes[0].crossings)
-        for r in routes[1:]:
-            common &= set(r.crossings)
-        for cid in sorted(common):
-            try:
-                (alt,) = find_routes(_without_crossing(network, cid), commodity.origin,
-                                     commodity.destination, k=1, containers=commodity.containers)
-            except NoRouteError:
-                continue
-            if alt.links not in seen:
-                routes.append(route_from_nodes(network, list(alt.nodes), list(alt.links),
-                                               commodity.containers))
-                seen.add(alt.links)
     return routes
 
 
@@ -303,7 +283,7 @@ def solve_assignment(network: Network, commodities: Sequence[Commodity],
                      value_of_time_usd_per_teu_day: float, factors: ModeFactors,
                      ref_teu_per_train: float, ref_containers: int,
                      adjust: Adjustments | None = None,
-                     solver: LpSolver | None = None) -> Assignment:
+                     solver: LpSolver | None = None, sea_mode: str = "fallback") -> Assignment:
     """Build and solve the LP (see the module docstring).
 
     Parameters
@@ -320,6 +300,12 @@ def solve_assignment(network: Network, commodities: Sequence[Commodity],
         Capacity and duration factors (disruptions).
     solver : LpSolver, optional
         Default :class:`HighsSolver`.
+    sea_mode : {"fallback", "choice"}
+        ``fallback``: the scenario's demand is rail demand; a TEU sent to sea is charged
+        the larger of the sea's generalised cost and that of the commodity's dearest
+        candidate route plus ``FALLBACK_MARGIN_USD_PER_TEU``, so sea takes only what rail
+        cannot carry. ``choice``: sea at
+        its own generalised cost (free mode choice).
 
     Returns
     -------
@@ -355,6 +341,8 @@ def solve_assignment(network: Network, commodities: Sequence[Commodity],
                 coef = (use / ref_use if st.unit != "TEU/day" else 1.0) / 7.0
                 entry = rows.setdefault(st.key, (st, {}))[1]
                 entry[j] = entry.get(j, 0.0) + coef
+    if sea_mode not in ("fallback", "choice"):
+        raise ValueError(f"sea_mode must be 'fallback' or 'choice', got {sea_mode!r}")
     sea_cols: list[int | None] = []
     for ci, (com, leg) in enumerate(zip(commodities, sea)):
         if leg is None:
@@ -362,22 +350,26 @@ def solve_assignment(network: Network, commodities: Sequence[Commodity],
             continue
         j = len(var_names)
         var_names.append(f"{com.label} by sea {leg.origin_port}→{leg.destination_port}")
-        cost.append(leg.usd_per_feu / TEU_PER_FEU + vot * leg.days)
+        c_sea = leg.usd_per_feu / TEU_PER_FEU + vot * leg.days
+        if sea_mode == "fallback":
+            c_sea = max([c_sea] + [cost[p] + FALLBACK_MARGIN_USD_PER_TEU for p in eq_cols[ci]])
+        cost.append(c_sea)
         eq_cols[ci].append(j)
         sea_cols.append(j)
 
     kept = _drop_dominated(rows, adjust)
     n = len(var_names)
-    a_ub = sparse.lil_matrix((len(kept), n))
-    b_ub = np.zeros(len(kept))
+    ri, ci_, vals = [], [], []
     for i, (st, coefs, rhs) in enumerate(kept):
-        for j, v in coefs.items():
-            a_ub[i, j] = v
-        b_ub[i] = rhs
-    a_eq = sparse.lil_matrix((len(commodities), n))
-    for ci, cols in enumerate(eq_cols):
-        for j in cols:
-            a_eq[ci, j] = 1.0
+        for j in sorted(coefs):
+            ri.append(i)
+            ci_.append(j)
+            vals.append(coefs[j])
+    a_ub = sparse.coo_matrix((vals, (ri, ci_)), shape=(len(kept), n))
+    b_ub = np.array([rhs for _, _, rhs in kept], dtype=float)
+    er = [ci for ci, cols in enumerate(eq_cols) for _ in cols]
+    ec = [j for cols in eq_cols for j in cols]
+    a_eq = sparse.coo_matrix((np.ones(len(ec)), (er, ec)), shape=(len(commodities), n))
     b_eq = np.array([c.teu_per_week for c in commodities], dtype=float)
     ub_names = tuple(f"{st.key} (≤ {rhs:,.1f} TEU/day)" for st, _, rhs in kept)
     eq_names = tuple(f"demand {c.label} ({c.teu_per_week:,.1f} TEU/week)" for c in commodities)

@@ -39,6 +39,7 @@ class PlanningContext:
     factors: ModeFactors
     k: int
     solver: LpSolver
+    sea_mode: str = "fallback"
 
     @property
     def network(self) -> Network:
@@ -59,13 +60,15 @@ class PlanningContext:
         return solve_assignment(
             network or self.network, self.commodities, self.routes, self.sea,
             self.compiled.scenario.value_of_time_usd_per_teu_day, self.factors,
-            self.ref_teu_per_train, self.ref_containers, adjust, self.solver)
+            self.ref_teu_per_train, self.ref_containers, adjust, self.solver, self.sea_mode)
 
 
-def planning_context(compiled: CompiledScenario, k: int = 5, *, bypass: bool = True,
+def planning_context(compiled: CompiledScenario, k: int = 5, *,
                      sea_router: SeaRouter | None = None, factors: ModeFactors | None = None,
-                     solver: LpSolver | None = None) -> PlanningContext:
-    """Weekly demand, candidate routes (k best + bypasses) and sea alternatives.
+                     solver: LpSolver | None = None,
+                     sea_mode: str = "fallback") -> PlanningContext:
+    """Weekly demand, candidate routes (see
+    :func:`~landbridge.planning.assignment.candidate_routes`) and sea alternatives.
 
     Raises
     ------
@@ -85,11 +88,11 @@ def planning_context(compiled: CompiledScenario, k: int = 5, *, bypass: bool = T
     problems: list[Problem] = []
     for com in commodities:
         try:
-            routes.append(tuple(candidate_routes(net, com, k, bypass)))
+            routes.append(tuple(candidate_routes(net, com, k)))
         except NoRouteError as exc:
             problems += [Problem(compiled.file, s, "", str(exc)) for s in com.sources]
     if problems:
         raise ScenarioError(problems)
     sea = tuple(sea_router.sea_leg(net, c.origin, c.destination) for c in commodities)
     return PlanningContext(compiled, tuple(commodities), tuple(routes), sea, factors, k,
-                           solver or HighsSolver())
+                           solver or HighsSolver(), sea_mode)

@@ -158,6 +158,7 @@ class PlanResult:
             "demand_teu_per_week": a.demand_teu_per_week,
             "rail_teu_per_week": a.rail_teu_per_week,
             "sea_teu_per_week": a.sea_teu_per_week,
+            "sea_mode": self.context.sea_mode,
             "generalised_cost_usd_per_week": a.objective_usd_per_week,
         })
 
@@ -249,25 +250,25 @@ class PlanResult:
 def plan(compiled: CompiledScenario, k: int = 5, *, investments: bool = True,
          disruptions: bool = True, simulate: bool = False, sim_replications: int = 3,
          sim_days: float | None = None, sim_top: int = 3,
-         executor: cf.Executor | None = None, bypass: bool = True,
+         executor: cf.Executor | None = None,
          sea_router: SeaRouter | None = None, factors: ModeFactors | None = None,
-         solver: LpSolver | None = None) -> PlanResult:
+         solver: LpSolver | None = None, sea_mode: str = "fallback") -> PlanResult:
     """Plan capacity for a compiled scenario.
 
     Parameters
     ----------
     compiled : CompiledScenario
     k : int
-        Rail corridors per origin–destination pair (plus bypasses, see
-        :func:`~landbridge.planning.assignment.candidate_routes`).
+        Rail corridors per origin–destination pair.
     investments, disruptions : bool
         Rank the scenario's investments / cost its disruptions.
     simulate : bool
         Check the ``sim_top`` investments (by saving per USD) and every windowed
         disruption by simulation, ``sim_replications`` paired replications of
         ``sim_days`` (default: the scenario's horizon), on ``executor``.
-    bypass : bool
-        Add, for each crossing all k routes share, the fastest route avoiding it.
+    sea_mode : {"fallback", "choice"}
+        Sea only for what rail cannot carry (default) or as a free choice (see
+        :func:`~landbridge.planning.assignment.solve_assignment`).
     sea_router, factors, solver
         Seams (defaults: :class:`PortSeaRouter`, bundled ``modes.yaml``, HiGHS).
 
@@ -285,8 +286,8 @@ def plan(compiled: CompiledScenario, k: int = 5, *, investments: bool = True,
     InvariantError
         If a simulation check breaks TEU conservation.
     """
-    ctx = planning_context(compiled, k, bypass=bypass, sea_router=sea_router, factors=factors,
-                           solver=solver)
+    ctx = planning_context(compiled, k, sea_router=sea_router, factors=factors,
+                           solver=solver, sea_mode=sea_mode)
     base = ctx.solve()
     ranked = rank_investments(ctx, base) if investments else []
     costs = cost_disruptions(ctx, base) if disruptions else []

@@ -1,0 +1,78 @@
+"""A toy corridor for planning tests, with every number chosen for hand computation.
+
+A (CN terminal) → D (KZ terminal) by two corridors (see netfactory.two_corridor_network):
+
+North  A-B-C-D: running 2 + 1 + 4 = 7 h; tariffs 100 + 10 + 190 = 300 USD/FEU;
+       crossing B-C capped at 1 train/day (= 88 TEU/day at 88 TEU per train).
+South  A-E-F-D: running 2 + 1 + 3 = 6 h; tariffs 200 + 10 + 290 = 500 USD/FEU;
+       crossing E-F capped at 0.5 train/day (= 44 TEU/day).
+
+Each crossing: clearance 2 h + handover 1 h + transshipment of 44 boxes by 2 cranes at
+20 lifts/h (1.1 h) = 4.1 h mean dwell. Value of time 48 USD/TEU-day = 2 USD/TEU-h.
+Generalised cost per TEU: north 300/2 + 2 × (7 + 4.1) = 172.2; south 500/2 + 2 × (6 +
+4.1) = 270.2. Sea (a fake router): 500 USD/FEU, 10 days → 250 + 480 = 730 USD/TEU.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from netfactory import TRANSSHIP, crossing, link, node, write
+from landbridge.planning.modes import SeaLeg
+
+VOT = 48.0
+COST_NORTH = 300 / 2 + 2 * (7 + 4.1)
+COST_SOUTH = 500 / 2 + 2 * (6 + 4.1)
+COST_SEA = 500 / 2 + 48 * 10
+
+
+def toy_network(dirpath: Path, north_cap=1.0, south_cap=0.5) -> Path:
+    nodes = [
+        node("A", "CN", 80.0, 44.0, kind="terminal", name="Alpha"),
+        node("B", "CN", 82.0, 45.0, kind="border_station", name="Bravo"),
+        node("C", "KZ", 82.1, 45.1, kind="border_station", gauge=1520, name="Charlie"),
+        node("D", "KZ", 76.0, 43.0, kind="terminal", gauge=1520, name="Delta"),
+        node("E", "CN", 80.5, 44.2, kind="border_station", name="Echo"),
+        node("F", "KZ", 80.4, 44.2, kind="border_station", gauge=1520, name="Foxtrot"),
+    ]
+    links = [
+        link("A-B", "A", "B", 100, speed=50, tariff_usd_per_feu=100),
+        link("B-C", "B", "C", 10, speed=10, gauge=1520, tariff_usd_per_feu=10),
+        link("C-D", "C", "D", 200, speed=50, gauge=1520, tariff_usd_per_feu=190),
+        link("A-E", "A", "E", 150, speed=75, tariff_usd_per_feu=200),
+        link("E-F", "E", "F", 10, speed=10, gauge=1520, tariff_usd_per_feu=10),
+        link("F-D", "F", "D", 300, speed=100, gauge=1520, tariff_usd_per_feu=290),
+    ]
+    crossings = [
+        crossing("B-C", "B", "C", "B-C", transshipment=TRANSSHIP, max_trains_per_day=north_cap),
+        crossing("E-F", "E", "F", "E-F", transshipment=TRANSSHIP, max_trains_per_day=south_cap),
+    ]
+    return write(dirpath, nodes, links, crossings)
+
+
+def toy_scenario(dirpath: Path, teu_per_week=1000.0, **extra) -> Path:
+    """Scenario file next to a toy network in ``dirpath/net``; returns its path."""
+    toy_network(dirpath / "net")
+    data = {
+        "name": "toy", "start_date": "2025-01-06", "horizon_days": 14, "network": "net",
+        "seed": 7, "train": {"teu_per_train": 88},
+        "value_of_time_usd_per_teu_day": VOT,
+        "demand": [{"origin": "A", "destination": "D", "teu_per_week": teu_per_week}],
+    }
+    data.update(extra)
+    p = dirpath / "toy.yaml"
+    p.write_text(yaml.safe_dump(data, sort_keys=False))
+    return p
+
+
+class FakeSea:
+    """Sea alternative at a fixed price and time (or none)."""
+
+    def __init__(self, usd_per_feu=500.0, days=10.0, available=True):
+        self.leg = SeaLeg("CNXXX", "EUXXX", 10000.0, 0.0, days, usd_per_feu, 100.0) \
+            if available else None
+
+    def sea_leg(self, network, origin, destination):
+        return self.leg
