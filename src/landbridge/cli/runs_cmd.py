@@ -71,12 +71,12 @@ def _list(store, as_json):
         out.print("the store has no runs")
         return
     t = Table(title=f"Runs in {_store(store).path}", title_justify="left")
-    for col in ("#", "run id", "scenario", "seed", "reps", "start", "days"):
-        t.add_column(col, justify="right" if col in ("#", "seed", "reps", "days") else "left",
-                     no_wrap=col == "run id")
+    for col in ("#", "run id (scenario-hash-seed)", "reps", "start", "days"):
+        t.add_column(col, justify="right" if col in ("#", "reps", "days") else "left",
+                     no_wrap=True)
     for r in df.to_dict("records"):
-        t.add_row(str(r["created_seq"]), r["run_id"], r["scenario_name"], str(r["seed"]),
-                  str(r["replications"]), str(r["start_date"])[:10], f"{r['horizon_days']:g}")
+        t.add_row(str(r["created_seq"]), r["run_id"], str(r["replications"]),
+                  str(r["start_date"])[:10], f"{r['horizon_days']:g}")
     out.print(t)
 
 
@@ -125,7 +125,8 @@ def _show(run, store, as_json):
 
 
 _MAIN_KPIS = {
-    "run": ["teu_dispatched", "teu_delivered", "trains_delivered", "backlog_teu",
+    "run": ["teu_dispatched", "teu_delivered", "trains_dispatched", "trains_delivered",
+            "backlog_teu",
             "waiting_at_crossings_teu", "held_teu"],
     "od": ["trains", "teu_delivered", "transit_mean_d", "transit_p50_d", "transit_p95_d"],
     "crossings": ["trains_per_day", "teu_per_day", "wait_mean_h", "wait_p95_h",

@@ -17,7 +17,6 @@ link utilization
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -209,4 +208,3 @@ def crossing_waits(run: RunData) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["crossing", "name", "trains_per_day", "wait_mean_h"])
 
 
-_ = math

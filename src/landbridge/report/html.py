@@ -175,7 +175,8 @@ def _cards(run: RunData, baseline: RunData | None) -> str:
 
 
 _DELTA_KPIS = {
-    "run": ["teu_dispatched", "teu_delivered", "trains_delivered", "backlog_teu",
+    "run": ["teu_dispatched", "teu_delivered", "trains_dispatched", "trains_delivered",
+            "backlog_teu",
             "waiting_at_crossings_teu", "held_teu"],
     "od": ["trains", "teu_delivered", "transit_mean_d", "transit_p50_d", "transit_p95_d"],
     "crossings": ["trains_per_day", "teu_per_day", "wait_mean_h", "wait_p95_h",

@@ -67,11 +67,17 @@ def sweep_figure(summary) -> go.Figure:
                 hovertemplate=f"{summary.label(x_param)} = %{{x}}<br>%{{y:.3g}} ± "
                               "%{error_y.array:.2g} (95 % CI, %{customdata} reps)<extra>"
                               + html.escape(name) + "</extra>"), row=row, col=col)
-        fig.update_xaxes(title_text=summary.label(x_param), row=row, col=col)
+        xs = sorted({x for x in g[x_param] if isinstance(x, (int, float))})
+        ticks = dict(tickmode="array", tickvals=xs) if 0 < len(xs) <= 20 else {}
+        fig.update_xaxes(title_text=summary.label(x_param), row=row, col=col, **ticks)
     fig.update_layout(height=320 * nrows + 80, template="plotly_white",
                       legend=dict(orientation="h", y=-0.08 / max(1, nrows / 2)),
                       margin=dict(l=60, r=20, t=60, b=60))
     return fig
+
+
+def _params(params: dict) -> str:
+    return ", ".join(f"{k}={v}" for k, v in params.items())
 
 
 def _table(df: pd.DataFrame, labels: dict[str, str]) -> str:
@@ -94,7 +100,7 @@ def sweep_html(summary) -> str:
     failures = ""
     if summary.failures:
         items = "".join(
-            f"<li>point {f['point']} ({html.escape(', '.join(f'{k}={v}' for k, v in f['params'].items()))}), "
+            f"<li>point {f['point']} ({html.escape(_params(f['params']))}), "
             f"replication {f['replication']}, seed {f['seed']} spawn key {f['spawn_key']}: "
             f"<code>{html.escape(f['error'])}: {html.escape(f['message'])}</code></li>"
             for f in summary.failures)
@@ -111,7 +117,8 @@ text-align:right}}th{{background:#f4f4f4}}code{{font-size:90%}}</style></head>
 <p>Base scenario <code>{html.escape(str(sweep.get('scenario', '')))}</code>, seed {m['seed']}
 ({html.escape(m['seed_scheme'])}), {len(m['points'])} points × {m['replications']} replications;
 {done} of {total} finished, {len(summary.failures)} failed. Error bars: 95 % confidence
-intervals of the mean over replications (Student t). landbridge {html.escape(m['landbridge_version'])}.</p>
+intervals of the mean over replications (Student t).
+landbridge {html.escape(m['landbridge_version'])}.</p>
 {chart}
 <h2>Points</h2>
 {_table(summary.points, labels)}

@@ -22,7 +22,6 @@ from __future__ import annotations
 import math
 
 import pandas as pd
-from scipy import stats
 
 __all__ = ["compare_kpis", "welch_ci95", "COMPARED_TABLES", "KEY_COLUMNS"]
 
@@ -63,6 +62,8 @@ def welch_ci95(h_a: float | None, n_a: int | None, h_b: float | None, n_b: int |
     >>> round(welch_ci95(0.0, 5, 0.0, 5), 6)
     0.0
     """
+    from scipy import stats  # deferred: scipy.stats takes seconds to import
+
     h_a, h_b = _num(h_a), _num(h_b)
     if h_a is None or h_b is None or not n_a or not n_b or n_a < 2 or n_b < 2:
         return None
