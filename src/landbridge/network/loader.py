@@ -79,14 +79,23 @@ def _is_union_tag(x: Any) -> bool:
                                         "uniform"}
 
 
-def _read_json(path: Path, problems: list[Problem]) -> Any:
+def _read_text(path: Path, problems: list[Problem]) -> str | None:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         problems.append(Problem(path.name, "", "", f"file not found at {path}"))
-        return None
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(Problem(path.name, "", "", f"cannot read the file: {exc}"))
+    except IsADirectoryError:
+        problems.append(Problem(path.name, "", "", f"{path} is a directory, expected a file"))
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(path.name, "", "", f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
+    except OSError as exc:
+        problems.append(Problem(path.name, "", "", f"cannot read the file: {exc.strerror or exc}"))
+    return None
+
+
+def _read_json(path: Path, problems: list[Problem]) -> Any:
+    text = _read_text(path, problems)
+    if text is None:
         return None
     try:
         return json.loads(text)
@@ -99,13 +108,8 @@ def _read_json(path: Path, problems: list[Problem]) -> Any:
 
 
 def _read_yaml(path: Path, problems: list[Problem]) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        problems.append(Problem(path.name, "", "", f"file not found at {path}"))
-        return None
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.append(Problem(path.name, "", "", f"cannot read the file: {exc}"))
+    text = _read_text(path, problems)
+    if text is None:
         return None
     try:
         return yaml.safe_load(text)
