@@ -7,7 +7,7 @@ import landbridge
 EXPECTED_TOP = {
     "__version__",
     "LandbridgeError", "Problem", "InputError", "NetworkError", "ScenarioError",
-    "UnknownNameError", "NoAnswerError", "NoRouteError", "InfeasiblePlanError",
+    "UnknownNameError", "UsageError", "NoAnswerError", "NoRouteError", "InfeasiblePlanError",
     "InvariantError", "StoreError",
     "Network", "Node", "Link", "BorderCrossing", "Route", "load_network", "find_routes",
 }

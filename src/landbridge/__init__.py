@@ -18,6 +18,7 @@ from landbridge.errors import (
     ScenarioError,
     StoreError,
     UnknownNameError,
+    UsageError,
 )
 from landbridge.network import (
     BorderCrossing,
@@ -38,7 +39,7 @@ __all__ = [
     "__version__",
     # errors
     "LandbridgeError", "Problem", "InputError", "NetworkError", "ScenarioError",
-    "UnknownNameError", "NoAnswerError", "NoRouteError", "InfeasiblePlanError",
+    "UnknownNameError", "UsageError", "NoAnswerError", "NoRouteError", "InfeasiblePlanError",
     "InvariantError", "StoreError",
     # network
     "Network", "Node", "Link", "BorderCrossing", "Route", "load_network", "find_routes",

@@ -21,6 +21,7 @@ __all__ = [
     "InputError",
     "NetworkError",
     "ScenarioError",
+    "UsageError",
     "UnknownNameError",
     "NoAnswerError",
     "NoRouteError",
@@ -89,6 +90,12 @@ class ScenarioError(InputError):
 class UnknownNameError(LandbridgeError, LookupError):
     """A name (node, crossing, scenario, run) that is not known; the message
     suggests the closest known names."""
+
+
+class UsageError(InputError):
+    """A command-line value is wrong (an option, an output path)."""
+
+    kind = "command line"
 
 
 class NoAnswerError(LandbridgeError):

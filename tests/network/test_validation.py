@@ -139,3 +139,22 @@ def test_bad_distribution_parameters(base):
     write(base, nodes, links, crossings)
     p = find(problems_of(base), "crossings.yaml", "B-C", "clearance_h")
     assert "low <= mode <= high" in p.message
+
+
+def test_duplicate_json_key_is_an_error(base):
+    text = (base / "nodes.geojson").read_text().replace('"id": "A",', '"id": "A", "id": "X",', 1)
+    (base / "nodes.geojson").write_text(text)
+    probs = problems_of(base)
+    assert any("duplicate key 'id'" in p.message for p in probs)
+    # the file did not load: no flood of "unknown node" problems about it
+    assert not any("unknown node" in p.message for p in probs)
+
+
+def test_strings_and_booleans_are_not_numbers(base):
+    nodes, links, crossings = _load(base)
+    links[0]["properties"]["length_km"] = "12"
+    crossings[0]["inspection_teams"] = True
+    write(base, nodes, links, crossings)
+    probs = problems_of(base)
+    find(probs, "links.geojson", "A-B", "properties.length_km")
+    find(probs, "crossings.yaml", "B-C", "inspection_teams")

@@ -120,3 +120,61 @@ def test_json_schema_validates_the_bundled_default():
     data = yaml.safe_load(p.read_text())
     data = json.loads(json.dumps(data, default=str))
     jsonschema.validate(data, scenario_json_schema())
+
+
+def test_duplicate_yaml_key_is_an_error(tmp_path):
+    f = _write(tmp_path, GOOD)
+    f.write_text(f.read_text() + "horizon_days: 30\n")
+    probs, _ = _problems(f)
+    ((item, msg),) = probs
+    assert item.startswith("line ") and "duplicate key 'horizon_days'" in msg
+
+
+@pytest.mark.parametrize("field,value,expect", [
+    ("horizon_days", "20", "horizon_days"),
+    ("horizon_days", float("inf"), "horizon_days"),
+    ("seed", True, "seed"),
+    ("seed", 2**70, "seed"),
+    ("name", "../../etc/evil", "name"),
+    ("start_date", "9999-12-01", ""),
+])
+def test_nonsense_values_are_refused(tmp_path, field, value, expect):
+    data = json.loads(json.dumps(GOOD))
+    data[field] = value
+    probs, _ = _problems(_write(tmp_path, data))
+    assert any(item == expect for item, _ in probs), probs
+
+
+def test_times_written_as_numbers_are_refused(tmp_path):
+    data = json.loads(json.dumps(GOOD))
+    data["services"][0] = {"id": "S", "origin": "A", "destination": "D", "weekdays": ["mon"],
+                           "times": [480]}
+    probs, _ = _problems(_write(tmp_path, data))
+    assert any("quoted text" in m for _, m in probs)
+
+
+def test_overrides_must_keep_the_network_consistent(tmp_path):
+    data = json.loads(json.dumps(GOOD))
+    data["overrides"] = {"links": {"C-D": {"gauge_mm": 1435}, "A-B": {"from_node": "Z"}}}
+    probs, _ = _problems(_write(tmp_path, data))
+    items = {i for i, _ in probs}
+    assert "overrides.links.A-B.from_node" in items  # structural: refused
+    # C-D at 1435 mm meets 1520 mm at Delta, an ordinary terminal
+    assert any(i.startswith("overrides") and "1435" in m and "1520" in m for i, m in probs)
+
+
+def test_demand_implying_absurd_trains_is_refused(tmp_path):
+    data = json.loads(json.dumps(GOOD))
+    data["services"] = []
+    data["demand"] = [{"origin": "A", "destination": "D", "teu_per_week": 1e9}]
+    probs, _ = _problems(_write(tmp_path, data))
+    assert any(i == "demand[0].teu_per_week" and "at most 500" in m for i, m in probs)
+
+
+def test_unwritable_out_fails_before_simulating(tmp_path):
+    f = _write(tmp_path, GOOD)
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    res = runner.invoke(app, ["simulate", str(f), "--out", str(blocker / "sub")])
+    assert res.exit_code == 2
+    assert "--out" in res.output and "problem in the command line" in res.output

@@ -6,7 +6,8 @@ import landbridge.store as store
 
 def test_store_exports():
     assert sorted(store.__all__) == sorted([
-        "DEFAULT_STORE", "KPI_TABLES", "ResultsStore", "compare_kpis", "default_run_dir",
+        "DEFAULT_STORE", "KPI_TABLES", "ResultsStore", "check_output_dir", "compare_kpis",
+        "default_run_dir",
         "kpis_to_json", "network_snapshot", "read_kpis_json", "welch_ci95", "write_run_dir"])
     assert str(store.DEFAULT_STORE) == "runs/landbridge.duckdb"
 

@@ -40,6 +40,14 @@ def _register_optional() -> None:
 _register_optional()
 
 
+def _sigterm(signum, frame):  # pragma: no cover - exercised by killing the process
+    raise KeyboardInterrupt
+
+
 def main() -> None:
-    """Entry point of the console script."""
+    """Entry point of the console script. SIGTERM is treated like Ctrl-C, so a
+    terminated run removes its partial output and exits with 130."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _sigterm)
     app()

@@ -11,7 +11,7 @@ import typer
 from rich.table import Table
 
 from landbridge.cli._common import handle_errors, out, print_json
-from landbridge.errors import Problem, ScenarioError
+from landbridge.errors import Problem, UsageError
 from landbridge.network import Mode, find_routes, load_network
 
 network_app = typer.Typer(help="Inspect and validate corridor networks.", no_args_is_help=True)
@@ -45,11 +45,13 @@ def _route(origin, destination, k, by, mode, depart, network, as_json) -> None:
     if depart:
         try:
             when = datetime.fromisoformat(depart)
+            if not 1900 <= when.year <= 2200:
+                raise ValueError
         except ValueError:
             problems.append(Problem("<command line>", "--depart", "",
-                                    f"expected an ISO 8601 time like 2025-03-01T08:00, got {depart!r}"))
+                                    f"expected an ISO 8601 time between 1900 and 2200 like 2025-03-01T08:00, got {depart!r}"))
     if problems:
-        raise ScenarioError(problems)
+        raise UsageError(problems)
     net = load_network(network)
     modes = (Mode.rail, Mode.ferry) if mode == "rail" else (Mode.road,)
     routes = find_routes(net, origin, destination, k=k, by=by, modes=modes, depart=when)

@@ -191,10 +191,10 @@ def export(run: str = typer.Argument(..., help=_REF_HELP),
 
 @handle_errors
 def _export(run, fmt, out_dir, store):
-    from landbridge.errors import Problem, ScenarioError
+    from landbridge.errors import Problem, UsageError
 
     if fmt not in ("csv", "parquet"):
-        raise ScenarioError([Problem("<command line>", "--format", "",
+        raise UsageError([Problem("<command line>", "--format", "",
                                      f"expected csv or parquet, found {fmt!r}")])
     st = _store(store)
     run_id = st.resolve(run)

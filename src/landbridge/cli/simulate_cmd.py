@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from landbridge.cli._common import err, handle_errors, out, print_json
-from landbridge.errors import Problem, ScenarioError
+from landbridge.errors import Problem, UsageError
 
 scenario_app = typer.Typer(help="Validate and inspect scenario files.", no_args_is_help=True)
 
@@ -36,6 +36,8 @@ def load_and_compile(scenario: Optional[str], days: Optional[float] = None,
         changes["horizon_days"] = days
         if sc.warmup_days >= days:
             changes["warmup_days"] = 0.0
+            err.print(f"note: --days {days:g} is not longer than the scenario's warm-up "
+                      f"({sc.warmup_days:g} days): running without a warm-up", markup=False)
     if seed is not None:
         changes["seed"] = seed
     if replications is not None:
@@ -84,7 +86,8 @@ def print_kpis(run) -> None:
                   _fmt(r["queue_max_trains"], None, 0),
                   _fmt(None if r["util_teams"] is None else 100 * r["util_teams"], None, 0) + "%",
                   (_fmt(100 * r["util_tracks"], None, 0) + "%")
-                  if r["util_tracks"] is not None else "")
+                  if r["util_tracks"] is not None and r["util_tracks"] == r["util_tracks"]
+                  else "")
     out.print(t)
     if len(s.road):
         t = Table(title="Road border posts", title_justify="left")
@@ -111,7 +114,8 @@ def print_kpis(run) -> None:
 def simulate(
     scenario: Optional[str] = typer.Argument(
         None, help="Scenario file (YAML) or bundled name; default: the bundled 'default'."),
-    days: Optional[float] = typer.Option(None, "--days", min=0.01, help="Horizon in days."),
+    days: Optional[float] = typer.Option(None, "--days", min=0.01, max=3660,
+                                         help="Horizon in days (at most 3660)."),
     seed: Optional[int] = typer.Option(None, "--seed", min=0, help="Root seed."),
     replications: Optional[int] = typer.Option(None, "--replications", "-r", min=1, max=10000),
     out_dir: Optional[Path] = typer.Option(None, "--out", help="Output directory (new or empty)."),
@@ -131,11 +135,14 @@ def _simulate(scenario, days, seed, replications, out_dir, workers, store, repor
     from landbridge.runners import run_replications
     from landbridge.store import default_run_dir, kpis_to_json, write_run_dir
 
+    from landbridge.store import check_output_dir
+
+    if out_dir is not None:
+        check_output_dir(out_dir)
     compiled = load_and_compile(scenario, days, seed, replications)
+    for note in compiled.notes:
+        err.print(f"note: {note}", markup=False)
     n = compiled.scenario.replications
-    if out_dir is not None and out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())):
-        raise ScenarioError([Problem(str(out_dir), "--out", "",
-                                     "exists and is not an empty directory; nothing was written")])
     executor = cf.ProcessPoolExecutor(max_workers=min(workers, n)) if workers > 1 and n > 1 else None
     try:
         with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),

@@ -17,7 +17,7 @@ import math
 from typing import Annotated, Literal, Union
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, model_validator
 
 __all__ = [
     "Fixed",
@@ -30,7 +30,7 @@ __all__ = [
 
 
 class _Dist(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     def mean(self) -> float:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -56,7 +56,7 @@ class Fixed(_Dist):
     """A deterministic duration of ``value`` (hours, or a dimensionless factor)."""
 
     kind: Literal["fixed"] = "fixed"
-    value: float = Field(ge=0)
+    value: StrictFloat = Field(ge=0)
 
     def mean(self) -> float:
         return self.value
@@ -79,9 +79,9 @@ class Exponential(_Dist):
     """Exponential duration with mean ``mean_value`` (memoryless; M in Kendall notation)."""
 
     kind: Literal["exponential"] = "exponential"
-    mean_value: float = Field(gt=0, alias="mean")
+    mean_value: StrictFloat = Field(gt=0, alias="mean")
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False, populate_by_name=True)
 
     def mean(self) -> float:
         return self.mean_value
@@ -101,11 +101,11 @@ class LogNormal(_Dist):
     shifted by ``min`` (a fixed minimum before the random part)."""
 
     kind: Literal["lognormal"] = "lognormal"
-    mean_value: float = Field(gt=0, alias="mean")
-    cv: float = Field(gt=0, le=5)
-    min_value: float = Field(default=0.0, ge=0, alias="min")
+    mean_value: StrictFloat = Field(gt=0, alias="mean")
+    cv: StrictFloat = Field(gt=0, le=5)
+    min_value: StrictFloat = Field(default=0.0, ge=0, alias="min")
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False, populate_by_name=True)
 
     @model_validator(mode="after")
     def _min_below_mean(self) -> "LogNormal":
@@ -143,9 +143,9 @@ class Triangular(_Dist):
     """Triangular duration on [``low``, ``high``] with mode ``mode``."""
 
     kind: Literal["triangular"] = "triangular"
-    low: float = Field(ge=0)
-    mode: float = Field(ge=0)
-    high: float = Field(gt=0)
+    low: StrictFloat = Field(ge=0)
+    mode: StrictFloat = Field(ge=0)
+    high: StrictFloat = Field(gt=0)
 
     @model_validator(mode="after")
     def _ordered(self) -> "Triangular":
@@ -172,8 +172,8 @@ class Uniform(_Dist):
     """Uniform duration on [``low``, ``high``]."""
 
     kind: Literal["uniform"] = "uniform"
-    low: float = Field(ge=0)
-    high: float = Field(gt=0)
+    low: StrictFloat = Field(ge=0)
+    high: StrictFloat = Field(gt=0)
 
     @model_validator(mode="after")
     def _ordered(self) -> "Uniform":

@@ -30,6 +30,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from landbridge.errors import NetworkError, Problem
+from landbridge.textfiles import DuplicateKeyError, loads_json, loads_yaml
 from landbridge.network.model import (
     BorderCrossing,
     Link,
@@ -98,13 +99,15 @@ def _read_json(path: Path, problems: list[Problem]) -> Any:
     if text is None:
         return None
     try:
-        return json.loads(text)
+        return loads_json(text)
     except json.JSONDecodeError as exc:
         problems.append(
             Problem(path.name, f"line {exc.lineno}", "",
                     f"malformed JSON: {exc.msg} (column {exc.colno})")
         )
-        return None
+    except DuplicateKeyError as exc:
+        problems.append(Problem(path.name, "", "", f"malformed JSON: {exc}; keys must be unique"))
+    return None
 
 
 def _read_yaml(path: Path, problems: list[Problem]) -> Any:
@@ -112,13 +115,16 @@ def _read_yaml(path: Path, problems: list[Problem]) -> Any:
     if text is None:
         return None
     try:
-        return yaml.safe_load(text)
+        return loads_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
         problems.append(Problem(path.name, where, "", f"malformed YAML: {problem}"))
-        return None
+    except DuplicateKeyError as exc:
+        problems.append(Problem(path.name, f"line {exc.line}", "",
+                                f"duplicate key {exc.key!r}; keys must be unique"))
+    return None
 
 
 def _features(doc: Any, file: str, geometry: str, problems: list[Problem]) -> list[dict]:
@@ -310,9 +316,10 @@ def load_network(path: str | Path | None = None) -> Network:
     if not base.exists():
         raise NetworkError([Problem(str(base), "", "", "no such directory")])
     problems: list[Problem] = []
-    node_feats = _features(_read_json(base / NODES_FILE, problems), NODES_FILE, "Point", problems)
-    link_feats = _features(_read_json(base / LINKS_FILE, problems), LINKS_FILE, "LineString",
-                           problems)
+    nodes_doc = _read_json(base / NODES_FILE, problems)
+    links_doc = _read_json(base / LINKS_FILE, problems)
+    node_feats = _features(nodes_doc, NODES_FILE, "Point", problems)
+    link_feats = _features(links_doc, LINKS_FILE, "LineString", problems)
     cdoc = _read_yaml(base / CROSSINGS_FILE, problems)
 
     nodes = _parse_nodes(node_feats, problems)
@@ -341,6 +348,14 @@ def load_network(path: str | Path | None = None) -> Network:
         e["feature"]["properties"].get("id") for e in node_feats + link_feats
         if isinstance(e["feature"]["properties"].get("id"), str)
     ) - parsed
+    if nodes_doc is None or not node_feats:
+        # the nodes file did not load: every reference to a node would be reported
+        # again as unknown, burying the one real problem
+        invalid = invalid | frozenset(
+            str(getattr(r, k)) for r in links for k in ("from_node", "to_node")) | frozenset(
+            str(getattr(c, k)) for c in crossings for k in ("station_a", "station_b"))
+    if links_doc is None:
+        invalid = invalid | frozenset(c.link for c in crossings)
     problems.extend(validate_network(nodes, links, crossings, invalid))
     if problems:
         raise NetworkError(_relabel(problems, base))

@@ -17,7 +17,7 @@ from types import MappingProxyType
 from typing import Literal, Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, field_validator, model_validator
 
 from landbridge.errors import UnknownNameError
 from landbridge.network.distributions import Distribution, Fixed
@@ -65,7 +65,7 @@ class Mode(str, Enum):
 
 
 class _Record(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", use_enum_values=False)
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False, use_enum_values=False)
 
 
 def _check_timezone(value: str) -> str:
@@ -88,11 +88,11 @@ class Node(_Record):
     id: str = Field(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9_\-]+$")
     name: str = Field(min_length=1)
     country: str = Field(pattern=r"^[A-Z]{2}$")
-    lat: float = Field(ge=-90, le=90)
-    lon: float = Field(ge=-180, le=180)
+    lat: StrictFloat = Field(ge=-90, le=90)
+    lon: StrictFloat = Field(ge=-180, le=180)
     timezone: str
     kind: NodeKind
-    gauge_mm: int | None = None
+    gauge_mm: StrictInt | None = None
     aliases: tuple[str, ...] = ()
     source: str = Field(min_length=1)
 
@@ -123,18 +123,18 @@ class Link(_Record):
     mode: Mode
     from_node: str
     to_node: str
-    length_km: float = Field(gt=0)
-    speed_kmh: float | None = Field(default=None, gt=0, le=400)
-    running_time_h: float | None = Field(default=None, gt=0)
-    gauge_mm: int | None = None
+    length_km: StrictFloat = Field(gt=0)
+    speed_kmh: StrictFloat | None = Field(default=None, gt=0, le=400)
+    running_time_h: StrictFloat | None = Field(default=None, gt=0)
+    gauge_mm: StrictInt | None = None
     tracks: Literal[1, 2] | None = None
-    capacity_trains_per_day: float | None = Field(default=None, gt=0)
-    max_train_wagons: int | None = Field(default=None, gt=0)
-    capacity_trucks_per_day: float | None = Field(default=None, gt=0)
-    sailings_per_week: float | None = Field(default=None, gt=0)
-    capacity_wagons_per_sailing: int | None = Field(default=None, gt=0)
-    capacity_teu_per_sailing: float | None = Field(default=None, gt=0)
-    tariff_usd_per_feu: float | None = Field(default=None, ge=0)
+    capacity_trains_per_day: StrictFloat | None = Field(default=None, gt=0)
+    max_train_wagons: StrictInt | None = Field(default=None, gt=0)
+    capacity_trucks_per_day: StrictFloat | None = Field(default=None, gt=0)
+    sailings_per_week: StrictFloat | None = Field(default=None, gt=0)
+    capacity_wagons_per_sailing: StrictInt | None = Field(default=None, gt=0)
+    capacity_teu_per_sailing: StrictFloat | None = Field(default=None, gt=0)
+    tariff_usd_per_feu: StrictFloat | None = Field(default=None, ge=0)
     source: str = Field(min_length=1)
     estimate: str | None = None
 
@@ -193,8 +193,8 @@ class OperatingHours(_Record):
     midnight (``open_h = 20, close_h = 8``).
     """
 
-    open_h: float = Field(default=0.0, ge=0, le=24)
-    close_h: float = Field(default=24.0, ge=0, le=24)
+    open_h: StrictFloat = Field(default=0.0, ge=0, le=24)
+    close_h: StrictFloat = Field(default=24.0, ge=0, le=24)
 
     @model_validator(mode="after")
     def _nonempty(self) -> "OperatingHours":
@@ -226,10 +226,10 @@ class Transshipment(_Record):
     lifted onto other wagons) or ``bogie_exchange``.
     """
 
-    tracks: int = Field(gt=0)
-    cranes_per_track: int = Field(default=1, gt=0)
-    lifts_per_crane_h: float = Field(gt=0)
-    setup_h: float = Field(default=0.0, ge=0)
+    tracks: StrictInt = Field(gt=0)
+    cranes_per_track: StrictInt = Field(default=1, gt=0)
+    lifts_per_crane_h: StrictFloat = Field(gt=0)
+    setup_h: StrictFloat = Field(default=0.0, ge=0)
     method: Literal["crane", "bogie_exchange"] = "crane"
 
     def duration_h(self, containers: int) -> float:
@@ -260,15 +260,15 @@ class BorderCrossing(_Record):
     link: str
     timezone: str
     operating_hours: OperatingHours = OperatingHours()
-    receiving_yard_tracks: int | None = Field(default=None, gt=0)
-    inspection_teams: int | None = Field(default=None, gt=0)
+    receiving_yard_tracks: StrictInt | None = Field(default=None, gt=0)
+    inspection_teams: StrictInt | None = Field(default=None, gt=0)
     clearance_h: Distribution | None = None
     handover_h: Distribution = Fixed(value=0.0)
     transshipment: Transshipment | None = None
-    max_trains_per_day: float | None = Field(default=None, gt=0)
-    lanes: int | None = Field(default=None, gt=0)
+    max_trains_per_day: StrictFloat | None = Field(default=None, gt=0)
+    lanes: StrictInt | None = Field(default=None, gt=0)
     truck_processing_h: Distribution | None = None
-    max_trucks_per_day: float | None = Field(default=None, gt=0)
+    max_trucks_per_day: StrictFloat | None = Field(default=None, gt=0)
     source: str = Field(min_length=1)
     notes: str | None = None
 

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from landbridge.errors import NoRouteError, Problem, ScenarioError, UnknownNameError
 from landbridge.network.model import BorderCrossing, Link, Network, OperatingHours, Transshipment
 from landbridge.network.routing import Route, find_routes, route_from_nodes
-from landbridge.network.loader import load_network
+from landbridge.network.loader import load_network, validate_network
 from landbridge.scenario.schema import (
     WEEKDAYS,
     AddResources,
@@ -73,7 +73,8 @@ class WindowEffect:
 @dataclass(frozen=True)
 class CompiledScenario:
     """A scenario compiled against its network. ``network`` has the overrides and
-    policies applied; ``failures`` lists (target_type, target, mtbf_h, mttr_h)."""
+    policies applied; ``failures`` lists (target_type, target, mtbf_h, mttr_h);
+    ``notes`` are warnings worth showing (e.g. a disruption outside the period)."""
 
     scenario: Scenario
     network: Network
@@ -81,6 +82,7 @@ class CompiledScenario:
     windows: tuple[WindowEffect, ...]
     failures: tuple[tuple[str, str, float, float], ...]
     file: str
+    notes: tuple[str, ...] = ()
 
 
 def resolve_network(scenario: Scenario, scenario_file: str | Path | None) -> Network:
@@ -94,9 +96,20 @@ def resolve_network(scenario: Scenario, scenario_file: str | Path | None) -> Net
     return load_network(p)
 
 
+_STRUCTURAL = {"id", "mode", "from_node", "to_node", "station_a", "station_b", "link"}
+
+
 def _override(record, changes: dict[str, Any], file: str, path: str, problems: list[Problem]):
     data = record.model_dump(by_alias=True)
+    if not isinstance(changes, dict):
+        problems.append(Problem(file, path, "", "expected a mapping of field: value"))
+        return record
     for key in changes:
+        if key in _STRUCTURAL:
+            problems.append(Problem(
+                file, f"{path}.{key}", "",
+                "structural field; it cannot be overridden (edit the network files instead)"))
+            return record
         if key not in type(record).model_fields and not any(
                 f.alias == key for f in type(record).model_fields.values()):
             problems.append(Problem(file, f"{path}.{key}", "",
@@ -290,6 +303,13 @@ def compile_scenario(scenario: Scenario, network: Network | None = None,
         net = apply_policies(net, scenario.policies, fname)
     except ScenarioError as exc:
         problems.extend(exc.problems)
+    if scenario.overrides.links or scenario.overrides.crossings:
+        # the network's own cross-checks must hold after the overrides too
+        for p in validate_network(list(net.nodes.values()), list(net.links.values()),
+                                  list(net.crossings.values())):
+            problems.append(Problem(
+                fname, "overrides", "",
+                f"after the overrides, {p.file}: {p.item}.{p.field}: {p.message}"))
 
     # services and demand
     plans: list[ServicePlan] = []
@@ -299,6 +319,11 @@ def compile_scenario(scenario: Scenario, network: Network | None = None,
         specs.append((f"demand[{i}]", None, d.origin, d.destination, d.route, d.teu_per_train, d))
     for path, sid, origin, destination, route, teu, spec in specs:
         teu = teu or scenario.train.teu_per_train
+        if teu < scenario.train.teu_per_container:
+            problems.append(Problem(fname, f"{path}.teu_per_train", "",
+                                    f"{teu:g} TEU per train is less than one container "
+                                    f"({scenario.train.teu_per_container:g} TEU)"))
+            continue
         containers = scenario.train.containers(teu)
         ok = True
         for field in ("origin", "destination"):
@@ -320,6 +345,12 @@ def compile_scenario(scenario: Scenario, network: Network | None = None,
             dpw = spec.teu_per_week / teu
             from landbridge.scenario.schema import Service
 
+            if not 0 < dpw <= 500:
+                problems.append(Problem(
+                    fname, f"{path}.teu_per_week", "",
+                    f"{spec.teu_per_week:g} TEU/week in trains of {teu:g} TEU means "
+                    f"{dpw:.4g} departures/week; expected at most 500"))
+                continue
             svc = Service(id=sid, origin=o, destination=r.destination,
                           departures_per_week=dpw, arrival_process=spec.arrival_process)
         else:
@@ -343,6 +374,7 @@ def compile_scenario(scenario: Scenario, network: Network | None = None,
 
     windows: list[WindowEffect] = []
     failures: list[tuple[str, str, float, float]] = []
+    notes: list[str] = []
     for i, d in enumerate(scenario.disruptions):
         ttype = _target_type(net, d.target)
         if ttype is None:
@@ -355,9 +387,16 @@ def compile_scenario(scenario: Scenario, network: Network | None = None,
             continue
         s, e = d.window.hours(scenario.start_date)
         if e <= s:
-            problems.append(Problem(fname, f"disruptions[{i}].window", "",
-                                    f"the window ends before it starts ({s:.1f} h ≥ {e:.1f} h)"))
+            t0 = scenario.start_datetime()
+            problems.append(Problem(
+                fname, f"disruptions[{i}].window", "",
+                f"the window ends ({(t0 + timedelta(hours=e)).isoformat()}) before it starts "
+                f"({(t0 + timedelta(hours=s)).isoformat()})"))
             continue
+        if e <= 0 or s >= scenario.horizon_h:
+            notes.append(f"disruptions[{i}]{f' ({d.id})' if d.id else ''} lies outside the "
+                         f"simulated period ({scenario.start_date} + "
+                         f"{scenario.horizon_days:g} days): it has no effect")
         factor = 1.0 if isinstance(d, Closure) else d.factor
         windows.append(WindowEffect(kind=d.kind, target_type=ttype, target=d.target,
                                     start_h=s, end_h=e, factor=factor))
@@ -370,7 +409,8 @@ def compile_scenario(scenario: Scenario, network: Network | None = None,
         raise ScenarioError(problems)
     _ = (CapacityScale, DurationScale, ContactlessHandover, BorderCrossing, Link)
     return CompiledScenario(scenario=scenario, network=net, services=tuple(plans),
-                            windows=tuple(windows), failures=tuple(failures), file=fname)
+                            windows=tuple(windows), failures=tuple(failures), file=fname,
+                            notes=tuple(notes))
 
 
 def _target_type(net: Network, target: str) -> str | None:

@@ -16,6 +16,7 @@ import yaml
 from pydantic import ValidationError
 
 from landbridge.errors import Problem, ScenarioError, UnknownNameError
+from landbridge.textfiles import DuplicateKeyError, loads_yaml
 from landbridge.scenario.schema import Scenario
 
 __all__ = ["load_scenario", "parse_scenario", "bundled_scenarios", "scenario_path",
@@ -109,15 +110,17 @@ def parse_scenario(data: Any, file: str = "<scenario>") -> Scenario:
         return Scenario.model_validate(data)
     except ValidationError as err:
         problems = pydantic_problems(err, file)
-        seen = {(p.item, p.message) for p in problems}
         # whole-scenario checks do not run when a field fails: run them on the raw data
-        problems += [p for p in _raw_checks(data, file) if (p.item, p.message) not in seen]
+        # (unless the whole-scenario validator did run and already said it)
+        said = " ".join(p.message for p in problems)
+        problems += [p for p in _raw_checks(data, file)
+                     if p.message.split(" (")[0] not in said]
         raise ScenarioError(problems) from None
 
 
 def _raw_checks(data: dict, file: str) -> list[Problem]:
     """Cross-field checks on raw data, so they are reported beside field errors."""
-    out = []
+    out: list[Problem] = []
     h, w = data.get("horizon_days"), data.get("warmup_days", 0)
     if isinstance(h, (int, float)) and isinstance(w, (int, float)) and w >= h:
         out.append(Problem(file, "", "",
@@ -143,11 +146,14 @@ def load_scenario(name_or_path: str | Path | None = None) -> tuple[Scenario, Pat
     """
     path = scenario_path(name_or_path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError([Problem(str(path), "", "", f"cannot read the file: {exc}")]) from None
     try:
-        data = yaml.safe_load(text)
+        data = loads_yaml(text)
+    except DuplicateKeyError as exc:
+        raise ScenarioError([Problem(str(path), f"line {exc.line}", "",
+                                     f"duplicate key {exc.key!r}; keys must be unique")]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else ""

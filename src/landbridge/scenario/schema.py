@@ -17,7 +17,7 @@ import math
 from datetime import date, datetime, time, timezone
 from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, field_validator, model_validator
 
 from landbridge.network.distributions import Distribution, Fixed, LogNormal
 
@@ -49,7 +49,7 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 class _Rec(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class TrainDefaults(_Rec):
@@ -58,8 +58,8 @@ class TrainDefaults(_Rec):
     wagon. 41–50 FEU per train is typical (UTLC ERA 2018; CR 2012–2024); CR's
     average was 92–108 TEU per train in 2020–2024 (derived from CR totals)."""
 
-    teu_per_train: float = Field(default=88.0, gt=0)
-    teu_per_container: float = Field(default=2.0, gt=0, le=2)
+    teu_per_train: StrictFloat = Field(default=88.0, gt=0)
+    teu_per_container: StrictFloat = Field(default=2.0, gt=0, le=2)
 
     def containers(self, teu: float) -> int:
         """Containers (= wagons) for ``teu`` TEU, rounded up."""
@@ -81,16 +81,31 @@ class Service(_Rec):
     origin: str
     destination: str
     route: Union[Literal["fastest"], list[str]] = "fastest"
-    departures_per_week: float | None = Field(default=None, gt=0, le=500)
-    weekdays: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] | None = None
-    times: list[time] = Field(default_factory=lambda: [time(8, 0)])
-    teu_per_train: float | None = Field(default=None, gt=0, le=400)
-    first_departure_day: float = Field(default=0.0, ge=0)
+    departures_per_week: StrictFloat | None = Field(default=None, gt=0, le=500)
+    weekdays: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] | None = Field(
+        default=None, min_length=1)
+    times: list[time] = Field(default_factory=lambda: [time(8, 0)], min_length=1)
+    teu_per_train: StrictFloat | None = Field(default=None, gt=0, le=400)
+    first_departure_day: StrictFloat = Field(default=0.0, ge=0)
     arrival_process: Literal["timetable", "poisson"] = "timetable"
     source: str | None = None
 
+    @field_validator("times", mode="before")
+    @classmethod
+    def _times_are_text(cls, v: Any) -> Any:
+        if isinstance(v, list):
+            for x in v:
+                if isinstance(x, (int, float)) and not isinstance(x, bool):
+                    raise ValueError(
+                        f"time {x!r} is a number; write times as quoted text, e.g. '08:00' "
+                        "(unquoted 08:00 is read by YAML as a number of minutes)")
+        return v
+
     @model_validator(mode="after")
     def _one_timetable(self) -> "Service":
+        for name, values in (("weekdays", self.weekdays or []), ("times", self.times)):
+            if len(set(values)) != len(values):
+                raise ValueError(f"{name} repeat a value: {values}")
         if (self.departures_per_week is None) == (self.weekdays is None):
             raise ValueError("give exactly one of departures_per_week and weekdays")
         if self.arrival_process == "poisson" and self.departures_per_week is None:
@@ -106,11 +121,17 @@ class Demand(_Rec):
 
     origin: str
     destination: str
-    teu_per_week: float = Field(gt=0)
+    teu_per_week: StrictFloat = Field(gt=0)
     route: Union[Literal["fastest"], list[str]] = "fastest"
-    teu_per_train: float | None = Field(default=None, gt=0, le=400)
+    teu_per_train: StrictFloat | None = Field(default=None, gt=0, le=400)
     arrival_process: Literal["timetable", "poisson"] = "timetable"
     source: str | None = None
+
+    @model_validator(mode="after")
+    def _route(self) -> "Demand":
+        if isinstance(self.route, list) and len(self.route) < 2:
+            raise ValueError("route needs at least origin and destination node ids")
+        return self
 
 
 class RoadFlow(_Rec):
@@ -119,8 +140,8 @@ class RoadFlow(_Rec):
 
     crossing: str
     direction: Literal["a_to_b", "b_to_a"]
-    trucks_per_day: float = Field(gt=0)
-    teu_per_truck: float = Field(default=2.0, gt=0, le=3)
+    trucks_per_day: StrictFloat = Field(gt=0)
+    teu_per_truck: StrictFloat = Field(default=2.0, gt=0, le=3)
     source: str | None = None
 
 
@@ -130,8 +151,8 @@ class Window(_Rec):
 
     start: datetime | date | None = None
     end: datetime | date | None = None
-    start_day: float | None = Field(default=None, ge=0)
-    end_day: float | None = Field(default=None, gt=0)
+    start_day: StrictFloat | None = Field(default=None, ge=0)
+    end_day: StrictFloat | None = Field(default=None, gt=0)
 
     @model_validator(mode="after")
     def _complete(self) -> "Window":
@@ -177,7 +198,7 @@ class CapacityScale(_Targeted):
     day at a crossing (2021 pandemic limits), trains per day on a link."""
 
     kind: Literal["capacity_scale"] = "capacity_scale"
-    factor: float = Field(gt=0, le=10)
+    factor: StrictFloat = Field(gt=0, le=10)
 
 
 class DurationScale(_Targeted):
@@ -185,7 +206,7 @@ class DurationScale(_Targeted):
     time on a link multiplied by ``factor`` (e.g. disinfection, contactless handover)."""
 
     kind: Literal["duration_scale"] = "duration_scale"
-    factor: float = Field(gt=0, le=100)
+    factor: StrictFloat = Field(gt=0, le=100)
 
 
 class RandomFailure(_Rec):
@@ -194,8 +215,8 @@ class RandomFailure(_Rec):
 
     kind: Literal["random_failure"] = "random_failure"
     target: str = Field(min_length=1)
-    mtbf_h: float = Field(gt=0)
-    mttr_h: float = Field(gt=0)
+    mtbf_h: StrictFloat = Field(ge=0.1)
+    mttr_h: StrictFloat = Field(gt=0)
     source: str | None = None
     id: str | None = None
 
@@ -212,7 +233,7 @@ class PreDeclaration(_Rec):
 
     kind: Literal["pre_declaration"] = "pre_declaration"
     crossing: str
-    clearance_factor: float = Field(default=0.5, gt=0, le=1)
+    clearance_factor: StrictFloat = Field(default=0.5, gt=0, le=1)
     source: str | None = None
 
 
@@ -230,13 +251,13 @@ class AddResources(_Rec):
 
     kind: Literal["add_resources"] = "add_resources"
     crossing: str
-    receiving_yard_tracks: int = Field(default=0, ge=0)
-    inspection_teams: int = Field(default=0, ge=0)
-    transshipment_tracks: int = Field(default=0, ge=0)
-    cranes_per_track: int = Field(default=0, ge=0)
-    lanes: int = Field(default=0, ge=0)
-    max_trains_per_day: float | None = Field(default=None, gt=0)
-    max_trucks_per_day: float | None = Field(default=None, gt=0)
+    receiving_yard_tracks: StrictInt = Field(default=0, ge=0)
+    inspection_teams: StrictInt = Field(default=0, ge=0)
+    transshipment_tracks: StrictInt = Field(default=0, ge=0)
+    cranes_per_track: StrictInt = Field(default=0, ge=0)
+    lanes: StrictInt = Field(default=0, ge=0)
+    max_trains_per_day: StrictFloat | None = Field(default=None, gt=0)
+    max_trucks_per_day: StrictFloat | None = Field(default=None, gt=0)
     source: str | None = None
 
 
@@ -246,7 +267,7 @@ class ContactlessHandover(_Rec):
 
     kind: Literal["contactless_handover"] = "contactless_handover"
     crossing: str
-    extra_handover_h: float = Field(gt=0, le=72)
+    extra_handover_h: StrictFloat = Field(gt=0, le=72)
     source: str | None = None
 
 
@@ -256,7 +277,7 @@ class AddSailings(_Rec):
 
     kind: Literal["add_sailings"] = "add_sailings"
     link: str
-    sailings_per_week: float = Field(gt=0, le=100)
+    sailings_per_week: StrictFloat = Field(gt=0, le=100)
     source: str | None = None
 
 
@@ -266,8 +287,8 @@ class LineCapacity(_Rec):
 
     kind: Literal["line_capacity"] = "line_capacity"
     link: str
-    capacity_trains_per_day: float = Field(gt=0, le=1000)
-    speed_kmh: float | None = Field(default=None, gt=0, le=400)
+    capacity_trains_per_day: StrictFloat = Field(gt=0, le=1000)
+    speed_kmh: StrictFloat | None = Field(default=None, gt=0, le=400)
     source: str | None = None
 
 
@@ -283,7 +304,7 @@ class Investment(_Rec):
 
     id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")
     name: str
-    cost_usd: float = Field(gt=0)
+    cost_usd: StrictFloat = Field(gt=0)
     policies: list[Policy] = Field(min_length=1)
     source: str | None = None
 
@@ -313,18 +334,18 @@ class Scenario(_Rec):
     stations every 20–30 km on the 1520 mm trunk lines.
     """
 
-    name: str = Field(min_length=1)
+    name: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
     description: str = ""
     start_date: date
-    horizon_days: float = Field(gt=0, le=3660)
-    warmup_days: float = Field(default=0.0, ge=0)
-    seed: int = Field(default=20240101, ge=0)
-    replications: int = Field(default=1, ge=1, le=10000)
+    horizon_days: StrictFloat = Field(gt=0, le=3660)
+    warmup_days: StrictFloat = Field(default=0.0, ge=0)
+    seed: StrictInt = Field(default=20240101, ge=0, le=2**63 - 1)
+    replications: StrictInt = Field(default=1, ge=1, le=10000)
     network: str | None = None
     train: TrainDefaults = TrainDefaults()
     running_time_factor: Distribution = LogNormal(mean=1.0, cv=0.08, min=0.85)
-    approach_holding_trains: int = Field(default=6, ge=1, le=1000)
-    line_storage_km_per_train: float = Field(default=25.0, gt=0, le=10000)
+    approach_holding_trains: StrictInt = Field(default=6, ge=1, le=1000)
+    line_storage_km_per_train: StrictFloat = Field(default=25.0, gt=0, le=10000)
     services: list[Service] = Field(default_factory=list)
     demand: list[Demand] = Field(default_factory=list)
     road_flows: list[RoadFlow] = Field(default_factory=list)
@@ -332,7 +353,7 @@ class Scenario(_Rec):
     policies: list[Policy] = Field(default_factory=list)
     overrides: Overrides = Overrides()
     investments: list[Investment] = Field(default_factory=list)
-    value_of_time_usd_per_teu_day: float = Field(default=35.0, ge=0)
+    value_of_time_usd_per_teu_day: StrictFloat = Field(default=35.0, ge=0)
     sources: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
@@ -342,10 +363,14 @@ class Scenario(_Rec):
                 f"warmup_days ({self.warmup_days}) must be below horizon_days ({self.horizon_days})")
         if not self.services and not self.demand and not self.road_flows:
             raise ValueError("no traffic: give services, demand or road_flows")
-        ids = [s.id for s in self.services]
-        dup = sorted({i for i in ids if ids.count(i) > 1})
-        if dup:
-            raise ValueError(f"duplicate service ids: {', '.join(dup)}")
+        for what, ids in (("service", [s.id for s in self.services]),
+                          ("disruption", [d.id for d in self.disruptions if d.id]),
+                          ("investment", [i.id for i in self.investments])):
+            dup = sorted({i for i in ids if ids.count(i) > 1})
+            if dup:
+                raise ValueError(f"duplicate {what} ids: {', '.join(dup)}")
+        if not date(1900, 1, 1) <= self.start_date <= date(2200, 1, 1):
+            raise ValueError(f"start_date {self.start_date} outside 1900-01-01 … 2200-01-01")
         return self
 
     @field_validator("running_time_factor")

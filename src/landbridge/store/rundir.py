@@ -28,7 +28,7 @@ from typing import Any
 import pandas as pd
 import pyarrow.parquet as pq
 
-from landbridge.errors import Problem, ScenarioError
+from landbridge.errors import Problem, UsageError
 
 __all__ = ["write_run_dir", "kpis_to_json", "read_kpis_json", "default_run_dir",
            "network_snapshot"]
@@ -60,7 +60,10 @@ def read_kpis_json(path: str | Path) -> dict[str, pd.DataFrame]:
 
 def default_run_dir(root: str | Path, scenario_name: str, scenario_hash: str, seed: int) -> Path:
     """``root/<scenario>-<hash8>-s<seed>``, with ``-2``, ``-3``... when taken."""
-    base = Path(root) / f"{scenario_name}-{scenario_hash[:8]}-s{seed}"
+    import re
+
+    safe = re.sub(r"[^A-Za-z0-9_.\-]", "_", scenario_name).lstrip(".")[:64] or "run"
+    base = Path(root) / f"{safe}-{scenario_hash[:8]}-s{seed}"
     p, n = base, 1
     while p.exists():
         n += 1
@@ -106,21 +109,44 @@ def network_snapshot(compiled) -> dict:
     return {"nodes": nodes, "links": links, "crossings": crossings, "services": services}
 
 
+def check_output_dir(out: str | Path) -> None:
+    """Check that ``out`` can become a new run directory: it does not exist or is an
+    empty directory, and its parent is (or can be made) a writable directory.
+
+    Raises
+    ------
+    UsageError
+        Naming ``--out`` and what is wrong; nothing is written.
+    """
+    out = Path(out)
+    if str(out).strip() in ("", "."):
+        raise UsageError([Problem(str(out), "--out", "", "expected a directory name")])
+    if out.exists() and (not out.is_dir() or any(out.iterdir())):
+        raise UsageError([Problem(str(out), "--out", "",
+                                  "exists and is not an empty directory; choose another or "
+                                  "remove it (nothing was written)")])
+    parent = out.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.mkdtemp(prefix=f".{out.name}.probe-", dir=parent)
+        os.rmdir(probe)
+    except OSError as exc:
+        raise UsageError([Problem(str(out), "--out", "",
+                                  f"cannot write in {parent}: {exc.strerror or exc}")]) from None
+
+
 def write_run_dir(run, out: str | Path, overwrite: bool = False) -> Path:
     """Write ``run`` (a :class:`~landbridge.runners.SimulationRun`) to ``out``.
 
     Raises
     ------
-    ScenarioError
-        When ``out`` exists and is not empty and ``overwrite`` is false (nothing is
-        touched).
+    UsageError
+        When ``out`` exists and is not empty and ``overwrite`` is false, or cannot be
+        written (nothing is touched).
     """
     out = Path(out)
-    if out.exists() and any(out.iterdir()) and not overwrite:
-        raise ScenarioError([Problem(str(out), "--out", "",
-                                     "the output directory exists and is not empty; choose "
-                                     "another or remove it (nothing was written)")])
-    out.parent.mkdir(parents=True, exist_ok=True)
+    if not overwrite:
+        check_output_dir(out)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
         (tmp / "manifest.json").write_text(
