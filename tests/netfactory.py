@@ -40,6 +40,11 @@ def crossing(id, a, b, link_id, **extra):
 
 def write(dirpath: Path, nodes, links, crossings) -> Path:
     dirpath.mkdir(parents=True, exist_ok=True)
+    where = {n["properties"]["id"]: n["geometry"]["coordinates"] for n in nodes}
+    for lk in links:  # draw each link from its from_node to its to_node
+        p = lk["properties"]
+        if p.get("from_node") in where and p.get("to_node") in where:
+            lk["geometry"]["coordinates"] = [where[p["from_node"]], where[p["to_node"]]]
     (dirpath / "nodes.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": nodes}, indent=1))
     (dirpath / "links.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": links}, indent=1))
     (dirpath / "crossings.yaml").write_text(yaml.safe_dump({"meta": {"title": "test"}, "crossings": crossings}, sort_keys=False))

@@ -158,3 +158,32 @@ def test_strings_and_booleans_are_not_numbers(base):
     probs = problems_of(base)
     find(probs, "links.geojson", "A-B", "properties.length_km")
     find(probs, "crossings.yaml", "B-C", "inspection_teams")
+
+
+def test_link_geometry_must_join_its_nodes(base):
+    links = json.loads((base / "links.geojson").read_text())
+    links["features"][0]["geometry"]["coordinates"] = [[0, 0], [1, 1]]
+    (base / "links.geojson").write_text(json.dumps(links))
+    p = find(problems_of(base), "links.geojson", "A-B", "geometry.coordinates")
+    assert "not at its node" in p.message
+
+
+def test_alias_may_not_name_another_node(base):
+    nodes, links, crossings = _load(base)
+    nodes[0]["properties"]["aliases"] = ["Delta"]
+    write(base, nodes, links, crossings)
+    find(problems_of(base), "nodes.geojson", "A", "properties.aliases")
+
+
+def test_field_of_another_mode_is_an_error(base):
+    nodes, links, crossings = _load(base)
+    links[0]["properties"]["sailings_per_week"] = 3
+    write(base, nodes, links, crossings)
+    p = find(problems_of(base), "links.geojson", "A-B", "properties")
+    assert "sailings_per_week applies to ferry links" in p.message
+
+
+def test_empty_crossings_file_is_an_error(base):
+    (base / "crossings.yaml").write_text("")
+    probs = problems_of(base)
+    assert any(p.file.endswith("crossings.yaml") and "empty" in p.message for p in probs)

@@ -216,6 +216,17 @@ def validate_network(nodes: list[Node], links: list[Link], crossings: list[Borde
     _duplicates([c.id for c in crossings], CROSSINGS_FILE, problems)
     node_by_id = {n.id: n for n in nodes}
     link_by_id = {link.id: link for link in links}
+    names: dict[str, str] = {}
+    for n in nodes:
+        for name in (n.id, n.name):
+            names.setdefault(name.casefold(), n.id)
+    for n in nodes:
+        for alias in n.aliases:
+            owner = names.get(alias.casefold())
+            if owner is not None and owner != n.id:
+                problems.append(Problem(NODES_FILE, n.id, "properties.aliases",
+                                        f"alias {alias!r} is the id or name of node {owner}; "
+                                        "names must resolve to one node"))
 
     gauges_at: dict[str, set[int]] = defaultdict(set)
     for link in links:
@@ -326,6 +337,9 @@ def load_network(path: str | Path | None = None) -> Network:
     links = _parse_records(((e["item"], e["feature"]["properties"]) for e in link_feats), Link,
                            LINKS_FILE, "properties", problems)
     crossing_entries: list[tuple[str, dict]] = []
+    if cdoc is None and not any(p.file == CROSSINGS_FILE for p in problems):
+        problems.append(Problem(CROSSINGS_FILE, "", "", "the file is empty; expected "
+                                "'crossings:' with a list (it may be empty: crossings: [])"))
     if cdoc is not None:
         if not isinstance(cdoc, dict) or not isinstance(cdoc.get("crossings"), list):
             problems.append(Problem(CROSSINGS_FILE, "", "crossings",
@@ -357,10 +371,38 @@ def load_network(path: str | Path | None = None) -> Network:
     if links_doc is None:
         invalid = invalid | frozenset(c.link for c in crossings)
     problems.extend(validate_network(nodes, links, crossings, invalid))
+    problems.extend(_geometry_problems(nodes, link_feats))
     if problems:
         raise NetworkError(_relabel(problems, base))
     return Network(nodes={n.id: n for n in nodes}, links={k.id: k for k in links},
                    crossings={c.id: c for c in crossings}, source=str(base))
+
+
+_GEOMETRY_TOLERANCE_DEG = 0.1  # ~10 km: a line must start and end at its nodes
+
+
+def _geometry_problems(nodes: list[Node], link_feats: list[dict]) -> list[Problem]:
+    """A link's LineString must start at its from_node and end at its to_node."""
+    where = {n.id: (n.lon, n.lat) for n in nodes}
+    out = []
+    for e in link_feats:
+        props, coords = e["feature"]["properties"], e["feature"]["geometry"].get("coordinates")
+        a, b = where.get(props.get("from_node")), where.get(props.get("to_node"))
+        if a is None or b is None:
+            continue
+        if not (isinstance(coords, list) and len(coords) >= 2
+                and all(isinstance(c, list) and len(c) >= 2
+                        and all(isinstance(x, (int, float)) for x in c[:2]) for c in coords)):
+            out.append(Problem(LINKS_FILE, e["item"], "geometry.coordinates",
+                               "expected a list of at least two [lon, lat] positions"))
+            continue
+        for end, pos, node in (("first", coords[0], a), ("last", coords[-1], b)):
+            if max(abs(pos[0] - node[0]), abs(pos[1] - node[1])) > _GEOMETRY_TOLERANCE_DEG:
+                out.append(Problem(
+                    LINKS_FILE, e["item"], "geometry.coordinates",
+                    f"the {end} position {pos[:2]} is not at its node {list(node)} "
+                    f"(expected within {_GEOMETRY_TOLERANCE_DEG}°)"))
+    return out
 
 
 def _relabel(problems: list[Problem], base: Path) -> list[Problem]:

@@ -162,6 +162,18 @@ class Link(_Record):
                 problems.append(
                     "ferry link needs capacity_wagons_per_sailing or capacity_teu_per_sailing"
                 )
+        only = {
+            Mode.rail: ("gauge_mm", "tracks", "capacity_trains_per_day", "max_train_wagons"),
+            Mode.road: ("capacity_trucks_per_day",),
+            Mode.ferry: ("sailings_per_week", "capacity_wagons_per_sailing",
+                         "capacity_teu_per_sailing"),
+        }
+        for mode, fields in only.items():
+            if mode is not self.mode:
+                for f in fields:
+                    if getattr(self, f) is not None:
+                        problems.append(f"{f} applies to {mode.value} links, not to a "
+                                        f"{self.mode.value} link")
         if problems:
             raise ValueError("; ".join(problems))
         return self
