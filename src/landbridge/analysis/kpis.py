@@ -268,6 +268,16 @@ def summarize(per_rep: Sequence[Kpis]) -> Kpis:
             cols = keys + [c for v in value_cols for c in ((v, f"{v}_ci95") if with_ci else (v,))]
             out[name] = pd.DataFrame(columns=cols + ["replications"])
             continue
+        if not with_ci and keys:
+            # daily tables: many rows, no CI — one vectorised group-by
+            num = df[keys + value_cols].copy()
+            for v in value_cols:
+                num[v] = pd.to_numeric(num[v], errors="coerce").astype(float)
+            g = num.groupby(keys, sort=True)
+            table = g[value_cols].mean().reset_index()
+            table["replications"] = df.groupby(keys, sort=True)["rep"].nunique().to_numpy()
+            out[name] = table
+            continue
         groups = df.groupby(keys, sort=True) if keys else [((), df)]
         rows = []
         for key, g in groups:

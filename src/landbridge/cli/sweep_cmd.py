@@ -28,18 +28,23 @@ def sweep(
     resume: bool = typer.Option(
         False, "--resume", help="Complete an interrupted sweep in --out: skip finished "
                                 "replications, retry failed ones."),
+    store: Optional[Path] = typer.Option(
+        None, "--store", help="Results store (DuckDB file) that records each point as a run "
+                              "when it completes; default runs/landbridge.duckdb."),
+    no_store: bool = typer.Option(False, "--no-store", help="Do not record in a results store."),
     as_json: bool = typer.Option(False, "--json", help="Print the per-point summary as JSON."),
 ) -> None:
     """Run a parameter sweep: points × replications on a process pool or a Dask cluster,
     streamed to disk, summarised per point with 95 % CIs and charted in sweep.html."""
-    _sweep(sweep_file, workers, scheduler, out_dir, resume, as_json)
+    _sweep(sweep_file, workers, scheduler, out_dir, resume, None if no_store else (store or True),
+           as_json)
 
 
 def _print_points(summary) -> None:
     pts = summary.points
     params = summary.parameters
-    kpi_cols = [c for c in pts.columns
-                if c not in ("point", *params, "replications", "failed") and not c.endswith(" ci95")]
+    fixed = ("point", *params, "replications", "failed")
+    kpi_cols = [c for c in pts.columns if c not in fixed and not c.endswith(" ci95")]
     t = Table(title="KPIs per point (mean ± 95 % CI over replications)", title_justify="left")
     t.add_column("point", justify="right")
     for p in params:
@@ -55,13 +60,14 @@ def _print_points(summary) -> None:
             if v is None or v != v:
                 cells.append("–")
             else:
-                cells.append(f"{v:,.3g}" + (f" ± {ci:,.2g}" if ci is not None and ci == ci else ""))
+                ci_text = f" ± {ci:,.2g}" if ci is not None and ci == ci else ""
+                cells.append(f"{v:,.3g}{ci_text}")
         t.add_row(*cells)
     out.print(t)
 
 
 @handle_errors
-def _sweep(sweep_file, workers, scheduler, out_dir, resume, as_json) -> None:
+def _sweep(sweep_file, workers, scheduler, out_dir, resume, store, as_json) -> None:
     from landbridge.runners import load_sweep_plan, open_executor, run_sweep
     from landbridge.runners.sweep import check_sweep_dir
     from landbridge.runners.sweepdir import finished_replications
@@ -89,9 +95,26 @@ def _sweep(sweep_file, workers, scheduler, out_dir, resume, as_json) -> None:
                     progress.update(task, description=f"replications ({failed[0]} failed)")
                 progress.advance(task)
 
+            recorded: dict[int, str] = {}
+            store_problems: list[str] = []
+
+            def on_point(p: int) -> None:  # stream finished points into the results store
+                if store is None or store_problems:
+                    return
+                from landbridge.errors import LandbridgeError
+                from landbridge.runners.sweepstore import record_point
+
+                try:
+                    run_id = record_point(plan, target, p, None if store is True else store)
+                except (LandbridgeError, OSError) as exc:  # the sweep goes on regardless
+                    store_problems.append(str(exc))
+                    return
+                if run_id is not None:
+                    recorded[p] = run_id
+
             try:
                 result = run_sweep(plan, target, info.executor, resume=resume,
-                                   slots=info.slots, on_done=on_done)
+                                   slots=info.slots, on_done=on_done, on_point=on_point)
             except KeyboardInterrupt:
                 progress.stop()
                 saved = len(finished_replications(target))
@@ -104,6 +127,7 @@ def _sweep(sweep_file, workers, scheduler, out_dir, resume, as_json) -> None:
         print_json({"sweep_dir": str(target), "manifest": {k: v for k, v in s.manifest.items()
                                                            if k != "sweep"},
                     "ran": len(result.ran), "skipped": result.skipped,
+                    "store_runs": {str(k): v for k, v in sorted(recorded.items())},
                     "points": kpis_to_json({"p": s.points})["p"],
                     "failures": [{k: v for k, v in f.items() if k != "traceback"}
                                  for f in s.failures]})
@@ -112,6 +136,13 @@ def _sweep(sweep_file, workers, scheduler, out_dir, resume, as_json) -> None:
         out.print(f"{len(result.ran)} replications run now, {result.skipped} found finished. "
                   f"Results in [bold]{target}[/] (summary_points.csv, summary.json, "
                   f"report: {target / 'sweep.html'})")
+        if recorded:
+            out.print(f"Recorded in the results store as runs: "
+                      + ", ".join(recorded[p] for p in sorted(recorded)))
+    if store_problems:
+        err.print(f"[bold yellow]results store:[/] {store_problems[0]}. The sweep is complete "
+                  f"on disk; record its points later with `landbridge runs add "
+                  f"{target}/runs/p000` etc.", markup=True)
     if s.failures:
         err.print(f"[bold red]{len(s.failures)} replication"
                   f"{'s' if len(s.failures) != 1 else ''} failed[/] (the others finished; "

@@ -36,6 +36,22 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+@contextlib.contextmanager
+def _sigint_ignored() -> Iterator[None]:
+    """Ignore SIGINT while starting worker processes (an ignored signal stays ignored
+    across ``exec``, and Python then keeps it so), so that Ctrl-C in a terminal reaches
+    only the parent, which cancels the work and closes the cluster cleanly."""
+    try:
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 @dataclass(frozen=True)
 class ExecutorInfo:
     """An open executor, what it is (``in-process``, ``process-pool``, ``dask``), where
@@ -87,8 +103,9 @@ def open_executor(workers: int | None = None, scheduler: str | None = None
     cluster = None
     try:
         if scheduler == "local":
-            cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                   dashboard_address=None)
+            with _sigint_ignored():  # the worker processes inherit it: Ctrl-C is ours
+                cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                       dashboard_address=None)
             client = Client(cluster)
         else:
             client = Client(scheduler, timeout="20s")
@@ -101,7 +118,8 @@ def open_executor(workers: int | None = None, scheduler: str | None = None
     try:
         slots = max(1, sum(client.nthreads().values()))
         where = f"Dask scheduler {client.scheduler.address} ({slots} worker threads)"
-        yield ExecutorInfo(client.get_executor(), "dask", where, slots)
+        # pure=False: every task is distinct anyway; skips hashing the scenario per task
+        yield ExecutorInfo(client.get_executor(pure=False), "dask", where, slots)
     finally:
         client.close()
         if cluster is not None:

@@ -240,6 +240,9 @@ def check_sweep_dir(plan: SweepPlan, out: str | Path, resume: bool = False) -> b
 
 def _prepare(plan: SweepPlan, out: Path, resume: bool) -> None:
     if check_sweep_dir(plan, out, resume):
+        for sub in ("reps", "failures"):  # temporary files of writes cut short
+            for tmp in (out / sub).glob(".*.tmp") if (out / sub).is_dir() else ():
+                tmp.unlink(missing_ok=True)
         return
     for p in plan.points:
         write_json(out / "points" / f"p{p.index:03d}.json",
@@ -258,6 +261,7 @@ def run_sweep(plan: SweepPlan, out: str | Path, executor: cf.Executor | None = N
               resume: bool = False, slots: int = 1,
               on_done: Callable[[int, int, bool], None] | None = None,
               on_result: Callable[[int, int, Kpis], None] | None = None,
+              on_point: Callable[[int], None] | None = None,
               task: Callable[[CompiledScenario, int, int], Kpis] = sweep_replication,
               write_report: bool = True) -> SweepResult:
     """Run the sweep's missing replications and summarise every point.
@@ -278,8 +282,11 @@ def run_sweep(plan: SweepPlan, out: str | Path, executor: cf.Executor | None = N
     on_done : callable, optional
         ``on_done(point, replication, ok)`` after each replication (progress bars).
     on_result : callable, optional
-        ``on_result(point, replication, kpis)`` after a finished replication is saved
-        (e.g. to stream it into a results store).
+        ``on_result(point, replication, kpis)`` after a finished replication is saved.
+    on_point : callable, optional
+        ``on_point(point)`` once a point has all its replications saved (also, at the
+        start, for points found complete), e.g. to record it in the results store
+        (:func:`landbridge.runners.sweepstore.record_point`).
     task : callable
         The worker function, default :func:`sweep_replication` (tests inject faults).
     write_report : bool
@@ -309,6 +316,14 @@ def run_sweep(plan: SweepPlan, out: str | Path, executor: cf.Executor | None = N
     queue = iter(todo)
     pending: dict[cf.Future, tuple[int, int]] = {}
     window = max(1, 2 * slots) if not isinstance(ex, InProcessExecutor) else 1
+    count = {p.index: 0 for p in plan.points}
+    for p, r in finished:
+        if p in count and r < plan.replications:
+            count[p] += 1
+    if on_point is not None:
+        for p, c in count.items():
+            if c == plan.replications:
+                on_point(p)
 
     def fill() -> None:
         while len(pending) < window:
@@ -333,8 +348,11 @@ def run_sweep(plan: SweepPlan, out: str | Path, executor: cf.Executor | None = N
                         "tables": kpis_to_doc(kpis)}, indent=None)
                     failure_file(out, p, r).unlink(missing_ok=True)
                     result.ran.append((p, r))
+                    count[p] += 1
                     if on_result is not None:
                         on_result(p, r, kpis)
+                    if on_point is not None and count[p] == plan.replications:
+                        on_point(p)
                 elif isinstance(exc, (KeyboardInterrupt, SystemExit)):
                     raise exc
                 elif _is_breakdown(exc):

@@ -147,6 +147,7 @@ def write_run_dir(run, out: str | Path, overwrite: bool = False) -> Path:
     out = Path(out)
     if not overwrite:
         check_output_dir(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
         (tmp / "manifest.json").write_text(
