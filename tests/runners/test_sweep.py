@@ -46,7 +46,7 @@ def test_serial_sweep_writes_every_replication(tiny):
     assert list(s.points.replications) == [3, 3, 3, 3]
     # conservation per point: dispatched = delivered + backlog (means over the same reps)
     run = s.tables["run"]
-    assert ((run.teu_dispatched - run.teu_delivered - run.backlog_teu).abs() < 1e-6).all()
+    assert ((run.teu_dispatched - run.teu_delivered - run.undelivered_teu).abs() < 1e-6).all()
     # every point has its own row per crossing direction, with its parameters in front
     cx = s.tables["crossings"]
     ab = cx[(cx.crossing == "B-C") & (cx.direction == "a_to_b")]

@@ -75,7 +75,7 @@ def test_run_table_has_hand_counted_traffic(tmp_path, run_dir):
     run = store.kpis(run_id, "run").iloc[0]
     assert run.trains_dispatched == 15
     assert run.teu_dispatched == 15 * 88
-    assert run.teu_delivered + run.backlog_teu == run.teu_dispatched  # conservation
+    assert run.teu_delivered + run.undelivered_teu == run.teu_dispatched  # conservation
 
 
 def test_recording_twice_is_idempotent_and_repeats_get_a_counter(tmp_path, run_dir):

@@ -54,8 +54,11 @@ class Kpis:
     queue_mean_trains, trains_accepted. ``throughput_by_day``: day; teu_dispatched,
     teu_delivered. ``road``: crossing, direction; trucks_per_day, teu_per_day,
     wait_mean_h, queue_max_trucks, queue_end_trucks, util_lanes. ``run``: one row with
-    teu_dispatched, teu_delivered, trains_dispatched, trains_delivered, backlog_teu,
-    waiting_at_crossings_teu, held_teu, in_buffers_teu, in_transit_teu.
+    teu_dispatched, teu_delivered, trains_dispatched, trains_delivered (re-formed
+    onward trains count as trains, so more trains than dispatched may arrive),
+    backlog_teu (TEU *waiting* at the end: at crossings, held upstream, in re-formation
+    buffers), undelivered_teu (dispatched − delivered, i.e. the backlog plus TEU still
+    running), waiting_at_crossings_teu, held_teu, in_buffers_teu, in_transit_teu.
     """
 
     od: pd.DataFrame
@@ -219,7 +222,8 @@ def replication_kpis(result: ReplicationResult, compiled: CompiledScenario) -> K
     run = pd.DataFrame([dict(
         rep=rep, teu_dispatched=e.dispatched_teu, teu_delivered=e.delivered_teu,
         trains_dispatched=e.trains_dispatched, trains_delivered=e.trains_delivered,
-        backlog_teu=e.dispatched_teu - e.delivered_teu,
+        backlog_teu=e.waiting_at_crossings_teu + e.held_teu + e.in_buffers_teu,
+        undelivered_teu=e.dispatched_teu - e.delivered_teu,
         waiting_at_crossings_teu=e.waiting_at_crossings_teu, held_teu=e.held_teu,
         in_buffers_teu=e.in_buffers_teu, in_transit_teu=e.in_transit_teu,
         events=result.n_events)])

@@ -21,7 +21,8 @@ from landbridge.errors import (
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-out = Console(highlight=False, soft_wrap=False)
+# piped or redirected output keeps whole table rows (rich would assume 80 columns)
+out = Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 EXIT_INPUT = 2

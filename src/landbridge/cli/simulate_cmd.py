@@ -103,12 +103,13 @@ def print_kpis(run) -> None:
         out.print(t)
     r = s.run.to_dict("records")[0]
     out.print(f"TEU dispatched {_fmt(r['teu_dispatched'], r.get('teu_dispatched_ci95'), 0)}, "
-              f"delivered {_fmt(r['teu_delivered'], r.get('teu_delivered_ci95'), 0)}; "
+              f"delivered {_fmt(r['teu_delivered'], r.get('teu_delivered_ci95'), 0)}, "
+              f"still running {_fmt(r['in_transit_teu'], None, 0)}; "
               f"backlog at the end {_fmt(r['backlog_teu'], r.get('backlog_teu_ci95'), 0)} TEU "
-              f"(waiting at crossings {_fmt(r['waiting_at_crossings_teu'], None, 0)}, "
+              f"waiting (at crossings {_fmt(r['waiting_at_crossings_teu'], None, 0)}, "
               f"held upstream {_fmt(r['held_teu'], None, 0)}, "
-              f"in re-formation buffers {_fmt(r['in_buffers_teu'], None, 0)}, "
-              f"running {_fmt(r['in_transit_teu'], None, 0)}). Conservation checked.")
+              f"in re-formation buffers {_fmt(r['in_buffers_teu'], None, 0)}). "
+              "Conservation checked.")
 
 
 def simulate(

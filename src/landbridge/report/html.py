@@ -159,7 +159,7 @@ def _cards(run: RunData, baseline: RunData | None) -> str:
 
     items = [("TEU delivered", lambda r: get(r, "teu_delivered"), 0),
              ("TEU dispatched", lambda r: get(r, "teu_dispatched"), 0),
-             ("backlog at the end (TEU)", lambda r: get(r, "backlog_teu"), 0),
+             ("backlog waiting at the end (TEU)", lambda r: get(r, "backlog_teu"), 0),
              ("mean transit time (days, trains-weighted)", mean_transit, 2)]
     out = []
     for label, fn, digits in items:
@@ -243,8 +243,9 @@ def _scenario_items(sc: dict[str, Any]) -> list[tuple[str, Any]]:
 
     def policy(p: dict) -> str:
         extra = ", ".join(f"{k} {v}" for k, v in p.items()
-                          if k not in ("kind", "crossing", "source") and v not in (0, None))
-        return f"{p['kind'].replace('_', ' ')} at {p['crossing']}" + (f" ({extra})" if extra else "")
+                          if k not in ("kind", "crossing", "link", "source") and v not in (0, None))
+        where = p.get("crossing") or p.get("link") or "?"
+        return f"{p['kind'].replace('_', ' ')} at {where}" + (f" ({extra})" if extra else "")
 
     return [
         ("name", sc.get("name")), ("description", (sc.get("description") or "").strip()),

@@ -331,7 +331,17 @@ def run_sweep(plan: SweepPlan, out: str | Path, executor: cf.Executor | None = N
             if nxt is None:
                 return
             p, r = nxt
-            pending[ex.submit(task, plan.points[p].compiled, p, r)] = (p, r)
+            try:
+                pending[ex.submit(task, plan.points[p].compiled, p, r)] = (p, r)
+            except (cf.BrokenExecutor, RuntimeError) as exc:  # pool broke before a
+                raise broken(exc) from exc                      # future could say so
+
+    def broken(exc: BaseException) -> "SweepInterruptedError":
+        saved = len(finished_replications(out))
+        return SweepInterruptedError(
+            f"the executor broke down ({type(exc).__name__}: {exc}); "
+            f"{saved} of {len(plan.tasks())} replications are saved in {out}; "
+            "run again with --resume to complete the sweep")
 
     try:
         fill()
@@ -356,11 +366,7 @@ def run_sweep(plan: SweepPlan, out: str | Path, executor: cf.Executor | None = N
                 elif isinstance(exc, (KeyboardInterrupt, SystemExit)):
                     raise exc
                 elif _is_breakdown(exc):
-                    saved = len(finished_replications(out))
-                    raise SweepInterruptedError(
-                        f"the executor broke down ({type(exc).__name__}: {exc}); "
-                        f"{saved} of {len(plan.tasks())} replications are saved in {out}; "
-                        "run again with --resume to complete the sweep") from exc
+                    raise broken(exc) from exc
                 else:
                     write_json(failure_file(out, p, r), _failure_record(plan, p, r, exc))
                 if on_done is not None:

@@ -45,7 +45,8 @@ KPI_COLUMNS: dict[str, tuple[str, ...]] = {
     "road": ("trucks_per_day", "teu_per_day", "wait_mean_h", "queue_max_trucks",
              "queue_end_trucks", "util_lanes"),
     "run": ("teu_dispatched", "teu_delivered", "trains_dispatched", "trains_delivered",
-            "backlog_teu", "waiting_at_crossings_teu", "held_teu", "in_buffers_teu",
+            "backlog_teu", "undelivered_teu", "waiting_at_crossings_teu", "held_teu",
+            "in_buffers_teu",
             "in_transit_teu", "events"),
 }
 #: Key columns of those tables (what ``where`` may filter on).

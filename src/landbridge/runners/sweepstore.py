@@ -70,7 +70,11 @@ def record_point(plan, out: str | Path, point: int, store: str | Path | None = N
         manifest.update(seed_scheme=f"numpy.random.SeedSequence(seed, spawn_key=({point}, "
                                     "replication))",
                         sweep_name=plan.sweep.name, sweep_point=point, sweep_params=pt.params,
-                        sweep_dir=str(out), events="not kept in sweeps")
+                        sweep_dir=str(out), events="not kept in sweeps",
+                        # recorded under the sweep point's name, so that the base
+                        # scenario's name keeps meaning the plain scenario in the store
+                        scenario_name=f"{plan.sweep.name}.p{point:03d}",
+                        base_scenario=pt.compiled.scenario.name)
         target.parent.mkdir(parents=True, exist_ok=True)
         write_run_dir(_PointRun(pt.compiled, summarize(per), manifest), target, overwrite=True)
     return ResultsStore(store).record(target)

@@ -218,7 +218,7 @@ def apply_policies(network: Network, policies, file: str = "<scenario>",
 def _unknown(kind: str, name: str, known) -> str:
     import difflib
 
-    close = difflib.get_close_matches(name, list(known), n=3)
+    close = difflib.get_close_matches(name, sorted(set(known)), n=3)
     return f"unknown {kind} {name!r}" + (f"; did you mean {', '.join(close)}?" if close else "")
 
 

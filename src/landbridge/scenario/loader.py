@@ -134,8 +134,55 @@ def _raw_checks(data: dict, file: str) -> list[Problem]:
     return out
 
 
+def _read_scenario_data(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError([Problem(str(path), "", "", f"cannot read the file: {exc}")]) from None
+    try:
+        return loads_yaml(text)
+    except DuplicateKeyError as exc:
+        raise ScenarioError([Problem(str(path), f"line {exc.line}", "",
+                                     f"duplicate key {exc.key!r}; keys must be unique")]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ScenarioError([Problem(str(path), where, "", f"malformed YAML: {problem}")]) from None
+
+
+def _with_base(data: Any, path: Path, chain: tuple[Path, ...] = ()) -> Any:
+    """Resolve ``base:``: the named scenario's keys, replaced key by key (top level) by
+    this file's keys. ``base`` is a bundled scenario name or a file relative to this one."""
+    if not isinstance(data, dict) or "base" not in data:
+        return data
+    ref = data["base"]
+    if not isinstance(ref, str) or not ref.strip():
+        raise ScenarioError([Problem(str(path), "base", "",
+                                     "expected a bundled scenario name or a scenario file")])
+    candidate = path.parent / ref
+    base_path = candidate if candidate.suffix in (".yaml", ".yml") or candidate.exists() \
+        else scenario_path(ref)
+    base_path = base_path.resolve()
+    if base_path in chain or base_path == path.resolve() or len(chain) > 8:
+        raise ScenarioError([Problem(str(path), "base", "",
+                                     f"circular or too deep 'base' chain through {base_path}")])
+    if not base_path.exists():
+        raise ScenarioError([Problem(str(path), "base", "", f"no scenario file {base_path}")])
+    base = _with_base(_read_scenario_data(base_path), base_path, chain + (path.resolve(),))
+    if not isinstance(base, dict):
+        raise ScenarioError([Problem(str(base_path), "", "", "expected a mapping at the top level")])
+    merged = dict(base)
+    merged.update({k: v for k, v in data.items() if k != "base"})
+    return merged
+
+
 def load_scenario(name_or_path: str | Path | None = None) -> tuple[Scenario, Path]:
     """Load a scenario from a YAML file or a bundled name; return it with its file path.
+
+    A file may start from another scenario with ``base: default`` (a bundled name or a
+    file relative to it): its top-level keys replace the base's, so a what-if is a few
+    lines (e.g. ``base: default`` plus ``disruptions: [...]``).
 
     Raises
     ------
@@ -145,20 +192,7 @@ def load_scenario(name_or_path: str | Path | None = None) -> tuple[Scenario, Pat
         Unknown bundled name.
     """
     path = scenario_path(name_or_path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError([Problem(str(path), "", "", f"cannot read the file: {exc}")]) from None
-    try:
-        data = loads_yaml(text)
-    except DuplicateKeyError as exc:
-        raise ScenarioError([Problem(str(path), f"line {exc.line}", "",
-                                     f"duplicate key {exc.key!r}; keys must be unique")]) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError([Problem(str(path), where, "", f"malformed YAML: {problem}")]) from None
+    data = _with_base(_read_scenario_data(path), path)
     return parse_scenario(data, str(path)), path
 
 

@@ -326,12 +326,13 @@ class Scenario(_Rec):
     each run's uncontended running time (variability). ``network`` is a directory,
     relative to the scenario file, or omitted for the bundled corridor.
 
-    Back-pressure: a train may start a run towards a border crossing only while the
-    trains on that run plus the trains waiting for the crossing's yard are fewer than
-    ``approach_holding_trains`` + run length / ``line_storage_km_per_train``; otherwise it is
-    held where it is (origin terminal, or the previous crossing's yard, which it keeps
-    occupied). 25 km per train is an estimate: about one passing siding per station,
-    stations every 20–30 km on the 1520 mm trunk lines.
+    Back-pressure: a train may start a run towards a border crossing only while fewer
+    trains wait for the crossing's yard than ``approach_holding_trains`` + run length /
+    ``line_storage_km_per_train``; otherwise it is held where it is (origin terminal,
+    or the previous crossing's yard, which it keeps occupied), so congestion propagates
+    backwards. 100 km per waiting train is an estimate: a block train can wait in a
+    station's passing siding without blocking the line only at some stations, and most
+    sidings are needed for the line's own traffic.
     """
 
     name: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
@@ -345,7 +346,7 @@ class Scenario(_Rec):
     train: TrainDefaults = TrainDefaults()
     running_time_factor: Distribution = LogNormal(mean=1.0, cv=0.08, min=0.85)
     approach_holding_trains: StrictInt = Field(default=6, ge=1, le=1000)
-    line_storage_km_per_train: StrictFloat = Field(default=25.0, gt=0, le=10000)
+    line_storage_km_per_train: StrictFloat = Field(default=100.0, gt=0, le=100000)
     services: list[Service] = Field(default_factory=list)
     demand: list[Demand] = Field(default_factory=list)
     road_flows: list[RoadFlow] = Field(default_factory=list)

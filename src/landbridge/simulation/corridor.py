@@ -128,7 +128,6 @@ class Train:
     segment: int = 0
     node: str = ""
     state: str = "running"  # running, waiting, held, delivered, reformed
-    run_key: tuple | None = None  # (run links, crossing) while on a run to a crossing
     held_yard: "simpy.resources.resource.Request | None" = None
     held_resource: "simpy.Resource | None" = None
 
@@ -253,7 +252,6 @@ class CorridorModel:
                          self.network.links[lid].min_headway_h, lid in scaled_links)
                         for lid, d in zip(seg.links, seg.directions))
         self._inbound_limit: dict[tuple[tuple[str, ...], str], int] = {}
-        self._on_run: dict[tuple[tuple[str, ...], str], int] = {}
         for segs in self.segments.values():
             for a, b in zip(segs, segs[1:]):
                 if a.kind == "run" and b.kind == "crossing":
@@ -354,7 +352,6 @@ class CorridorModel:
         while tr.segment < len(segs):
             seg = segs[tr.segment]
             if seg.max_containers is not None and tr.containers > seg.max_containers:
-                self._leave_run(tr)
                 self._reform(tr, seg)
                 return
             if seg.kind == "run":
@@ -435,29 +432,22 @@ class CorridorModel:
 
     def _wait_for_approach(self, tr: Train, run: Segment, nxt: Segment
                            ) -> Iterator[simpy.Event]:
-        """Hold ``tr`` before ``run`` while the line to crossing ``nxt`` is full: the
-        trains on this run towards the crossing plus the trains waiting for its yard
-        already fill the approach (``approach_holding_trains``) plus the run's storage
-        (one train per ``line_storage_km_per_train`` of its length)."""
+        """Hold ``tr`` before ``run`` while the queue at crossing ``nxt`` (trains
+        arrived and waiting for its yard) fills the approach sidings
+        (``approach_holding_trains``) and the storage along this run (one train per
+        ``line_storage_km_per_train`` of its length). A train far away is held only
+        when the queue is long; one close to the crossing, earlier."""
         side = self._side(nxt)
-        key = (run.links, side.crossing.id)
-        limit = self._inbound_limit[key]
-        if self._on_run.get(key, 0) + side.waiting >= limit:
+        limit = self._inbound_limit[(run.links, side.crossing.id)]
+        if side.waiting >= limit:
             tr.state = "held"
             self._rec(tr, "held", tr.node, side.crossing.id)
-            while self._on_run.get(key, 0) + side.waiting >= limit:
+            while side.waiting >= limit:
                 if side.space is None or side.space.triggered:
                     side.space = self.env.event()
                 yield side.space
             tr.state = "running"
             self._rec(tr, "released", tr.node, side.crossing.id)
-        self._on_run[key] = self._on_run.get(key, 0) + 1
-        tr.run_key = key
-
-    def _leave_run(self, tr: Train) -> None:
-        if tr.run_key is not None:
-            self._on_run[tr.run_key] -= 1
-            tr.run_key = None
 
     def _work(self, cid: str, hours: float) -> Iterator[simpy.Event]:
         """Spend ``hours`` of open time at crossing ``cid`` (closed hours hold work)."""
@@ -484,7 +474,6 @@ class CorridorModel:
         tr.state = "waiting"
         tr.node = here
         self._rec(tr, "arrive", here, cid)
-        self._leave_run(tr)
         side.waiting += 1
         # acceptance cap (agreed trains/day, scaled by capacity windows)
         cap = c.max_trains_per_day
