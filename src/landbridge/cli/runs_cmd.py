@@ -10,7 +10,7 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from landbridge.cli._common import handle_errors, out, print_json
+from landbridge.cli._common import err, handle_errors, out, print_json
 
 runs_app = typer.Typer(help="Runs recorded in the results store (DuckDB).",
                        no_args_is_help=True)
@@ -151,6 +151,9 @@ def _compare(run_a, run_b, store, all_kpis, as_json):
     st = _store(store)
     a, b = st.resolve(run_a), st.resolve(run_b)
     df = st.compare(a, b)
+    warnings = _comparability(st.run(a)["manifest"], st.run(b)["manifest"])
+    for w in warnings:
+        err.print(f"warning: {w}", markup=False)
     if not all_kpis:
         idle = {(r["table"], r["key"]) for r in df.to_dict("records")
                 if r["kpi"] in ("trains_per_day", "trucks_per_day")
@@ -159,7 +162,8 @@ def _compare(run_a, run_b, store, all_kpis, as_json):
                 for t, key, k in zip(df.table, df.key, df.kpi)]
         df = df[keep]
     if as_json:
-        print_json({"a": a, "b": b, "delta": "b - a", "rows": _records(df)})
+        print_json({"a": a, "b": b, "delta": "b - a", "warnings": warnings,
+                    "rows": _records(df)})
         return
     out.print(f"A = [bold]{a}[/], B = [bold]{b}[/]; Δ = B − A with the 95 % CI of Δ by "
               "Welch's t over the replications of both runs; * the interval excludes 0"
@@ -177,6 +181,17 @@ def _compare(run_a, run_b, store, all_kpis, as_json):
                       "" if _num(r["delta_ci95"]) is None else f"± {_fmt(r['delta_ci95'], d)}",
                       "*" if r["significant"] is True else "")
         out.print(t)
+
+
+def _comparability(ma: dict, mb: dict) -> list[str]:
+    """Differences between two runs' manifests that make totals incomparable."""
+    out = []
+    for key, what in (("horizon_days", "horizons"), ("warmup_days", "warm-ups"),
+                      ("start_date", "start dates")):
+        if ma.get(key) != mb.get(key):
+            out.append(f"the runs have different {what} ({ma.get(key)} vs {mb.get(key)}): "
+                       "totals such as TEU delivered are not comparable; rates and times are")
+    return out
 
 
 @runs_app.command("export")
