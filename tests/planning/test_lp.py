@@ -98,3 +98,16 @@ def test_plan_is_json_and_deterministic(tmp_path):
     assert set(tables) == {"plan_summary", "plan_routes", "plan_sea", "plan_capacity",
                            "plan_constraints", "plan_investments", "plan_disruptions"}
     assert tables["plan_routes"].teu_per_week.sum() == pytest.approx(924)
+
+
+def test_utilization_ceiling_scales_every_capacity(tmp_path):
+    # at 75 % of each capacity: north 0.75 × 616 = 462, south 0.75 × 308 = 231 TEU/week,
+    # the remaining 1000 - 693 = 307 TEU/week by sea; reported capacity is the usable one
+    ctx = planning_context(compiled(tmp_path, planning_max_utilization=0.75), 5,
+                           sea_router=FakeSea())
+    a = ctx.solve()
+    flows = {p.route.crossings: p.teu_per_week for p in a.paths}
+    assert flows == {("B-C",): pytest.approx(462.0), ("E-F",): pytest.approx(231.0)}
+    assert a.sea_teu_per_week == pytest.approx(307.0)
+    caps = {r.stage.key: r.capacity_teu_per_day for r in a.binding_rows()}
+    assert caps["crossing B-C a_to_b: max trains/day"] == pytest.approx(0.75 * 88)

@@ -59,6 +59,7 @@ def toy_scenario(dirpath: Path, teu_per_week=1000.0, **extra) -> Path:
         "name": "toy", "start_date": "2025-01-06", "horizon_days": 14, "network": "net",
         "seed": 7, "train": {"teu_per_train": 88},
         "value_of_time_usd_per_teu_day": VOT,
+        "planning_max_utilization": 1.0,  # hand-solved values use the full capacity
         "demand": [{"origin": "A", "destination": "D", "teu_per_week": teu_per_week}],
     }
     data.update(extra)

@@ -53,10 +53,10 @@ def _plan(scenario, k, as_json, no_sim, sim_replications, sim_days, sim_top, wor
     if as_json:
         print_json(result.to_dict())
         return
-    print_plan(result)
+    print_plan(result, no_sim, sim_days)
 
 
-def print_plan(result) -> None:
+def print_plan(result, no_sim: bool = False, sim_days: float | None = None) -> None:
     """Rich tables of a :class:`~landbridge.planning.PlanResult`."""
     s = result.summary()
     net = result.network
@@ -140,9 +140,27 @@ def print_plan(result) -> None:
                       _f(d.backlog_teu), _f(d.backlog_clear_days, 1) if d.backlog_teu else "0",
                       _f(d.hold_cost_usd),
                       (f"{sim.delivered_shortfall_teu:,.0f} ± {_f(sim.delivered_shortfall_ci95)}"
-                       if sim else ""),
+                       if sim else _why_not_simulated(d, no_sim, sim_days)),
                       _f(sim.backlog_cleared_day, 0) if sim else "")
         out.print(t)
+        if any(d.target in result_road_posts(result) for d in result.disruptions):
+            out.print("Road posts are outside the rail LP: their disruptions show no rail "
+                      "effect here; see the simulation's road KPIs.")
+
+
+def _why_not_simulated(d, no_sim: bool, sim_days) -> str:
+    if no_sim:
+        return "not run (--no-sim)"
+    if d.window_days is None:
+        return "n/a (long-run)"
+    if d.start_day is not None and sim_days is not None and d.start_day >= sim_days:
+        return f"n/a: starts day {d.start_day:g}, after --sim-days {sim_days:g}"
+    return "n/a"
+
+
+def result_road_posts(result) -> set[str]:
+    """Ids of the road posts of the planned network."""
+    return {c.id for c in result.network.crossings.values() if c.mode == "road"}
 
 
 def compare(

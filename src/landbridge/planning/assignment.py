@@ -283,7 +283,8 @@ def solve_assignment(network: Network, commodities: Sequence[Commodity],
                      value_of_time_usd_per_teu_day: float, factors: ModeFactors,
                      ref_teu_per_train: float, ref_containers: int,
                      adjust: Adjustments | None = None,
-                     solver: LpSolver | None = None, sea_mode: str = "fallback") -> Assignment:
+                     solver: LpSolver | None = None, sea_mode: str = "fallback",
+                     max_utilization: float = 1.0) -> Assignment:
     """Build and solve the LP (see the module docstring).
 
     Parameters
@@ -298,6 +299,12 @@ def solve_assignment(network: Network, commodities: Sequence[Commodity],
         The reference train at which train capacities are turned into TEU/day.
     adjust : Adjustments, optional
         Capacity and duration factors (disruptions).
+    max_utilization : float
+        Share (0–1] of each stage's static capacity the flows may use. Queues grow
+        without bound as utilization nears 1 (waiting ∝ ρ/(1−ρ), J. F. C. Kingman,
+        "The single server queue in heavy traffic", Proc. Camb. Phil. Soc. 57, 1961), so
+        planners keep a margin: UIC Code 406 (2nd ed., 2013) recommends occupancy limits
+        of about 75–85 %. Reported capacities are the usable ones.
     solver : LpSolver, optional
         Default :class:`HighsSolver`.
     sea_mode : {"fallback", "choice"}
@@ -357,7 +364,7 @@ def solve_assignment(network: Network, commodities: Sequence[Commodity],
         eq_cols[ci].append(j)
         sea_cols.append(j)
 
-    kept = _drop_dominated(rows, adjust)
+    kept = _drop_dominated(rows, adjust, max_utilization)
     n = len(var_names)
     ri, ci_, vals = [], [], []
     for i, (st, coefs, rhs) in enumerate(kept):
@@ -404,13 +411,14 @@ def _clean(v: float) -> float:
 
 
 def _drop_dominated(rows: dict[str, tuple[Stage, dict[int, float]]],
-                    adjust: Adjustments | None) -> list[tuple[Stage, dict[int, float], float]]:
+                    adjust: Adjustments | None, max_utilization: float = 1.0
+                    ) -> list[tuple[Stage, dict[int, float], float]]:
     """Keep, among the stages of one element and direction with the same coefficients,
     only the tightest (it is the binding element; the others cannot bind alone)."""
     groups: dict[tuple, list] = {}
     for key in sorted(rows):
         st, coefs = rows[key]
-        rhs = st.teu_per_day * _capacity_factor(st, adjust)
+        rhs = st.teu_per_day * _capacity_factor(st, adjust) * max_utilization
         groups.setdefault((st.element_type, st.element, st.direction), []).append((st, coefs, rhs))
     kept: list[tuple[Stage, dict[int, float], float]] = []
     for key in sorted(groups):

@@ -46,6 +46,12 @@ class PlanningContext:
         return self.compiled.network
 
     @property
+    def max_utilization(self) -> float:
+        """Share of each stage's static capacity the LP may use (scenario's
+        ``planning_max_utilization``)."""
+        return self.compiled.scenario.planning_max_utilization
+
+    @property
     def ref_teu_per_train(self) -> float:
         return self.compiled.scenario.train.teu_per_train
 
@@ -60,7 +66,8 @@ class PlanningContext:
         return solve_assignment(
             network or self.network, self.commodities, self.routes, self.sea,
             self.compiled.scenario.value_of_time_usd_per_teu_day, self.factors,
-            self.ref_teu_per_train, self.ref_containers, adjust, self.solver, self.sea_mode)
+            self.ref_teu_per_train, self.ref_containers, adjust, self.solver, self.sea_mode,
+            self.max_utilization)
 
 
 def planning_context(compiled: CompiledScenario, k: int = 5, *,

@@ -135,7 +135,8 @@ def _hold(ctx: PlanningContext, base: Assignment, ttype: str, target: str, kind:
     if kind == "duration_scale" and ttype != "link":
         f = 1.0 / factor
     affected = backlog = delay = clear = 0.0
-    for load, cap in tight.values():
+    for load, usable in tight.values():
+        cap = usable / ctx.max_utilization  # a queue is worked off at full capacity
         affected += 7.0 * load
         if window_days is None:
             continue

@@ -326,6 +326,10 @@ class Scenario(_Rec):
     each run's uncontended running time (variability). ``network`` is a directory,
     relative to the scenario file, or omitted for the bundled corridor.
 
+    ``planning_max_utilization`` is the share of each stage's static capacity the
+    planner's LP may use (a margin against queueing; UIC Code 406, 2nd ed., 2013,
+    recommends occupancy limits of about 75–85 %).
+
     Back-pressure: a train may start a run towards a border crossing only while fewer
     trains wait for the crossing's yard than ``approach_holding_trains`` + run length /
     ``line_storage_km_per_train``; otherwise it is held where it is (origin terminal,
@@ -355,6 +359,7 @@ class Scenario(_Rec):
     overrides: Overrides = Overrides()
     investments: list[Investment] = Field(default_factory=list)
     value_of_time_usd_per_teu_day: StrictFloat = Field(default=35.0, ge=0)
+    planning_max_utilization: StrictFloat = Field(default=0.85, gt=0, le=1)
     sources: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")
