@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from landbridge.errors import StoreError, UnknownNameError
+from landbridge.errors import StoreError, UnknownNameError, UsageError
 from landbridge.store import KPI_TABLES, ResultsStore
 
 SRC = str(Path(__file__).resolve().parents[2] / "src")
@@ -148,7 +148,7 @@ def test_export_writes_tables_events_manifest(tmp_path, run_dir, fmt):
     assert len(read(out / f"events.{fmt}")) == pq.read_metadata(run_dir / "events.parquet").num_rows
     od = read(out / f"kpis_od.{fmt}")
     assert od.trains.iloc[0] == store.kpis(run_id, "od").trains.iloc[0]
-    with pytest.raises(StoreError, match="not an empty directory"):
+    with pytest.raises(UsageError, match="not an empty directory"):
         store.export(run_id, out, fmt)
 
 

@@ -91,6 +91,10 @@ def planning_context(compiled: CompiledScenario, k: int = 5, *,
     factors = factors or load_mode_factors()
     sea_router = sea_router or PortSeaRouter(factors)
     commodities = weekly_demand(sc, net, [p.route for p in compiled.services], compiled.file)
+    if not commodities:
+        raise ScenarioError([Problem(compiled.file, "demand", "",
+                                     "nothing to plan: the scenario has no rail demand or "
+                                     "services (road flows are not planned)")])
     routes: list[tuple[Route, ...]] = []
     problems: list[Problem] = []
     for com in commodities:

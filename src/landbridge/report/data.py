@@ -108,6 +108,10 @@ def load_run(path: str | Path, run_id: str | None = None) -> RunData:
     scenario = _json(path / "scenario.json")
     kpis = _json(path / "kpis.json")
     network = _json(path / "network.json") if (path / "network.json").exists() else None
+    if network is not None and not (isinstance(network, dict)
+                                    and {"nodes", "links", "crossings"} <= set(network)):
+        raise StoreError(f"{path / 'network.json'}: expected the run's network snapshot "
+                         "(an object with nodes, links and crossings); the file is damaged")
     ev_path = path / "events.parquet"
     if not ev_path.is_file():
         raise StoreError(f"{ev_path}: missing; the run directory is incomplete")

@@ -22,6 +22,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
+from landbridge.errors import Problem, UsageError
 from landbridge.report.charts import map_figure, queue_figure, throughput_figure, transit_figure
 from landbridge.report.data import RunData, load_run
 from landbridge.store.compare import compare_kpis
@@ -354,13 +355,21 @@ def write_report(run_dir: str | Path, out: str | Path | None = None,
     ------
     StoreError
         A run directory is missing or incomplete.
+    UsageError
+        ``out`` cannot be written (a directory ``out`` gets ``out/report.html``).
     """
     run = load_run(run_dir, run_id)
     base = load_run(baseline_dir, baseline_id) if baseline_dir is not None else None
     out = Path(out) if out is not None else Path(run_dir) / "report.html"
+    if out.is_dir():
+        out = out / "report.html"
     text = build_report(run, base)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    except OSError as exc:
+        raise UsageError([Problem(str(out), "--out", "",
+                                  f"cannot write there: {exc.strerror or exc}")]) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)

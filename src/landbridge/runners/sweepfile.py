@@ -60,6 +60,12 @@ class _Rec(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
 
+MAX_POINTS = 2_000
+"""Most points a sweep may have (each point is a compiled scenario held in memory)."""
+MAX_REPLICATIONS = 200_000
+"""Most replications (points × replications per point) of one sweep."""
+
+
 class Range(_Rec):
     """Evenly spaced values ``from, from + step, ...`` up to and including ``to``
     (within 1e-9 · step). Integers stay integers when all three are integers."""
@@ -137,6 +143,21 @@ class Sweep(_Rec):
         for i, p in enumerate(self.points):
             if not p:
                 raise ValueError(f"points[{i}]: empty point (give at least one parameter)")
+        n_points = len(self.points)
+        grid_points = 1
+        for path, vals in self.grid.items():
+            n = len(vals) if isinstance(vals, list) else len(vals.values())
+            if isinstance(vals, list) and len(set(map(repr, vals))) != len(vals):
+                raise ValueError(f"grid.{path}: a value is repeated: {vals}")
+            grid_points *= n
+        n_points += grid_points if self.grid else 0
+        if n_points > MAX_POINTS:
+            raise ValueError(f"{n_points:,} points (grid product and points); at most "
+                             f"{MAX_POINTS:,} are allowed: use fewer values or larger steps")
+        reps = self.replications or 1
+        if n_points * reps > MAX_REPLICATIONS:
+            raise ValueError(f"{n_points:,} points × {reps:,} replications = "
+                             f"{n_points * reps:,} runs; at most {MAX_REPLICATIONS:,}")
         known = set(self.grid) | {k for p in self.points for k in p}
         unknown = sorted(set(self.labels) - known)
         if unknown:

@@ -39,7 +39,7 @@ from typing import Any, Callable, Iterator
 import duckdb
 import pandas as pd
 
-from landbridge.errors import StoreError, UnknownNameError
+from landbridge.errors import Problem, StoreError, UnknownNameError, UsageError
 
 __all__ = ["ResultsStore", "DEFAULT_STORE", "KPI_TABLES", "STORE_VERSION"]
 
@@ -54,6 +54,9 @@ STORE_VERSION = "1"
 
 _STRING_COLUMNS = {"origin", "destination", "crossing", "direction"}
 _INTEGER_COLUMNS = {"day", "replications"}
+# never fetch DuckDB extensions from the internet (e.g. when asked to open a SQLite file)
+_DUCKDB_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+
 _RUN_COLUMNS = ["run_id", "created_seq", "scenario_name", "scenario_hash", "seed",
                 "replications", "start_date", "horizon_days", "warmup_days",
                 "landbridge_version", "run_dir"]
@@ -165,7 +168,7 @@ class ResultsStore:
         pause = 0.02
         while True:
             try:
-                con = duckdb.connect(str(self.path), read_only=not write)
+                con = duckdb.connect(str(self.path), read_only=not write, config=_DUCKDB_CONFIG)
                 break
             except duckdb.Error as exc:
                 msg = str(exc)
@@ -311,20 +314,24 @@ class ResultsStore:
                 con.unregister("_kpi_rows")
 
     @staticmethod
-    def _refresh_events_view(con) -> None:
-        """(Re)define the ``events`` view over the run directories' event logs."""
+    def _refresh_events_view(con, temp: bool = False) -> None:
+        """(Re)define the ``events`` view over the run directories' event logs that
+        exist (a ``temp`` view in a read-only session: run directories deleted since
+        they were recorded are left out instead of breaking every query)."""
         rows = con.execute("SELECT run_id, run_dir FROM runs ORDER BY created_seq").fetchall()
         files = [(rid, str(Path(d) / "events.parquet")) for rid, d in rows
                  if (Path(d) / "events.parquet").is_file()]
         if not files:
-            con.execute("DROP VIEW IF EXISTS events")
+            if not temp:
+                con.execute("DROP VIEW IF EXISTS events")
             return
         lit = lambda s: "'" + s.replace("'", "''") + "'"  # noqa: E731
         mapping = " UNION ALL ".join(f"SELECT {lit(r)} AS run_id, {lit(f)} AS file"
                                      for r, f in files)
         paths = "[" + ", ".join(lit(f) for _, f in files) + "]"
         con.execute(
-            "CREATE OR REPLACE VIEW events AS SELECT m.run_id, e.* EXCLUDE (filename) "
+            f"CREATE OR REPLACE {'TEMP ' if temp else ''}VIEW events AS "
+            "SELECT m.run_id, e.* EXCLUDE (filename) "
             f"FROM read_parquet({paths}, filename = true, union_by_name = true) e "
             f"JOIN ({mapping}) m ON e.filename = m.file")
 
@@ -476,7 +483,7 @@ class ResultsStore:
         if not path.is_file():
             raise StoreError(f"the event log of run {info['run_id']} is gone: {path} is "
                              "missing (run directories must stay where they were recorded)")
-        con = duckdb.connect()
+        con = duckdb.connect(config=_DUCKDB_CONFIG)
         try:
             sql = "SELECT * FROM read_parquet(?)" + (f" WHERE {where}" if where else "")
             return con.execute(sql + " ORDER BY replication, seq", [str(path)]).df()
@@ -489,6 +496,7 @@ class ResultsStore:
         """Run a read-only SQL query on the store (tables ``runs``, ``kpi_*``, view
         ``events``) and return the result."""
         with self._connect() as con:
+            self._refresh_events_view(con, temp=True)
             return con.execute(sql, params or []).df()
 
     def compare(self, ref_a: str, ref_b: str) -> pd.DataFrame:
@@ -508,14 +516,15 @@ class ResultsStore:
             ``out`` exists and is not empty, or the event log is gone.
         """
         if format not in ("csv", "parquet"):
-            raise StoreError(f"export format {format!r}: expected csv or parquet")
+            raise UsageError([Problem("<command line>", "--format", "",
+                                      f"{format!r}: expected csv or parquet")])
         out = Path(out)
-        if out.exists() and (not out.is_dir() or any(out.iterdir())):
-            raise StoreError(f"{out} exists and is not an empty directory; nothing was written")
+        from landbridge.store.rundir import check_output_dir
+
+        check_output_dir(out)
         info = self.run(ref)
         tables = self.kpis(info["run_id"])
         events = self.events(info["run_id"])
-        out.parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
         try:
             for name, df in {**{f"kpis_{t}": d for t, d in tables.items()},
