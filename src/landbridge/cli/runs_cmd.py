@@ -152,6 +152,9 @@ def _compare(run_a, run_b, store, all_kpis, as_json):
     a, b = st.resolve(run_a), st.resolve(run_b)
     df = st.compare(a, b)
     warnings = _comparability(st.run(a)["manifest"], st.run(b)["manifest"])
+    if a == b:
+        warnings.insert(0, f"{a} is compared with itself: every Δ is 0 and the intervals "
+                           "treat one run as two independent samples")
     for w in warnings:
         err.print(f"warning: {w}", markup=False)
     if not all_kpis:

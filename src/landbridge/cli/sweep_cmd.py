@@ -10,7 +10,7 @@ from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
                            TimeElapsedColumn, TimeRemainingColumn)
 from rich.table import Table
 
-from landbridge.cli._common import err, handle_errors, out, print_json
+from landbridge.cli._common import EXIT_STORE, err, handle_errors, out, print_json
 
 
 def sweep(
@@ -118,9 +118,17 @@ def _sweep(sweep_file, workers, scheduler, out_dir, resume, store, as_json) -> N
             except KeyboardInterrupt:
                 progress.stop()
                 saved = len(finished_replications(target))
+                again = [f"landbridge sweep {sweep_file}", f"--out {target}", "--resume"]
+                if workers is not None:
+                    again.append(f"--workers {workers}")
+                if scheduler:
+                    again.append(f"--scheduler {scheduler}")
+                if store is None:
+                    again.append("--no-store")
+                elif store is not True:
+                    again.append(f"--store {store}")
                 err.print(f"interrupted: {saved} of {total} replications are saved in "
-                          f"{target}; continue with\n  landbridge sweep {sweep_file} "
-                          f"--out {target} --resume", markup=False)
+                          f"{target}; continue with\n  " + " ".join(again), markup=False)
                 raise typer.Exit(130)
     s = result.summary
     if as_json:
@@ -143,6 +151,8 @@ def _sweep(sweep_file, workers, scheduler, out_dir, resume, store, as_json) -> N
         err.print(f"[bold yellow]results store:[/] {store_problems[0]}. The sweep is complete "
                   f"on disk; record its points later with `landbridge runs add "
                   f"{target}/runs/p000` etc.", markup=True)
+    if store_problems and not s.failures:
+        raise typer.Exit(EXIT_STORE)
     if s.failures:
         err.print(f"[bold red]{len(s.failures)} replication"
                   f"{'s' if len(s.failures) != 1 else ''} failed[/] (the others finished; "

@@ -386,7 +386,8 @@ def solve_assignment(network: Network, commodities: Sequence[Commodity],
     if sol.status == 2:
         raise InfeasiblePlanError(
             "the demand cannot be carried: capacity on every candidate route is too small "
-            "and there is no sea alternative", _diagnose(problem, solver))
+            "and there is no sea alternative (more corridors may exist beyond the k "
+            "considered: try a larger --k)", _diagnose(problem, solver))
     if sol.status == 3:
         raise InfeasiblePlanError("the assignment LP is unbounded",
                                   [v for v, c in zip(var_names, cost) if c < 0])
