@@ -185,6 +185,7 @@ class CorridorModel:
         self.scenario = sc
         self.env = simpy.Environment()
         self.log = EventLog(replication)
+        self._rows = self.log.rows  # the hot path appends here directly
         streams = rng_seed.spawn(5)
         self.rng_run = np.random.default_rng(streams[0])
         crossing_ids = sorted(self.network.crossings)
@@ -344,8 +345,8 @@ class CorridorModel:
             self.env.process(self._train(tr))
 
     def _rec(self, tr: Train, event: str, node: str, crossing: str = "") -> None:
-        self.log.record(tr.id, tr.service.id, event, node, crossing, self.env.now, tr.teu,
-                        tr.dispatch_h)
+        self._rows.append((tr.id, tr.service.id, event, node, crossing, self.env.now, tr.teu,
+                           tr.dispatch_h))
 
     def _train(self, tr: Train) -> Iterator[simpy.Event]:
         segs = self.segments[tr.service.id]

@@ -57,47 +57,28 @@ SCHEMA = pa.schema([
 
 
 class EventLog:
-    """Columns of events recorded in order; :meth:`to_table` gives a pyarrow Table."""
+    """Events recorded in order, one tuple each; :meth:`to_table` gives a pyarrow Table."""
 
-    __slots__ = ("replication", "train", "service", "event", "node", "crossing", "time_h",
-                 "teu", "dispatch_h")
+    __slots__ = ("replication", "rows")
 
     def __init__(self, replication: int):
         self.replication = replication
-        self.train: list[str] = []
-        self.service: list[str] = []
-        self.event: list[str] = []
-        self.node: list[str] = []
-        self.crossing: list[str] = []
-        self.time_h: list[float] = []
-        self.teu: list[float] = []
-        self.dispatch_h: list[float] = []
+        self.rows: list[tuple[str, str, str, str, str, float, float, float]] = []
 
     def record(self, train: str, service: str, event: str, node: str, crossing: str,
                time_h: float, teu: float, dispatch_h: float) -> None:
-        self.train.append(train)
-        self.service.append(service)
-        self.event.append(event)
-        self.node.append(node)
-        self.crossing.append(crossing)
-        self.time_h.append(time_h)
-        self.teu.append(teu)
-        self.dispatch_h.append(dispatch_h)
+        self.rows.append((train, service, event, node, crossing, time_h, teu, dispatch_h))
 
     def __len__(self) -> int:
-        return len(self.event)
+        return len(self.rows)
 
     def to_table(self) -> pa.Table:
-        n = len(self.event)
-        return pa.table({
-            "replication": pa.array([self.replication] * n, pa.int32()),
-            "seq": pa.array(range(n), pa.int64()),
-            "train": pa.array(self.train, pa.string()),
-            "service": pa.array(self.service, pa.string()),
-            "event": pa.array(self.event, pa.string()),
-            "node": pa.array(self.node, pa.string()),
-            "crossing": pa.array(self.crossing, pa.string()),
-            "time_h": pa.array(self.time_h, pa.float64()),
-            "teu": pa.array(self.teu, pa.float64()),
-            "dispatch_h": pa.array(self.dispatch_h, pa.float64()),
-        }, schema=SCHEMA)
+        n = len(self.rows)
+        cols = list(zip(*self.rows)) if n else [()] * 8
+        names = ("train", "service", "event", "node", "crossing", "time_h", "teu",
+                 "dispatch_h")
+        data = {"replication": pa.array([self.replication] * n, pa.int32()),
+                "seq": pa.array(range(n), pa.int64())}
+        for name, col in zip(names, cols):
+            data[name] = pa.array(col, SCHEMA.field(name).type)
+        return pa.table(data, schema=SCHEMA)

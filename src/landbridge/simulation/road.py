@@ -71,15 +71,21 @@ class RoadPosts:
                       if c.max_trucks_per_day is not None else math.inf)
         queue = 0.0
         acc = [0.0] * 6  # arrived, processed, queue max, truck-hours waiting, busy, open
+        constant = avail.always_open and not any(
+            (kind, "crossing", cid) in m.scales for kind in ("duration_scale", "capacity_scale"))
+        const_rate = min(c.lanes / proc_h, cap_open_h)
         for hour in range(n_hours):
-            t = float(hour)
-            is_open = avail.always_open or avail.next_open(t) <= t + 1e-9
-            dur_f = m._factor("duration_scale", "crossing", cid, t)
-            if is_open:
-                rate = min(c.lanes / (proc_h * dur_f), cap_open_h)
-                rate *= m._factor("capacity_scale", "crossing", cid, t)
+            if constant:
+                is_open, dur_f, rate = True, 1.0, const_rate
             else:
-                rate = 0.0
+                t = float(hour)
+                is_open = avail.always_open or avail.next_open(t) <= t + 1e-9
+                dur_f = m._factor("duration_scale", "crossing", cid, t)
+                if is_open:
+                    rate = min(c.lanes / (proc_h * dur_f), cap_open_h)
+                    rate *= m._factor("capacity_scale", "crossing", cid, t)
+                else:
+                    rate = 0.0
             a = arrivals[hour]
             before = queue + a
             served = before if before < rate else rate
