@@ -28,7 +28,7 @@ def plan(
     sim_replications: int = typer.Option(3, "--sim-replications", min=1, max=1000,
                                          help="Paired replications per simulation check."),
     sim_days: Optional[float] = typer.Option(
-        28.0, "--sim-days", min=1.0, help="Simulated days per check (at most the horizon)."),
+        60.0, "--sim-days", min=1.0, help="Simulated days per check (at most the horizon)."),
     sim_top: int = typer.Option(3, "--sim-top", min=0, help="Investments checked by simulation."),
     workers: int = typer.Option(1, "--workers", min=1, help="Processes for the simulation checks."),
 ) -> None:
@@ -54,6 +54,13 @@ def _plan(scenario, k, as_json, no_sim, sim_replications, sim_days, sim_top, wor
         print_json(result.to_dict())
         return
     print_plan(result, no_sim, sim_days)
+    sc = result.context.compiled.scenario
+    longest_d = max((p.transit_h for p in result.assignment.paths), default=0.0) / 24.0
+    if not no_sim and sim_days is not None and sim_days < sc.warmup_days + longest_d:
+        err.print(f"note: the simulation checks ran {min(sim_days, sc.horizon_days):g} days, "
+                  f"less than the warm-up ({sc.warmup_days:g} d) plus the longest transit "
+                  f"({longest_d:.0f} d): their gains say little; use --sim-days "
+                  f"{sc.warmup_days + 2 * longest_d:.0f} or more", markup=False)
 
 
 def print_plan(result, no_sim: bool = False, sim_days: float | None = None) -> None:
