@@ -96,7 +96,9 @@ def print_kpis(run) -> None:
             t.add_column(col, justify="left" if col in ("post", "dir") else "right")
         for r in s.road.to_dict("records"):
             c = net.crossings[r["crossing"]]
-            t.add_row(c.name, r["direction"], _fmt(r["trucks_per_day"], r.get("trucks_per_day_ci95"), 0),
+            frm, to = ((c.station_a, c.station_b) if r["direction"] == "a_to_b"
+                       else (c.station_b, c.station_a))
+            t.add_row(c.name, f"{frm}→{to}", _fmt(r["trucks_per_day"], r.get("trucks_per_day_ci95"), 0),
                       _fmt(r["wait_mean_h"], r.get("wait_mean_h_ci95")),
                       _fmt(r["queue_max_trucks"], None, 0), _fmt(r["queue_end_trucks"], None, 0),
                       _fmt(None if r["util_lanes"] is None else 100 * r["util_lanes"], None, 0) + "%")
