@@ -178,3 +178,24 @@ def test_unwritable_out_fails_before_simulating(tmp_path):
     res = runner.invoke(app, ["simulate", str(f), "--out", str(blocker / "sub")])
     assert res.exit_code == 2
     assert "--out" in res.output and "problem in the command line" in res.output
+
+
+def test_schema_and_reference_problems_are_reported_together(tmp_path):
+    data = json.loads(json.dumps(GOOD))
+    data["horizon_days"] = -3
+    data["services"][0]["origin"] = "Atlantis"
+    data["disruptions"] = [{"kind": "closure", "target": "E-X",
+                            "window": {"start_day": 1, "end_day": 2}}]
+    probs, _ = _problems(_write(tmp_path, data))
+    items = {i for i, _ in probs}
+    assert {"horizon_days", "services[0].origin", "disruptions[0].target"} <= items
+
+
+def test_base_scenario_keys_are_replaced_by_the_file(tmp_path):
+    base = _write(tmp_path, GOOD)
+    child = tmp_path / "child.yaml"
+    child.write_text("base: s.yaml\nname: child\nhorizon_days: 3\n")
+    sc, _ = load_scenario(child)
+    assert (sc.name, sc.horizon_days) == ("child", 3)
+    assert sc.services[0].id == "S" and sc.network == "n"
+    assert base.exists()

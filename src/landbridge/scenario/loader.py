@@ -193,7 +193,94 @@ def load_scenario(name_or_path: str | Path | None = None) -> tuple[Scenario, Pat
     """
     path = scenario_path(name_or_path)
     data = _with_base(_read_scenario_data(path), path)
-    return parse_scenario(data, str(path)), path
+    try:
+        return parse_scenario(data, str(path)), path
+    except ScenarioError as exc:
+        # the schema failed, so the scenario cannot be compiled yet; still report the
+        # names it gets wrong now, so that every problem is listed in one go
+        said = {p.item for p in exc.problems}
+        extra = [p for p in _reference_problems(data, path) if p.item not in said]
+        if extra:
+            raise ScenarioError(exc.problems + extra) from None
+        raise
+
+
+def _reference_problems(data: Any, path: Path) -> list[Problem]:
+    """Unknown node, crossing and link names in raw scenario data (best effort: the
+    network must load; malformed entries are left to the schema check)."""
+    from landbridge.errors import LandbridgeError
+    from landbridge.network import load_network
+
+    if not isinstance(data, dict):
+        return []
+    net_ref = data.get("network")
+    try:
+        if net_ref is None:
+            net = load_network(None)
+        elif isinstance(net_ref, str):
+            p = Path(net_ref)
+            net = load_network(p if p.is_absolute() else path.parent / p)
+        else:
+            return []
+    except LandbridgeError:
+        return []
+    file = str(path)
+    out: list[Problem] = []
+
+    def name(where: str, value: Any) -> None:
+        if isinstance(value, str):
+            try:
+                net.resolve(value)
+            except LandbridgeError as exc:
+                out.append(Problem(file, where, "", str(exc)))
+
+    def ident(where: str, value: Any, known, kind: str) -> None:
+        if isinstance(value, str) and value not in known:
+            import difflib
+
+            close = difflib.get_close_matches(value, sorted(set(known)), n=3)
+            out.append(Problem(file, where, "", f"unknown {kind} {value!r}"
+                               + (f"; did you mean {', '.join(close)}?" if close else "")))
+
+    def entries(key: str):
+        items = data.get(key)
+        return [(i, x) for i, x in enumerate(items) if isinstance(x, dict)] \
+            if isinstance(items, list) else []
+
+    for key in ("services", "demand"):
+        for i, x in entries(key):
+            for f in ("origin", "destination"):
+                name(f"{key}[{i}].{f}", x.get(f))
+            if isinstance(x.get("route"), list):
+                for j, n in enumerate(x["route"]):
+                    name(f"{key}[{i}].route[{j}]", n)
+    targets = list(net.crossings) + list(net.links) + list(net.nodes)
+    for i, x in entries("disruptions"):
+        ident(f"disruptions[{i}].target", x.get("target"), targets, "crossing, link or node")
+    for i, x in entries("road_flows"):
+        ident(f"road_flows[{i}].crossing", x.get("crossing"), net.crossings, "crossing")
+
+    def policies(prefix: str, items: Any) -> None:
+        if not isinstance(items, list):
+            return
+        for i, x in enumerate(items):
+            if isinstance(x, dict):
+                if "crossing" in x:
+                    ident(f"{prefix}[{i}].crossing", x["crossing"], net.crossings, "crossing")
+                if "link" in x:
+                    ident(f"{prefix}[{i}].link", x["link"], net.links, "link")
+
+    policies("policies", data.get("policies"))
+    for i, x in entries("investments"):
+        policies(f"investments[{i}].policies", x.get("policies"))
+    ov = data.get("overrides")
+    if isinstance(ov, dict):
+        for key, known, kind in (("links", net.links, "link"),
+                                 ("crossings", net.crossings, "crossing")):
+            if isinstance(ov.get(key), dict):
+                for k in ov[key]:
+                    ident(f"overrides.{key}.{k}", k, known, kind)
+    return out
 
 
 def scenario_hash(scenario: Scenario) -> str:
