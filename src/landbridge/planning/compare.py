@@ -100,8 +100,16 @@ def compare_modes(network: Network, origin: str, destination: str, k: int = 5,
     for r in find_routes(network, o, d, k=k, containers=containers):
         tariff, hours = path_metrics(network, r, containers, f)
         co2 = sum(leg.length_km * f.co2_kg_per_teu_km(leg.mode) for leg in r.legs)
-        options.append(ModeOption("rail", " · ".join(r.crossings) or "domestic", r.length_km,
-                                  hours / 24.0, tariff, co2))
+        modes = {leg.mode for leg in r.legs}
+        label = "rail" if modes == {"rail"} else "+".join(
+            m for m in ("rail", "ferry", "road") if m in modes)
+        via = " · ".join(r.crossings)
+        if not via:
+            ferries = [leg.link for leg in r.legs if leg.mode == "ferry"]
+            countries = r.countries
+            via = (f"ferry {', '.join(ferries)}" if ferries else
+                   "no border" if len(countries) == 1 else "–".join(countries))
+        options.append(ModeOption(label, via, r.length_km, hours / 24.0, tariff, co2))
     sea = sea_router.sea_leg(network, o, d)
     if sea is not None:
         options.append(ModeOption("sea", f"{sea.origin_port}→{sea.destination_port}",
