@@ -22,7 +22,7 @@ __all__ = ["map_figure", "queue_figure", "transit_figure", "throughput_figure",
 #: Colour scale of link utilization (0 = green, 1 and above = red).
 UTILIZATION_SCALE = "RdYlGn_r"
 _NO_CAPACITY = "#8c8c8c"
-_PALETTE = qualitative.Plotly
+_PALETTE = qualitative.Dark24 + qualitative.Light24  # 48 distinct colours: one per crossing and direction
 _LAYOUT = dict(template="plotly_white", margin=dict(l=60, r=20, t=50, b=50),
                font=dict(family="system-ui, -apple-system, Segoe UI, sans-serif", size=12))
 
