@@ -37,6 +37,7 @@ replication is a pure function of its scenario and seed.
 from __future__ import annotations
 
 import math
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Iterator
 
@@ -142,8 +143,10 @@ class _CrossingSide:
     teams: simpy.Resource
     tracks: simpy.Resource | None
     waiting: int = 0  # trains arrived, not yet in the yard
-    space: simpy.Event | None = None
     next_accept_h: float = 0.0
+    hold_limit: int = 1 << 30  # queue length from which trains are held upstream
+    held: deque = field(default_factory=deque)  # FIFO of the held trains' release events
+    metering: bool = False  # a dispatcher process is releasing held trains
 
 
 @dataclass
@@ -252,16 +255,22 @@ class CorridorModel:
                         (lid, (lid, d), self.network.links[lid].base_running_time_h,
                          self.network.links[lid].min_headway_h, lid in scaled_links)
                         for lid, d in zip(seg.links, seg.directions))
-        self._inbound_limit: dict[tuple[tuple[str, ...], str], int] = {}
+        # one hold limit per crossing side, the same for every train (fair dispatch):
+        # the approach sidings plus the storage of the shortest line leading to it
         for segs in self.segments.values():
             for a, b in zip(segs, segs[1:]):
                 if a.kind == "run" and b.kind == "crossing":
                     km = sum(self.network.links[lid].length_km for lid in a.links)
-                    self._inbound_limit[(a.links, b.crossing)] = (
-                        sc.approach_holding_trains + int(km // sc.line_storage_km_per_train))
-        self._base_cap = {
-            cid: crossing_capacity(self.network.crossings[cid]).trains_per_day
-            for cid in crossing_ids if self.network.crossings[cid].mode == "rail"}
+                    side = self._side(b)
+                    side.hold_limit = min(side.hold_limit, sc.approach_holding_trains
+                                          + int(km // sc.line_storage_km_per_train))
+        # static capacity of the stages (trains/day per direction), without the cap
+        self._stage_cap = {}
+        for cid in crossing_ids:
+            if self.network.crossings[cid].mode == "rail":
+                stages = crossing_capacity(self.network.crossings[cid]).stages
+                self._stage_cap[cid] = min(v for k, v in stages.items()
+                                           if k != "max trains/day")
         from landbridge.simulation.road import RoadPosts
 
         self.road = RoadPosts(self, compiled)
@@ -433,22 +442,53 @@ class CorridorModel:
 
     def _wait_for_approach(self, tr: Train, run: Segment, nxt: Segment
                            ) -> Iterator[simpy.Event]:
-        """Hold ``tr`` before ``run`` while the queue at crossing ``nxt`` (trains
-        arrived and waiting for its yard) fills the approach sidings
-        (``approach_holding_trains``) and the storage along this run (one train per
-        ``line_storage_km_per_train`` of its length). A train far away is held only
-        when the queue is long; one close to the crossing, earlier."""
+        """Hold ``tr`` before ``run`` while crossing ``nxt`` is congested: the trains
+        waiting for its yard fill the approach sidings (``approach_holding_trains``)
+        and the storage of the shortest line leading to it (one train per
+        ``line_storage_km_per_train``), or other trains are already held for it.
+
+        Held trains are released first come, first served, by a dispatcher process
+        (:meth:`_meter`) at the crossing's current static capacity in trains/day — the
+        way the railways meter trains towards a congested border instead of letting
+        them all go at once; while any train is held, later ones queue behind it."""
         side = self._side(nxt)
-        limit = self._inbound_limit[(run.links, side.crossing.id)]
-        if side.waiting >= limit:
+        if side.held or side.waiting >= side.hold_limit:
             tr.state = "held"
             self._rec(tr, "held", tr.node, side.crossing.id)
-            while side.waiting >= limit:
-                if side.space is None or side.space.triggered:
-                    side.space = self.env.event()
-                yield side.space
+            release = self.env.event()
+            side.held.append(release)
+            if not side.metering:
+                side.metering = True
+                self.env.process(self._meter(side))
+            yield release
             tr.state = "running"
             self._rec(tr, "released", tr.node, side.crossing.id)
+
+    def _meter(self, side: _CrossingSide) -> Iterator[simpy.Event]:
+        """Release held trains one by one at the crossing's current capacity
+        (:meth:`_capacity_per_day`), oldest first."""
+        cid = side.crossing.id
+        while side.held:
+            side.held.popleft().succeed()
+            yield self.env.timeout(24.0 / max(self._capacity_per_day(cid, self.env.now), 0.1))
+        side.metering = False
+
+    def _acceptance_cap(self, cid: str, t: float) -> float | None:
+        """Trains/day the crossing accepts at time ``t``: the agreed cap, scaled by any
+        capacity window (a window on a crossing without a cap scales its stages'
+        static capacity); ``None`` when nothing caps acceptance."""
+        cap = self.network.crossings[cid].max_trains_per_day
+        scale = self._factor("capacity_scale", "crossing", cid, t)
+        if scale != 1.0:
+            cap = (cap or self._stage_cap[cid]) * scale
+        return cap
+
+    def _capacity_per_day(self, cid: str, t: float) -> float:
+        """Static capacity (trains/day) at ``t``: the stages, slowed by service-time
+        windows, and the acceptance cap."""
+        stages = self._stage_cap[cid] / self._factor("duration_scale", "crossing", cid, t)
+        cap = self._acceptance_cap(cid, t)
+        return stages if cap is None else min(stages, cap)
 
     def _work(self, cid: str, hours: float) -> Iterator[simpy.Event]:
         """Spend ``hours`` of open time at crossing ``cid`` (closed hours hold work)."""
@@ -476,21 +516,16 @@ class CorridorModel:
         tr.node = here
         self._rec(tr, "arrive", here, cid)
         side.waiting += 1
-        # acceptance cap (agreed trains/day, scaled by capacity windows)
-        cap = c.max_trains_per_day
-        scale = self._factor("capacity_scale", "crossing", cid, self.env.now)
-        if scale != 1.0:
-            cap = (cap or self._base_cap[cid]) * scale
         yard_req = side.yard.request()
         yield yard_req
+        # acceptance cap (agreed trains/day, scaled by capacity windows at acceptance)
+        t_acc = max(self.env.now, side.next_accept_h)
+        cap = self._acceptance_cap(cid, t_acc)
         if cap is not None:
-            t_acc = max(self.env.now, side.next_accept_h)
             side.next_accept_h = t_acc + 24.0 / cap
             if t_acc > self.env.now:
                 yield self.env.timeout(t_acc - self.env.now)
         side.waiting -= 1
-        if side.space is not None and not side.space.triggered:
-            side.space.succeed()
         self._rec(tr, "yard_in", here, cid)
         dur_f = self._factor("duration_scale", "crossing", cid, self.env.now)
         if self.avail[cid].always_open:
