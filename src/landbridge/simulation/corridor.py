@@ -468,7 +468,12 @@ class CorridorModel:
         """Release held trains one by one at the crossing's current capacity
         (:meth:`_capacity_per_day`), oldest first."""
         cid = side.crossing.id
+        avail = self.avail[cid]
         while side.held:
+            closed = avail.closed_in(self.env.now, self.env.now + 1e-9)
+            if closed is not None:  # nothing is released towards a closed crossing
+                yield self.env.timeout(closed[1] - self.env.now)
+                continue
             side.held.popleft().succeed()
             yield self.env.timeout(24.0 / max(self._capacity_per_day(cid, self.env.now), 0.1))
         side.metering = False
