@@ -150,6 +150,9 @@ def print_plan(result, no_sim: bool = False, sim_days: float | None = None) -> N
                        if sim else _why_not_simulated(d, no_sim, sim_days)),
                       _f(sim.backlog_cleared_day, 0) if sim else "")
         out.print(t)
+        out.print("LP columns (re-route, hold) use the LP's optimal routing of the demand over "
+                  "k corridors; sim columns the scenario's own routes, so they can differ a "
+                  "lot (docs/planning.md).")
         if any(d.target in result_road_posts(result) for d in result.disruptions):
             out.print("Road posts are outside the rail LP: their disruptions show no rail "
                       "effect here; see the simulation's road KPIs.")
