@@ -48,7 +48,7 @@ class Leg:
 
     ``dwell_h`` is the static minimum dwell of the border crossing point on this link
     (0 elsewhere); ``gauge_break`` is true where the gauge changes on entering
-    ``to_node``'s network. Times ``depart``/``arrive`` are ISO-8601 local times at the
+    ``to_node``'s network (by rail, or across the sea on a ferry, e.g. Baltiysk–Mukran). Times ``depart``/``arrive`` are ISO-8601 local times at the
     leg's end nodes when the route was given a departure time, else ``None``.
     """
 
@@ -205,7 +205,7 @@ def route_from_nodes(network: Network, nodes: list[str], links: list[str] | None
                                                    lk.id))
         crossing = network.crossing_on_link(link.id)
         nu, nv = network.nodes[u], network.nodes[v]
-        gauge_break = (link.mode is Mode.rail and nu.gauge_mm is not None
+        gauge_break = (link.mode in (Mode.rail, Mode.ferry) and nu.gauge_mm is not None
                        and nv.gauge_mm is not None and nu.gauge_mm != nv.gauge_mm)
         legs.append(Leg(
             link=link.id, mode=link.mode.value, from_node=u, to_node=v,
