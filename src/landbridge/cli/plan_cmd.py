@@ -32,8 +32,10 @@ def plan(
     sim_top: int = typer.Option(3, "--sim-top", min=0, help="Investments checked by simulation."),
     workers: int = typer.Option(1, "--workers", min=1, help="Processes for the simulation checks."),
 ) -> None:
-    """Capacity plan: binding crossings and their duals, sea diversion, investment
-    ranking, disruption costs (LP with HiGHS; checked by simulation unless --no-sim)."""
+    """Capacity plan: bottlenecks and their duals, investments, disruption costs.
+
+    LP with HiGHS over the k best corridors, sea for the overflow; checked by
+    simulation unless --no-sim."""
     _plan(scenario, k, as_json, no_sim, sim_replications, sim_days, sim_top, workers)
 
 

@@ -256,8 +256,9 @@ def report(run: str = typer.Argument(..., help=_REF_HELP + " Or any run director
            out_file: Optional[Path] = typer.Option(
                None, "--out", help="HTML file; default report.html in the run directory."),
            store: Optional[Path] = typer.Option(None, "--store", help=_STORE_HELP)) -> None:
-    """Write a self-contained HTML report of a run (map, charts, tables), optionally
-    against a baseline run."""
+    """Write a self-contained HTML report of a run, optionally against a baseline.
+
+    Map, charts and tables in one file that opens offline."""
     _report(run, baseline, out_file, store)
 
 

@@ -34,8 +34,10 @@ def sweep(
     no_store: bool = typer.Option(False, "--no-store", help="Do not record in a results store."),
     as_json: bool = typer.Option(False, "--json", help="Print the per-point summary as JSON."),
 ) -> None:
-    """Run a parameter sweep: points × replications on a process pool or a Dask cluster,
-    streamed to disk, summarised per point with 95 % CIs and charted in sweep.html."""
+    """Run a parameter sweep on a process pool or a Dask cluster.
+
+    Points × replications, streamed to disk (resumable), summarised per point with
+    95 % CIs and charted in sweep.html."""
     _sweep(sweep_file, workers, scheduler, out_dir, resume, None if no_store else (store or True),
            as_json)
 
