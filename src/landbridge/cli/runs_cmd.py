@@ -124,15 +124,7 @@ def _show(run, store, as_json):
         out.print(t)
 
 
-_MAIN_KPIS = {
-    "run": ["teu_dispatched", "teu_delivered", "trains_dispatched", "trains_delivered",
-            "backlog_teu",
-            "waiting_at_crossings_teu", "held_teu"],
-    "od": ["trains", "teu_delivered", "transit_mean_d", "transit_p50_d", "transit_p95_d"],
-    "crossings": ["trains_per_day", "teu_per_day", "wait_mean_h", "wait_p95_h",
-                  "queue_max_trains", "util_teams", "util_tracks"],
-    "road": ["trucks_per_day", "wait_mean_h", "queue_max_trucks", "util_lanes"],
-}
+from landbridge.store.compare import MAIN_KPIS as _MAIN_KPIS  # noqa: E402
 
 
 @runs_app.command("compare")

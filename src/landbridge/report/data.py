@@ -24,6 +24,7 @@ from typing import Any
 import pandas as pd
 import pyarrow.parquet as pq
 
+from landbridge.store.rundir import read_run_json
 from landbridge.errors import StoreError
 
 __all__ = ["RunData", "load_run", "transit_times", "link_utilization", "crossing_waits"]
@@ -83,14 +84,7 @@ class RunData:
         return crossing_id
 
 
-def _json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise StoreError(f"{path}: missing; is {path.parent} a run directory written by "
-                         "`landbridge simulate`?") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise StoreError(f"{path}: cannot be read ({exc})") from None
+_json = read_run_json
 
 
 def load_run(path: str | Path, run_id: str | None = None) -> RunData:

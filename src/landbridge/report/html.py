@@ -175,15 +175,7 @@ def _cards(run: RunData, baseline: RunData | None) -> str:
     return '<div class="cards">' + "".join(out) + "</div>"
 
 
-_DELTA_KPIS = {
-    "run": ["teu_dispatched", "teu_delivered", "trains_dispatched", "trains_delivered",
-            "backlog_teu",
-            "waiting_at_crossings_teu", "held_teu"],
-    "od": ["trains", "teu_delivered", "transit_mean_d", "transit_p50_d", "transit_p95_d"],
-    "crossings": ["trains_per_day", "teu_per_day", "wait_mean_h", "wait_p95_h",
-                  "dwell_mean_h", "queue_max_trains", "util_teams", "util_tracks"],
-    "road": ["trucks_per_day", "wait_mean_h", "queue_max_trucks", "util_lanes"],
-}
+from landbridge.store.compare import MAIN_KPIS as _DELTA_KPIS  # noqa: E402
 
 
 def _delta_section(run: RunData, baseline: RunData) -> str:

@@ -143,3 +143,14 @@ def compare_kpis(a: dict[str, pd.DataFrame], b: dict[str, pd.DataFrame],
 def _int(x) -> int | None:
     v = _num(x)
     return None if v is None else int(round(v))
+
+
+MAIN_KPIS: dict[str, list[str]] = {
+    "run": ["teu_dispatched", "teu_delivered", "trains_dispatched", "trains_delivered",
+            "backlog_teu", "waiting_at_crossings_teu", "held_teu"],
+    "od": ["trains", "teu_delivered", "transit_mean_d", "transit_p50_d", "transit_p95_d"],
+    "crossings": ["trains_per_day", "teu_per_day", "wait_mean_h", "wait_p95_h",
+                  "dwell_mean_h", "queue_max_trains", "util_teams", "util_tracks"],
+    "road": ["trucks_per_day", "wait_mean_h", "queue_max_trucks", "util_lanes"],
+}
+"""The KPIs shown by default when two runs are compared (CLI and report)."""

@@ -40,6 +40,7 @@ import duckdb
 import pandas as pd
 
 from landbridge.errors import Problem, StoreError, UnknownNameError, UsageError
+from landbridge.store.rundir import read_run_json
 
 __all__ = ["ResultsStore", "DEFAULT_STORE", "KPI_TABLES", "STORE_VERSION"]
 
@@ -88,14 +89,7 @@ def _slug(name: str) -> str:
     return s or "run"
 
 
-def _read_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise StoreError(f"{path}: missing; is {path.parent} a landbridge run directory "
-                         "(written by `landbridge simulate`)?") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise StoreError(f"{path}: cannot be read as JSON ({exc})") from None
+_read_json = read_run_json
 
 
 def _typed(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:

@@ -28,7 +28,7 @@ from typing import Any
 import pandas as pd
 import pyarrow.parquet as pq
 
-from landbridge.errors import Problem, UsageError
+from landbridge.errors import Problem, StoreError, UsageError
 
 __all__ = ["write_run_dir", "kpis_to_json", "read_kpis_json", "default_run_dir",
            "network_snapshot"]
@@ -56,6 +56,24 @@ def read_kpis_json(path: str | Path) -> dict[str, pd.DataFrame]:
     """Read ``kpis.json`` back into DataFrames."""
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     return {name: pd.DataFrame(rows) for name, rows in data["tables"].items()}
+
+
+def read_run_json(path: str | Path) -> Any:
+    """Read one JSON file of a run directory.
+
+    Raises
+    ------
+    StoreError
+        The file is missing or is not readable JSON (the message names it).
+    """
+    path = Path(path)
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise StoreError(f"{path}: missing; is {path.parent} a landbridge run directory "
+                         "(written by `landbridge simulate`)?") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise StoreError(f"{path}: cannot be read as JSON ({exc})") from None
 
 
 def default_run_dir(root: str | Path, scenario_name: str, scenario_hash: str, seed: int) -> Path:
