@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Optional
 
@@ -219,5 +218,3 @@ def register(app: typer.Typer) -> None:
     app.command("simulate")(simulate)
     app.add_typer(scenario_app, name="scenario")
 
-
-_ = json

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 
 from landbridge.errors import NoRouteError, Problem, ScenarioError, UnknownNameError
-from landbridge.network.model import BorderCrossing, Link, Network, OperatingHours, Transshipment
+from landbridge.network.model import Network, OperatingHours, Transshipment
 from landbridge.network.routing import Route, find_routes, route_from_nodes
 from landbridge.network.loader import load_network, validate_network
 from landbridge.scenario.schema import (
@@ -27,10 +27,8 @@ from landbridge.scenario.schema import (
     AddResources,
     AddSailings,
     LineCapacity,
-    CapacityScale,
     Closure,
     ContactlessHandover,
-    DurationScale,
     Operate24h,
     PreDeclaration,
     RandomFailure,
@@ -407,7 +405,6 @@ def compile_scenario(scenario: Scenario, network: Network | None = None,
             problems.extend(exc.problems)
     if problems:
         raise ScenarioError(problems)
-    _ = (CapacityScale, DurationScale, ContactlessHandover, BorderCrossing, Link)
     return CompiledScenario(scenario=scenario, network=net, services=tuple(plans),
                             windows=tuple(windows), failures=tuple(failures), file=fname,
                             notes=tuple(notes))

@@ -19,7 +19,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, field_validator, model_validator
 
-from landbridge.network.distributions import Distribution, Fixed, LogNormal
+from landbridge.network.distributions import Distribution, LogNormal
 
 __all__ = [
     "Scenario",
@@ -399,5 +399,3 @@ class Scenario(_Rec):
         d = self.start_date
         return datetime(d.year, d.month, d.day, tzinfo=timezone.utc)
 
-
-_ = Fixed  # re-exported type used in docs
