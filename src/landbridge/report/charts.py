@@ -149,16 +149,22 @@ def queue_figure(run: RunData, baseline: RunData | None = None) -> go.Figure:
 
 def transit_figure(run: RunData, baseline: RunData | None = None) -> go.Figure:
     """Transit-time distribution (days) per origin–destination pair: box plots over all
-    delivered trains of all replications; the baseline beside it."""
+    delivered trains of all replications; the baseline beside it. The axis shows up to
+    1.1 × the 99th percentile (zoom out in the page to see the rest)."""
     fig = go.Figure()
+    p99 = []
     for r, colour, name in ((run, _PALETTE[0], "this run"),
                             (baseline, _PALETTE[1], "baseline")):
         if r is None:
             continue
         tt = transit_times(r)
+        if len(tt):
+            p99.append(float(tt.transit_d.quantile(0.99)))
         fig.add_trace(go.Box(x=tt.transit_d, y=tt.od, orientation="h", name=name,
                              marker_color=colour, boxpoints="outliers",
                              hovertemplate="%{y}: %{x:.2f} d"))
+    if p99:  # a few extreme trains must not squash every box: zoom to the 99th percentile
+        fig.update_xaxes(range=[0, 1.1 * max(p99)])
     fig.update_layout(**_LAYOUT, boxmode="group", height=max(320, 80 + 60 * _n_od(run)),
                       title="Transit time per origin–destination pair (days, trains "
                             "dispatched after the warm-up)", xaxis_title="days",
