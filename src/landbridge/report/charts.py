@@ -118,9 +118,13 @@ def map_figure(run: RunData) -> go.Figure:
     return fig
 
 
+_QUEUE_SHOWN = 6  # crossings drawn at first; the others are one click away in the legend
+
+
 def queue_figure(run: RunData, baseline: RunData | None = None) -> go.Figure:
     """Daily time-average queue (trains waiting for clearance) at each crossing and
-    direction that saw trains; the baseline dashed."""
+    direction that saw trains; the baseline dashed. The six with the longest mean queue
+    are drawn, the others are listed in the legend (click to show)."""
     fig = go.Figure()
     colour: dict[str, str] = {}
     for r, dash, suffix in ((run, "solid", ""), (baseline, "dash", " (baseline)")):
@@ -129,6 +133,9 @@ def queue_figure(run: RunData, baseline: RunData | None = None) -> go.Figure:
         q = r.tables.get("queue_by_day", pd.DataFrame())
         if not len(q):
             continue
+        busiest = (q.assign(m=pd.to_numeric(q.queue_mean_trains, errors="coerce"))
+                   .groupby(["crossing", "direction"]).m.mean()
+                   .sort_values(ascending=False, kind="stable").index[:_QUEUE_SHOWN])
         for (cid, direction), g in q.groupby(["crossing", "direction"], sort=True):
             if not (pd.to_numeric(g.trains_accepted, errors="coerce").fillna(0).sum() > 0
                     or pd.to_numeric(g.queue_max_trains, errors="coerce").fillna(0).sum() > 0):
@@ -139,6 +146,7 @@ def queue_figure(run: RunData, baseline: RunData | None = None) -> go.Figure:
             fig.add_trace(go.Scatter(
                 x=_dates(r, g.day), y=g.queue_mean_trains, mode="lines",
                 name=label + suffix, line=dict(color=colour[label], dash=dash, shape="hv"),
+                visible=True if (cid, direction) in busiest else "legendonly",
                 customdata=g.queue_max_trains,
                 hovertemplate="%{x}: mean %{y:.2f}, max %{customdata} trains"))
     fig.update_layout(**_LAYOUT, height=380, title="Queue at border crossings by day "
