@@ -90,27 +90,22 @@ def crossing_stages(network: Network, crossing_id: str, containers: int,
     boxes of ``teu_per_container`` TEU (capacity per direction, identical both ways)."""
     c = network.crossings[crossing_id]
     cap = crossing_capacity(c, containers, teu_per_container)
-    teu_per_train = containers * teu_per_container
-    out = []
-    for direction, a, b in _directions_crossing(c):
-        for stage in sorted(cap.stages):
-            trains = cap.stages[stage]
-            out.append(Stage("crossing", c.id, c.name, direction, a, b, stage, "trains/day",
-                             trains, trains * teu_per_train))
-    return out
+    return _both_directions(c, cap.stages, "trains/day", containers * teu_per_container)
 
 
 def road_post_stages(network: Network, crossing_id: str) -> list[Stage]:
     """Stages of a road border post in both directions (trucks/day; TEU at 2 per truck)."""
     c = network.crossings[crossing_id]
-    cap = crossing_capacity(c)
-    out = []
-    for direction, a, b in _directions_crossing(c):
-        for stage in sorted(cap.stages):
-            trucks = cap.stages[stage]
-            out.append(Stage("road_post", c.id, c.name, direction, a, b, stage, "trucks/day",
-                             trucks, trucks * TEU_PER_TRUCK))
-    return out
+    return _both_directions(c, crossing_capacity(c).stages, "trucks/day", TEU_PER_TRUCK)
+
+
+def _both_directions(c, stages: dict[str, float], unit: str, teu_per_unit: float
+                     ) -> list[Stage]:
+    """One :class:`Stage` per direction and stage of crossing ``c`` (``stages``: units/day)."""
+    element_type = "road_post" if unit == "trucks/day" else "crossing"
+    return [Stage(element_type, c.id, c.name, direction, a, b, stage, unit, stages[stage],
+                  stages[stage] * teu_per_unit)
+            for direction, a, b in _directions_crossing(c) for stage in sorted(stages)]
 
 
 def link_stages(network: Network, link_id: str, direction: str, containers: int,

@@ -40,7 +40,7 @@ import duckdb
 import pandas as pd
 
 from landbridge.errors import Problem, StoreError, UnknownNameError, UsageError
-from landbridge.store.rundir import read_run_json
+from landbridge.store.rundir import atomic_dir, read_run_json
 
 __all__ = ["ResultsStore", "DEFAULT_STORE", "KPI_TABLES", "STORE_VERSION"]
 
@@ -158,7 +158,8 @@ class ResultsStore:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreError(f"cannot create the directory of {self.path}: {exc}") from None
-        deadline = time.monotonic() + self.timeout_s
+        started = time.monotonic()
+        deadline = started + self.timeout_s
         pause = 0.02
         while True:
             try:
@@ -166,7 +167,11 @@ class ResultsStore:
                 break
             except duckdb.Error as exc:
                 msg = str(exc)
-                if "lock" in msg.lower():
+                # another process holds the file, or is still writing a new store's
+                # header (a file shorter than one DuckDB block): wait and try again
+                creating = (self.path.is_file() and self.path.stat().st_size < 16384
+                            and time.monotonic() < started + 2.0)
+                if "lock" in msg.lower() or creating:
                     if time.monotonic() >= deadline:
                         holder = re.search(r"held in (.*?)(?:\. See|$)", msg)
                         who = f" ({holder.group(1)})" if holder else ""
@@ -519,8 +524,7 @@ class ResultsStore:
         info = self.run(ref)
         tables = self.kpis(info["run_id"])
         events = self.events(info["run_id"])
-        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-        try:
+        with atomic_dir(out) as tmp:
             for name, df in {**{f"kpis_{t}": d for t, d in tables.items()},
                              "events": events}.items():
                 if format == "csv":
@@ -532,10 +536,4 @@ class ResultsStore:
                 (tmp / f"{name}.json").write_text(
                     json.dumps(info[name], indent=2, ensure_ascii=False) + "\n",
                     encoding="utf-8")
-            if out.exists():
-                out.rmdir()
-            os.replace(tmp, out)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
         return out

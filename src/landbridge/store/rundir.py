@@ -17,13 +17,14 @@ The bytes depend only on scenario and seed (no wall-clock time anywhere).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -153,6 +154,25 @@ def check_output_dir(out: str | Path) -> None:
                                   f"cannot write in {parent}: {exc.strerror or exc}")]) from None
 
 
+@contextlib.contextmanager
+def atomic_dir(out: Path, overwrite: bool = False) -> Iterator[Path]:
+    """Yield a temporary sibling directory of ``out``; when the block succeeds it
+    replaces ``out`` in one rename (``out`` must be absent or empty unless
+    ``overwrite``), when it fails it is removed: all files or none."""
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        yield tmp
+        if out.exists():
+            if overwrite:
+                shutil.rmtree(out)
+            else:
+                out.rmdir()
+        os.replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
 def write_run_dir(run, out: str | Path, overwrite: bool = False) -> Path:
     """Write ``run`` (a :class:`~landbridge.runners.SimulationRun`) to ``out``.
 
@@ -166,8 +186,7 @@ def write_run_dir(run, out: str | Path, overwrite: bool = False) -> Path:
     if not overwrite:
         check_output_dir(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    try:
+    with atomic_dir(out, overwrite) as tmp:
         (tmp / "manifest.json").write_text(
             json.dumps(run.manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         sc = run.compiled.scenario.model_dump(mode="json", by_alias=True)
@@ -184,13 +203,4 @@ def write_run_dir(run, out: str | Path, overwrite: bool = False) -> Path:
         (tmp / "network.json").write_text(
             json.dumps(network_snapshot(run.compiled), indent=1, ensure_ascii=False) + "\n",
             encoding="utf-8")
-        if out.exists():
-            if overwrite:
-                shutil.rmtree(out)
-            else:
-                out.rmdir()
-        os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return out
