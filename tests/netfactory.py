@@ -54,13 +54,17 @@ def write(dirpath: Path, nodes, links, crossings) -> Path:
 TRANSSHIP = {"tracks": 1, "cranes_per_track": 2, "lifts_per_crane_h": 20.0, "setup_h": 0.0}
 
 
-def two_corridor_network(dirpath: Path) -> Path:
+def two_corridor_network(dirpath: Path, tariffs: dict | None = None,
+                         crossing_caps: dict | None = None) -> Path:
     """A (CN terminal) to D (KZ terminal) by two corridors.
 
     North: A -100 km @ 50 km/h- B =BCP B-C (10 km @ 10 km/h)= C -200 km @ 50- D
            running 2 + 1 + 4 = 7 h, length 310 km; BCP min dwell 2 + 1 + 41/40.
     South: A -150 km @ 75- E =BCP E-F (10 km @ 10)= F -300 km @ 100- D
            running 2 + 1 + 3 = 6 h, length 460 km; BCP min dwell 2 + 1 + 41/40.
+
+    ``tariffs`` (link id → USD/FEU) and ``crossing_caps`` (crossing id → max trains/day)
+    add those fields.
     """
     nodes = [
         node("A", "CN", 80.0, 44.0, kind="terminal", name="Alpha", aliases=["Alf"]),
@@ -78,8 +82,13 @@ def two_corridor_network(dirpath: Path) -> Path:
         link("E-F", "E", "F", 10, speed=10, gauge=1520),
         link("F-D", "F", "D", 300, speed=100, gauge=1520),
     ]
+    for lk in links:
+        if tariffs and lk["properties"]["id"] in tariffs:
+            lk["properties"]["tariff_usd_per_feu"] = tariffs[lk["properties"]["id"]]
+    caps = crossing_caps or {}
     crossings = [
-        crossing("B-C", "B", "C", "B-C", transshipment=TRANSSHIP),
-        crossing("E-F", "E", "F", "E-F", transshipment=TRANSSHIP),
+        crossing(cid, a, b, cid, transshipment=TRANSSHIP,
+                 **({"max_trains_per_day": caps[cid]} if cid in caps else {}))
+        for cid, a, b in (("B-C", "B", "C"), ("E-F", "E", "F"))
     ]
     return write(dirpath, nodes, links, crossings)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from netfactory import TRANSSHIP, crossing, link, node, write
+from netfactory import two_corridor_network
 from landbridge.planning.modes import SeaLeg
 
 VOT = 48.0
@@ -29,27 +29,9 @@ COST_SEA = 500 / 2 + 48 * 10
 
 
 def toy_network(dirpath: Path, north_cap=1.0, south_cap=0.5) -> Path:
-    nodes = [
-        node("A", "CN", 80.0, 44.0, kind="terminal", name="Alpha"),
-        node("B", "CN", 82.0, 45.0, kind="border_station", name="Bravo"),
-        node("C", "KZ", 82.1, 45.1, kind="border_station", gauge=1520, name="Charlie"),
-        node("D", "KZ", 76.0, 43.0, kind="terminal", gauge=1520, name="Delta"),
-        node("E", "CN", 80.5, 44.2, kind="border_station", name="Echo"),
-        node("F", "KZ", 80.4, 44.2, kind="border_station", gauge=1520, name="Foxtrot"),
-    ]
-    links = [
-        link("A-B", "A", "B", 100, speed=50, tariff_usd_per_feu=100),
-        link("B-C", "B", "C", 10, speed=10, gauge=1520, tariff_usd_per_feu=10),
-        link("C-D", "C", "D", 200, speed=50, gauge=1520, tariff_usd_per_feu=190),
-        link("A-E", "A", "E", 150, speed=75, tariff_usd_per_feu=200),
-        link("E-F", "E", "F", 10, speed=10, gauge=1520, tariff_usd_per_feu=10),
-        link("F-D", "F", "D", 300, speed=100, gauge=1520, tariff_usd_per_feu=290),
-    ]
-    crossings = [
-        crossing("B-C", "B", "C", "B-C", transshipment=TRANSSHIP, max_trains_per_day=north_cap),
-        crossing("E-F", "E", "F", "E-F", transshipment=TRANSSHIP, max_trains_per_day=south_cap),
-    ]
-    return write(dirpath, nodes, links, crossings)
+    return two_corridor_network(
+        dirpath, tariffs={"A-B": 100, "B-C": 10, "C-D": 190, "A-E": 200, "E-F": 10, "F-D": 290},
+        crossing_caps={"B-C": north_cap, "E-F": south_cap})
 
 
 def toy_scenario(dirpath: Path, teu_per_week=1000.0, **extra) -> Path:
