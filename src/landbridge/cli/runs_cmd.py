@@ -124,7 +124,6 @@ def _show(run, store, as_json):
         out.print(t)
 
 
-from landbridge.store.compare import MAIN_KPIS as _MAIN_KPIS  # noqa: E402
 
 
 @runs_app.command("compare")
@@ -153,7 +152,9 @@ def _compare(run_a, run_b, store, all_kpis, as_json):
         idle = {(r["table"], r["key"]) for r in df.to_dict("records")
                 if r["kpi"] in ("trains_per_day", "trucks_per_day")
                 and not _num(r["a"]) and not _num(r["b"])}
-        keep = [(t in _MAIN_KPIS and k in _MAIN_KPIS[t] and (t, key) not in idle)
+        from landbridge.store.compare import MAIN_KPIS  # lazy: keeps the CLI start fast
+
+        keep = [(t in MAIN_KPIS and k in MAIN_KPIS[t] and (t, key) not in idle)
                 for t, key, k in zip(df.table, df.key, df.kpi)]
         df = df[keep]
     if as_json:
