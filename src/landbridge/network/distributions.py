@@ -33,12 +33,15 @@ class _Dist(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
     def mean(self) -> float:  # pragma: no cover - overridden
+        """Mean of the distribution, in its own unit (hours for a duration)."""
         raise NotImplementedError
 
     def minimum(self) -> float:  # pragma: no cover - overridden
+        """Smallest value the distribution can take (the static minimum dwell uses it)."""
         raise NotImplementedError
 
     def sample(self, rng: np.random.Generator) -> float:  # pragma: no cover
+        """One draw from ``rng``; the subclasses' methods keep this meaning."""
         raise NotImplementedError
 
     def scaled(self, factor: float) -> "_Dist":

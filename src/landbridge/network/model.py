@@ -218,6 +218,7 @@ class OperatingHours(_Record):
 
     @property
     def is_24h(self) -> bool:
+        """True for round-the-clock operation."""
         return (self.close_h - self.open_h) % 24 == 0
 
     @property

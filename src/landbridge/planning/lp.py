@@ -48,13 +48,18 @@ class LpSolution:
 class LpSolver(Protocol):
     """Solves an :class:`LpProblem`."""
 
-    def solve(self, problem: LpProblem) -> LpSolution: ...
+    def solve(self, problem: LpProblem) -> LpSolution:
+        """Minimise ``c·x`` subject to the problem's rows, ``x >= 0``; the solution's
+        ``status`` is 0 optimal, 2 infeasible, 3 unbounded (scipy's codes)."""
+        ...
 
 
 class HighsSolver:
     """``scipy.optimize.linprog(method="highs")``: dual simplex or IPM chosen by HiGHS."""
 
     def solve(self, problem: LpProblem) -> LpSolution:
+        """Solve with HiGHS; the marginals are scipy's ``ineqlin``/``eqlin`` duals
+        (USD per unit of the row's right-hand side)."""
         kw = {}
         if problem.a_ub.shape[0]:
             kw.update(A_ub=problem.a_ub, b_ub=problem.b_ub)

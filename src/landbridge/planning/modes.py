@@ -217,7 +217,10 @@ class SeaLeg:
 class SeaRouter(Protocol):
     """Prices the sea alternative between two network nodes (None: no sea alternative)."""
 
-    def sea_leg(self, network: Network, origin: str, destination: str) -> SeaLeg | None: ...
+    def sea_leg(self, network: Network, origin: str, destination: str) -> SeaLeg | None:
+        """The sea alternative from node ``origin`` to node ``destination`` (ids), with
+        its km, days, USD/FEU and kg CO2/TEU; ``None`` when there is none."""
+        ...
 
 
 class PortSeaRouter:
@@ -251,6 +254,8 @@ class PortSeaRouter:
         return _searoute_km(tuple(self.factors.sea.ports[a][1:]), tuple(self.factors.sea.ports[b][1:]))
 
     def sea_leg(self, network: Network, origin: str, destination: str) -> SeaLeg | None:
+        """See :meth:`SeaRouter.sea_leg`; ``None`` when an end is farther than the
+        hinterland limit from every listed port, or both ends share one port."""
         o, d = network.nodes[origin], network.nodes[destination]
         po, pd_ = self.nearest_port(o.lon, o.lat), self.nearest_port(d.lon, d.lat)
         if po is None or pd_ is None or po[0] == pd_[0]:

@@ -388,10 +388,12 @@ class Scenario(_Rec):
 
     @property
     def horizon_h(self) -> float:
+        """Simulated time in hours."""
         return self.horizon_days * 24.0
 
     @property
     def warmup_h(self) -> float:
+        """Warm-up in hours (statistics start after it)."""
         return self.warmup_days * 24.0
 
     def start_datetime(self) -> datetime:

@@ -67,12 +67,14 @@ class EventLog:
 
     def record(self, train: str, service: str, event: str, node: str, crossing: str,
                time_h: float, teu: float, dispatch_h: float) -> None:
+        """Append one event (columns as in the module docstring; hours, TEU)."""
         self.rows.append((train, service, event, node, crossing, time_h, teu, dispatch_h))
 
     def __len__(self) -> int:
         return len(self.rows)
 
     def to_table(self) -> pa.Table:
+        """The events as a pyarrow Table of :data:`SCHEMA`, ``seq`` numbering them."""
         n = len(self.rows)
         cols = list(zip(*self.rows)) if n else [()] * 8
         names = ("train", "service", "event", "node", "crossing", "time_h", "teu",
