@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from landbridge.errors import Problem, ScenarioError, UnknownNameError
 from landbridge.textfiles import DuplicateKeyError, loads_yaml
-from landbridge.scenario.schema import Scenario
+from landbridge.scenario.schema import Scenario, cross_field_problems
 
 __all__ = ["load_scenario", "parse_scenario", "bundled_scenarios", "scenario_path",
            "scenario_hash", "scenario_json_schema", "pydantic_problems"]
@@ -112,26 +112,10 @@ def parse_scenario(data: Any, file: str = "<scenario>") -> Scenario:
         problems = pydantic_problems(err, file)
         # whole-scenario checks do not run when a field fails: run them on the raw data
         # (unless the whole-scenario validator did run and already said it)
-        said = " ".join(p.message for p in problems)
-        problems += [p for p in _raw_checks(data, file)
-                     if p.message.split(" (")[0] not in said]
+        said = " | ".join(p.message for p in problems)
+        problems += [Problem(file, "", "", m) for m in cross_field_problems(data)
+                     if m not in said]
         raise ScenarioError(problems) from None
-
-
-def _raw_checks(data: dict, file: str) -> list[Problem]:
-    """Cross-field checks on raw data, so they are reported beside field errors."""
-    out: list[Problem] = []
-    h, w = data.get("horizon_days"), data.get("warmup_days", 0)
-    if isinstance(h, (int, float)) and isinstance(w, (int, float)) and w >= h:
-        out.append(Problem(file, "", "",
-                           f"warmup_days ({w}) must be below horizon_days ({h})"))
-    services = data.get("services")
-    if isinstance(services, list):
-        ids = [s.get("id") for s in services if isinstance(s, dict)]
-        dup = sorted({str(i) for i in ids if i is not None and ids.count(i) > 1})
-        if dup:
-            out.append(Problem(file, "services", "", f"duplicate service ids: {', '.join(dup)}"))
-    return out
 
 
 def _read_scenario_data(path: Path) -> Any:

@@ -23,6 +23,7 @@ from landbridge.network.distributions import Distribution, LogNormal
 
 __all__ = [
     "Scenario",
+    "cross_field_problems",
     "Service",
     "Demand",
     "RoadFlow",
@@ -317,6 +318,37 @@ class Overrides(_Rec):
     crossings: dict[str, dict[str, Any]] = Field(default_factory=dict)
 
 
+def cross_field_problems(data: dict) -> list[str]:
+    """Whole-scenario checks on scenario data (validated or raw: malformed parts are
+    skipped, the field checks report them): warm-up within the horizon, some traffic,
+    unique service, disruption and investment ids, a start date in 1900–2200.
+
+    Returns
+    -------
+    list of str
+        One message per problem (empty when consistent).
+    """
+    out = []
+    h, w = data.get("horizon_days"), data.get("warmup_days", 0.0)
+    if (isinstance(h, (int, float)) and isinstance(w, (int, float))
+            and not isinstance(h, bool) and w >= h):
+        out.append(f"warmup_days ({w:g}) must be below horizon_days ({h:g})")
+    if not any(data.get(k) for k in ("services", "demand", "road_flows")):
+        out.append("no traffic: give services, demand or road_flows")
+    for what, key in (("service", "services"), ("disruption", "disruptions"),
+                      ("investment", "investments")):
+        items = data.get(key)
+        ids = [x.get("id") for x in items if isinstance(x, dict)] if isinstance(items, list) else []
+        ids = [str(i) for i in ids if i is not None]
+        dup = sorted({i for i in ids if ids.count(i) > 1})
+        if dup:
+            out.append(f"duplicate {what} ids: {', '.join(dup)}")
+    start = data.get("start_date")
+    if isinstance(start, date) and not date(1900, 1, 1) <= start <= date(2200, 1, 1):
+        out.append(f"start_date {start} outside 1900-01-01 … 2200-01-01")
+    return out
+
+
 class Scenario(_Rec):
     """A complete scenario. See the module docstring and the README's file formats.
 
@@ -364,19 +396,9 @@ class Scenario(_Rec):
 
     @model_validator(mode="after")
     def _consistent(self) -> "Scenario":
-        if self.warmup_days >= self.horizon_days:
-            raise ValueError(
-                f"warmup_days ({self.warmup_days}) must be below horizon_days ({self.horizon_days})")
-        if not self.services and not self.demand and not self.road_flows:
-            raise ValueError("no traffic: give services, demand or road_flows")
-        for what, ids in (("service", [s.id for s in self.services]),
-                          ("disruption", [d.id for d in self.disruptions if d.id]),
-                          ("investment", [i.id for i in self.investments])):
-            dup = sorted({i for i in ids if ids.count(i) > 1})
-            if dup:
-                raise ValueError(f"duplicate {what} ids: {', '.join(dup)}")
-        if not date(1900, 1, 1) <= self.start_date <= date(2200, 1, 1):
-            raise ValueError(f"start_date {self.start_date} outside 1900-01-01 … 2200-01-01")
+        messages = cross_field_problems(self.model_dump())
+        if messages:
+            raise ValueError("; ".join(messages))
         return self
 
     @field_validator("running_time_factor")
