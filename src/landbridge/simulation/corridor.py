@@ -161,7 +161,6 @@ class EndState:
     in_buffers_teu: float
     trains_dispatched: int
     trains_delivered: int
-    by_node_waiting_teu: dict[str, float] = field(default_factory=dict)
 
 
 class CorridorModel:
@@ -672,23 +671,15 @@ class CorridorModel:
     def end_state(self) -> EndState:
         """TEU by state at the end; raises :class:`InvariantError` when dispatched TEU
         differ from delivered + in transit + waiting + held + buffered."""
-        in_transit = waiting = held = 0.0
-        by_node: dict[str, float] = {}
+        by_state = {"waiting": 0.0, "held": 0.0}
+        in_transit = 0.0
         for tr in self.trains.values():
-            if tr.state == "waiting":
-                waiting += tr.teu
-                by_node[tr.node] = by_node.get(tr.node, 0.0) + tr.teu
-            elif tr.state == "held":
-                held += tr.teu
-                by_node[tr.node] = by_node.get(tr.node, 0.0) + tr.teu
+            if tr.state in by_state:
+                by_state[tr.state] += tr.teu
             else:
                 in_transit += tr.teu
-        buffered = 0.0
-        for (_, node, _), buf in self.buffers.items():
-            teu = sum(c[0] for c in buf) * self.teu_per_container
-            buffered += teu
-            if teu:
-                by_node[node] = by_node.get(node, 0.0) + teu
+        waiting, held = by_state["waiting"], by_state["held"]
+        buffered = sum(c[0] for buf in self.buffers.values() for c in buf) * self.teu_per_container
         total = self.delivered_teu + in_transit + waiting + held + buffered
         if abs(total - self.dispatched_teu) > 1e-6 * max(1.0, self.dispatched_teu):
             raise InvariantError(
@@ -699,5 +690,4 @@ class CorridorModel:
                         in_transit_teu=in_transit, waiting_at_crossings_teu=waiting,
                         held_teu=held, in_buffers_teu=buffered,
                         trains_dispatched=self.trains_dispatched,
-                        trains_delivered=self.trains_delivered,
-                        by_node_waiting_teu=dict(sorted(by_node.items())))
+                        trains_delivered=self.trains_delivered)
