@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from landbridge.cli import plan_cmd, runs_cmd, simulate_cmd, sweep_cmd
 from landbridge.cli.network_cmd import network_app, route
 
 app = typer.Typer(
@@ -18,26 +19,8 @@ app.command("route")(route)
 app.add_typer(network_app, name="network")
 
 
-def _register_optional() -> None:
-    """Attach the command groups of the other packages (each in its own module)."""
-    import importlib
-
-    for module, attr in (
-        ("landbridge.cli.simulate_cmd", "register"),
-        ("landbridge.cli.runs_cmd", "register"),
-        ("landbridge.cli.plan_cmd", "register"),
-        ("landbridge.cli.sweep_cmd", "register"),
-    ):
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-            continue
-        getattr(mod, attr)(app)
-
-
-_register_optional()
+for _module in (simulate_cmd, runs_cmd, plan_cmd, sweep_cmd):
+    _module.register(app)
 
 
 def _sigterm(signum, frame):  # pragma: no cover - exercised by killing the process

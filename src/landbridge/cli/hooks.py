@@ -9,15 +9,13 @@ from typing import Any
 __all__ = ["after_simulate"]
 
 
-def after_simulate(run, path: str | Path, store: str | Path | None = None,
+def after_simulate(path: str | Path, store: str | Path | None = None,
                    report: bool = False) -> dict[str, Any]:
     """Record the run directory ``path`` in ``store`` (default ``runs/landbridge.duckdb``)
     and, with ``report``, write ``path/report.html``.
 
     Parameters
     ----------
-    run : SimulationRun
-        The run just written (unused beyond the directory; kept for the hook protocol).
     path : str or Path
         The run directory.
     store : str or Path, optional

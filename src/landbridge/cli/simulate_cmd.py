@@ -163,13 +163,9 @@ def _simulate(scenario, days, seed, replications, out_dir, workers, store, repor
     target = out_dir or default_run_dir(Path("runs"), compiled.scenario.name,
                                         run.manifest["scenario_hash"], compiled.scenario.seed)
     path = write_run_dir(run, target)
-    extra = {}
-    try:
-        from landbridge.cli import hooks  # optional: results store and report
+    from landbridge.cli.hooks import after_simulate
 
-        extra = hooks.after_simulate(run, path, store=store, report=report) or {}
-    except ImportError:
-        pass
+    extra = after_simulate(path, store=store, report=report)
     if as_json:
         print_json({"manifest": run.manifest, "output_dir": str(path), **extra,
                     "kpis": kpis_to_json(run.summary.tables())})
