@@ -197,5 +197,34 @@ def test_base_scenario_keys_are_replaced_by_the_file(tmp_path):
     child.write_text("base: s.yaml\nname: child\nhorizon_days: 3\n")
     sc, _ = load_scenario(child)
     assert (sc.name, sc.horizon_days) == ("child", 3)
-    assert sc.services[0].id == "S" and sc.network == "n"
+    assert sc.services[0].id == "S"
+    assert sc.network == str(tmp_path / "n")  # the base's relative path, from the base's file
     assert base.exists()
+
+
+def test_what_if_without_a_name_is_named_after_its_file(tmp_path):
+    _write(tmp_path, GOOD)
+    child = tmp_path / "khg closure.yaml"
+    child.write_text("base: s.yaml\nhorizon_days: 3\n")
+    sc, _ = load_scenario(child)
+    assert sc.name == "khg-closure"
+
+
+def test_impossible_date_names_the_line(tmp_path):
+    f = _write(tmp_path, GOOD)
+    f.write_text(f.read_text().replace("start_date: '2025-01-01'", "start_date: 2025-13-01")
+                 .replace("start_date: 2025-01-01", "start_date: 2025-13-01"))
+    probs, _ = _problems(f)
+    ((item, msg),) = probs
+    assert item.startswith("line ") and "2025-13-01" in msg
+
+
+def test_exponent_numbers_are_numbers_and_road_flows_are_unique(tmp_path):
+    data = json.loads(json.dumps(GOOD))
+    data["road_flows"] = [{"crossing": "X", "direction": "a_to_b", "trucks_per_day": 5},
+                          {"crossing": "X", "direction": "a_to_b", "trucks_per_day": 7}]
+    f = _write(tmp_path, data)
+    f.write_text(f.read_text().replace("horizon_days: 10", "horizon_days: 1e1"))
+    probs, _ = _problems(f)
+    assert any("road_flows given twice for X a_to_b" in m for _, m in probs)
+    assert not any(i == "horizon_days" for i, _ in probs)

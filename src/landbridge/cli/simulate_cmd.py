@@ -141,6 +141,11 @@ def _simulate(scenario, days, seed, replications, out_dir, workers, store, repor
 
     if out_dir is not None:
         check_output_dir(out_dir)
+    from landbridge.store import ResultsStore
+
+    existing = ResultsStore(store)
+    if existing.path.exists():  # a damaged or foreign store fails now, not after the run
+        existing.runs()
     compiled = load_and_compile(scenario, days, seed, replications)
     for note in compiled.notes:
         err.print(f"note: {note}", markup=False)

@@ -300,6 +300,10 @@ class BorderCrossing(_Record):
             for name in ("lanes", "truck_processing_h"):
                 if getattr(self, name) is None:
                     problems.append(f"road crossing needs {name}")
+            for name in ("receiving_yard_tracks", "inspection_teams", "clearance_h",
+                         "transshipment", "max_trains_per_day"):
+                if getattr(self, name) is not None:
+                    problems.append(f"{name} applies to rail crossings, not to a road post")
         if problems:
             raise ValueError("; ".join(problems))
         return self

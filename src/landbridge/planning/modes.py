@@ -24,10 +24,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Protocol
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from landbridge.errors import InputError, Problem
+from landbridge.textfiles import load_yaml_file
 from landbridge.network.model import BROAD_GAUGE_MM, Link, Mode, Network
 
 __all__ = ["Factor", "ModeFactors", "load_mode_factors", "link_tariff_usd_per_feu",
@@ -136,14 +136,7 @@ def _bundled_modes_path() -> Path:
 
 @functools.lru_cache(maxsize=4)
 def _load_cached(path: str) -> ModeFactors:
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InputError([Problem(path, "", "", f"cannot read: {exc.strerror}")]) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else ""
-        raise InputError([Problem(path, where, "", f"malformed YAML: {exc}")]) from None
+    data = load_yaml_file(path, InputError)
     try:
         return ModeFactors.model_validate(data)
     except ValidationError as err:

@@ -26,7 +26,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, Union
 
-import yaml
+from landbridge.textfiles import load_yaml_file
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from landbridge.errors import Problem, ScenarioError, UnknownNameError
@@ -238,13 +238,5 @@ def load_sweep(name_or_path: str | Path) -> tuple[Sweep, Path]:
         Neither a file nor a bundled sweep.
     """
     path = sweep_path(name_or_path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError([Problem(str(path), "", "", f"cannot read the file: {exc}")]) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError([Problem(str(path), where, "", f"malformed YAML: {problem}")]) from None
+    data = load_yaml_file(path, ScenarioError)
     return parse_sweep(data, str(path)), path

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ import yaml
 from pydantic import ValidationError
 
 from landbridge.errors import Problem, ScenarioError, UnknownNameError
-from landbridge.textfiles import DuplicateKeyError, loads_yaml
+from landbridge.textfiles import load_yaml_file
 from landbridge.scenario.schema import Scenario, cross_field_problems
 
 __all__ = ["load_scenario", "parse_scenario", "bundled_scenarios", "scenario_path",
@@ -119,20 +120,7 @@ def parse_scenario(data: Any, file: str = "<scenario>") -> Scenario:
 
 
 def _read_scenario_data(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError([Problem(str(path), "", "", f"cannot read the file: {exc}")]) from None
-    try:
-        return loads_yaml(text)
-    except DuplicateKeyError as exc:
-        raise ScenarioError([Problem(str(path), f"line {exc.line}", "",
-                                     f"duplicate key {exc.key!r}; keys must be unique")]) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ScenarioError([Problem(str(path), where, "", f"malformed YAML: {problem}")]) from None
+    return load_yaml_file(path, ScenarioError)
 
 
 def _with_base(data: Any, path: Path, chain: tuple[Path, ...] = ()) -> Any:
@@ -145,8 +133,11 @@ def _with_base(data: Any, path: Path, chain: tuple[Path, ...] = ()) -> Any:
         raise ScenarioError([Problem(str(path), "base", "",
                                      "expected a bundled scenario name or a scenario file")])
     candidate = path.parent / ref
-    base_path = candidate if candidate.suffix in (".yaml", ".yml") or candidate.exists() \
-        else scenario_path(ref)
+    try:
+        base_path = candidate if candidate.suffix in (".yaml", ".yml") or candidate.exists() \
+            else scenario_path(ref)
+    except UnknownNameError as exc:
+        raise ScenarioError([Problem(str(path), "base", "", str(exc))]) from None
     base_path = base_path.resolve()
     if base_path in chain or base_path == path.resolve() or len(chain) > 8:
         raise ScenarioError([Problem(str(path), "base", "",
@@ -157,7 +148,12 @@ def _with_base(data: Any, path: Path, chain: tuple[Path, ...] = ()) -> Any:
     if not isinstance(base, dict):
         raise ScenarioError([Problem(str(base_path), "", "", "expected a mapping at the top level")])
     merged = dict(base)
+    net = merged.get("network")
+    if isinstance(net, str) and not Path(net).is_absolute():
+        merged["network"] = str(base_path.parent / net)  # relative to the file that said it
     merged.update({k: v for k, v in data.items() if k != "base"})
+    if "name" not in data:  # a what-if must not pass for its base in the results store
+        merged["name"] = re.sub(r"[^A-Za-z0-9_.\-]", "-", path.stem).lstrip(".-")[:64] or "what-if"
     return merged
 
 
@@ -166,7 +162,9 @@ def load_scenario(name_or_path: str | Path | None = None) -> tuple[Scenario, Pat
 
     A file may start from another scenario with ``base: default`` (a bundled name or a
     file relative to it): its top-level keys replace the base's, so a what-if is a few
-    lines (e.g. ``base: default`` plus ``disruptions: [...]``).
+    lines (e.g. ``base: default`` plus ``disruptions: [...]``). Without its own ``name``
+    it is named after its file; a relative ``network`` of the base stays relative to the
+    base's file.
 
     Raises
     ------

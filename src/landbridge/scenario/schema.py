@@ -321,7 +321,8 @@ class Overrides(_Rec):
 def cross_field_problems(data: dict) -> list[str]:
     """Whole-scenario checks on scenario data (validated or raw: malformed parts are
     skipped, the field checks report them): warm-up within the horizon, some traffic,
-    unique service, disruption and investment ids, a start date in 1900–2200.
+    unique service, disruption and investment ids, one road flow per post and
+    direction, a start date in 1900–2200.
 
     Returns
     -------
@@ -343,6 +344,13 @@ def cross_field_problems(data: dict) -> list[str]:
         dup = sorted({i for i in ids if ids.count(i) > 1})
         if dup:
             out.append(f"duplicate {what} ids: {', '.join(dup)}")
+    flows = data.get("road_flows")
+    keys = [(f.get("crossing"), f.get("direction")) for f in flows if isinstance(f, dict)] \
+        if isinstance(flows, list) else []
+    dup = sorted({f"{c} {d}" for c, d in keys if keys.count((c, d)) > 1})
+    if dup:
+        out.append(f"road_flows given twice for {', '.join(dup)}; give one flow per post "
+                   "and direction")
     start = data.get("start_date")
     if isinstance(start, date) and not date(1900, 1, 1) <= start <= date(2200, 1, 1):
         out.append(f"start_date {start} outside 1900-01-01 … 2200-01-01")

@@ -150,6 +150,9 @@ class ResultsStore:
             Missing store (when reading), still locked after ``timeout_s``, not a DuckDB
             file, or a DuckDB file that is not a landbridge store.
         """
+        if self.path.is_dir():
+            raise StoreError(f"{self.path} is a directory; the results store is a DuckDB file "
+                             "(e.g. --store runs/landbridge.duckdb)")
         if not write and not self.path.is_file():
             raise StoreError(f"no results store at {self.path}: run `landbridge simulate` "
                              "first, or give the store with --store PATH")

@@ -160,6 +160,9 @@ def atomic_dir(out: Path, overwrite: bool = False) -> Iterator[Path]:
     replaces ``out`` in one rename (``out`` must be absent or empty unless
     ``overwrite``), when it fails it is removed: all files or none."""
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes 0700; a run is as readable as any dir
     try:
         yield tmp
         if out.exists():
