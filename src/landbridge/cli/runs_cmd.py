@@ -276,6 +276,9 @@ def _report(run, baseline, out_file, store):
     st = _store(store)
     run_dir, run_id = _locate(run, st)
     base_dir, base_id = _locate(baseline, st) if baseline else (None, None)
+    if base_dir is not None and Path(base_dir).resolve() == Path(run_dir).resolve():
+        err.print("warning: the baseline is the run itself: every difference is 0",
+                  markup=False)
     path = write_report(run_dir, out_file, baseline_dir=base_dir, run_id=run_id,
                         baseline_id=base_id)
     out.print(f"report written to [bold]{path}[/]")

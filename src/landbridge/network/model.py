@@ -377,6 +377,8 @@ class Network:
             When nothing (or more than one node) matches; the message suggests the closest names.
         """
         key = name.strip().casefold()
+        if not key:
+            raise UnknownNameError("an empty name matches no node; give an id or a name")
         exact: list[str] = []
         for node in self.nodes.values():
             names = [node.id, node.name, *node.aliases]
