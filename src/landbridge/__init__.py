@@ -4,8 +4,6 @@ corridors through Kazakhstan.
 The public API is what ``__all__`` lists; everything else is internal.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
 from landbridge.errors import (
     InfeasiblePlanError,
     InputError,
@@ -20,20 +18,32 @@ from landbridge.errors import (
     UnknownNameError,
     UsageError,
 )
-from landbridge.network import (
-    BorderCrossing,
-    Link,
-    Network,
-    Node,
-    Route,
-    find_routes,
-    load_network,
-)
 
-try:
-    __version__ = version("landbridge")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0"
+_NETWORK_NAMES = ("BorderCrossing", "Link", "Network", "Node", "Route", "find_routes",
+                  "load_network")
+
+
+def __getattr__(name: str):
+    """The network names are imported on first use (PEP 562): ``import landbridge`` and
+    the command line's help load neither pydantic models nor networkx."""
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            value = version("landbridge")
+        except PackageNotFoundError:  # pragma: no cover - running from a source tree
+            value = "0.0.0"
+        globals()[name] = value
+        return value
+    if name in _NETWORK_NAMES:
+        import landbridge.network as _network
+
+        value = getattr(_network, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'landbridge' has no attribute {name!r}")
+
+
 
 __all__ = [
     "__version__",
