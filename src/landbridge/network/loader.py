@@ -20,17 +20,16 @@ naming the file, the item id and the field, what was found and what was expected
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from landbridge.errors import NetworkError, Problem
-from landbridge.textfiles import DuplicateKeyError, loads_json, loads_yaml
+from landbridge.textfiles import (JSON_ERRORS, YAML_ERRORS, json_problem, loads_json, loads_yaml,
+                                  read_text_file, yaml_problem)
 from landbridge.network.model import (
     BorderCrossing,
     Link,
@@ -82,15 +81,9 @@ def _is_union_tag(x: Any) -> bool:
 
 def _read_text(path: Path, problems: list[Problem]) -> str | None:
     try:
-        return path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        problems.append(Problem(path.name, "", "", f"file not found at {path}"))
-    except IsADirectoryError:
-        problems.append(Problem(path.name, "", "", f"{path} is a directory, expected a file"))
-    except UnicodeDecodeError as exc:
-        problems.append(Problem(path.name, "", "", f"not UTF-8 text ({exc.reason} at byte {exc.start})"))
-    except OSError as exc:
-        problems.append(Problem(path.name, "", "", f"cannot read the file: {exc.strerror or exc}"))
+        return read_text_file(path, NetworkError, label=path.name)
+    except NetworkError as exc:
+        problems.extend(exc.problems)
     return None
 
 
@@ -100,13 +93,8 @@ def _read_json(path: Path, problems: list[Problem]) -> Any:
         return None
     try:
         return loads_json(text)
-    except json.JSONDecodeError as exc:
-        problems.append(
-            Problem(path.name, f"line {exc.lineno}", "",
-                    f"malformed JSON: {exc.msg} (column {exc.colno})")
-        )
-    except DuplicateKeyError as exc:
-        problems.append(Problem(path.name, "", "", f"malformed JSON: {exc}; keys must be unique"))
+    except JSON_ERRORS as exc:
+        problems.append(json_problem(exc, path.name))
     return None
 
 
@@ -116,20 +104,14 @@ def _read_yaml(path: Path, problems: list[Problem]) -> Any:
         return None
     try:
         return loads_yaml(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        problems.append(Problem(path.name, where, "", f"malformed YAML: {problem}"))
-    except DuplicateKeyError as exc:
-        problems.append(Problem(path.name, f"line {exc.line}", "",
-                                f"duplicate key {exc.key!r}; keys must be unique"))
+    except YAML_ERRORS as exc:
+        problems.append(yaml_problem(exc, path.name))
     return None
 
 
 def _features(doc: Any, file: str, geometry: str, problems: list[Problem]) -> list[dict]:
-    if doc is None:
-        return []
+    if doc is None and any(p.file == file for p in problems):
+        return []  # unreadable: already reported
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         problems.append(Problem(file, "", "type", "expected a GeoJSON FeatureCollection"))
         return []
@@ -146,12 +128,20 @@ def _features(doc: Any, file: str, geometry: str, problems: list[Problem]) -> li
         fid = f["properties"].get("id")
         if isinstance(fid, str) and fid:
             item = fid
+        if f.get("type") != "Feature":
+            problems.append(Problem(file, item, "type",
+                                    f"expected 'Feature', found {f.get('type')!r}"))
+            continue
         geom = f.get("geometry")
         if not isinstance(geom, dict) or geom.get("type") != geometry:
             found = geom.get("type") if isinstance(geom, dict) else geom
             problems.append(Problem(file, item, "geometry", f"expected a {geometry}, found {found!r}"))
             continue
         out.append({"item": item, "feature": f})
+    if not feats:
+        what = "node (Point)" if geometry == "Point" else "link (LineString)"
+        problems.append(Problem(file, "", "features",
+                                f"no features; a network needs at least one {what}"))
     return out
 
 
@@ -326,6 +316,13 @@ def load_network(path: str | Path | None = None) -> Network:
         base = base.parent
     if not base.exists():
         raise NetworkError([Problem(str(base), "", "", "no such directory")])
+    if not base.is_dir():
+        import os
+
+        from landbridge.textfiles import file_kind
+
+        raise NetworkError([Problem(str(base), "", "", f"is {file_kind(os.stat(base).st_mode)}, "
+                                    "expected a network directory")])
     problems: list[Problem] = []
     nodes_doc = _read_json(base / NODES_FILE, problems)
     links_doc = _read_json(base / LINKS_FILE, problems)
@@ -387,7 +384,8 @@ def _geometry_problems(nodes: list[Node], link_feats: list[dict]) -> list[Proble
     out = []
     for e in link_feats:
         props, coords = e["feature"]["properties"], e["feature"]["geometry"].get("coordinates")
-        a, b = where.get(props.get("from_node")), where.get(props.get("to_node"))
+        ends = [props.get(k) for k in ("from_node", "to_node")]
+        a, b = (where.get(x) if isinstance(x, str) else None for x in ends)
         if a is None or b is None:
             continue
         if not (isinstance(coords, list) and len(coords) >= 2
