@@ -19,6 +19,14 @@ from pydantic import ValidationError
 from landbridge.errors import Problem, ScenarioError, UnknownNameError
 from landbridge.textfiles import load_yaml_file
 from landbridge.scenario.schema import Scenario, cross_field_problems
+from landbridge.scenario.whatif import (
+    WHATIF_KEYS,
+    Origins,
+    apply_demand_scale,
+    merge_whatif,
+    raise_if,
+    relative_network,
+)
 
 __all__ = ["load_scenario", "parse_scenario", "bundled_scenarios", "scenario_path",
            "scenario_hash", "scenario_json_schema", "pydantic_problems"]
@@ -100,11 +108,27 @@ def pydantic_problems(err: ValidationError, file: str) -> list[Problem]:
 def parse_scenario(data: Any, file: str = "<scenario>") -> Scenario:
     """Validate a scenario given as plain data (e.g. from YAML).
 
+    What-if keys are resolved first, as in a file: ``base:`` (a bundled name, or a file
+    relative to ``file``'s directory), ``<list>+``/``<list>-`` and ``demand_scale``.
+
     Raises
     ------
     ScenarioError
         Listing every schema problem.
     """
+    if isinstance(data, dict) and any(k in data for k in WHATIF_KEYS):
+        problems: list[Problem] = []
+        data, origins = _resolve(data, Path(file), problems)
+        try:
+            scenario = _parse(data, file)
+        except ScenarioError as exc:
+            problems += [origins.locate(p) for p in exc.problems]
+        raise_if(list(dict.fromkeys(problems)))
+        return scenario
+    return _parse(data, file)
+
+
+def _parse(data: Any, file: str) -> Scenario:
     if not isinstance(data, dict):
         raise ScenarioError([Problem(file, "", "", "expected a mapping at the top level")])
     try:
@@ -123,12 +147,9 @@ def _read_scenario_data(path: Path) -> Any:
     return load_yaml_file(path, ScenarioError)
 
 
-def _with_base(data: Any, path: Path, chain: tuple[Path, ...] = ()) -> Any:
-    """Resolve ``base:``: the named scenario's keys, replaced key by key (top level) by
-    this file's keys. ``base`` is a bundled scenario name or a file relative to this one."""
-    if not isinstance(data, dict) or "base" not in data:
-        return data
-    ref = data["base"]
+def _base_path(ref: Any, path: Path, chain: tuple[Path, ...]) -> Path:
+    """The file ``base: ref`` in ``path`` names (a file relative to ``path`` or a
+    bundled scenario name)."""
     if not isinstance(ref, str) or not ref.strip():
         raise ScenarioError([Problem(str(path), "base", "",
                                      "expected a bundled scenario name or a scenario file")])
@@ -144,47 +165,86 @@ def _with_base(data: Any, path: Path, chain: tuple[Path, ...] = ()) -> Any:
                                      f"circular or too deep 'base' chain through {base_path}")])
     if not base_path.exists():
         raise ScenarioError([Problem(str(path), "base", "", f"no scenario file {base_path}")])
-    base = _with_base(_read_scenario_data(base_path), base_path, chain + (path.resolve(),))
-    if not isinstance(base, dict):
-        raise ScenarioError([Problem(str(base_path), "", "", "expected a mapping at the top level")])
-    merged = dict(base)
-    net = merged.get("network")
-    if isinstance(net, str) and not Path(net).is_absolute():
-        merged["network"] = str(base_path.parent / net)  # relative to the file that said it
-    merged.update({k: v for k, v in data.items() if k != "base"})
-    if "name" not in data:  # a what-if must not pass for its base in the results store
-        merged["name"] = re.sub(r"[^A-Za-z0-9_.\-]", "-", path.stem).lstrip(".-")[:64] or "what-if"
-    return merged
+    return base_path
+
+
+def _resolve(data: Any, path: Path, problems: list[Problem],
+             chain: tuple[Path, ...] = ()) -> tuple[Any, Origins]:
+    """Resolve ``base:``, the list edits and ``demand_scale`` of the scenario ``data``
+    written in ``path`` (see :mod:`landbridge.scenario.whatif`); return plain scenario
+    data and where each part of it was written. Problems are appended to ``problems``;
+    one that stops the resolution (an unreadable base) is raised."""
+    file = str(path)
+    if not isinstance(data, dict):
+        return data, Origins()
+    if "base" not in data:
+        problems += [Problem(file, k, "", f"{k} edits a base scenario's list; start the file "
+                             "with base: (a bundled name or a file)")
+                     for k in data if isinstance(k, str) and k.endswith(("+", "-"))]
+        data, origins = dict(data), Origins.of_file(data, file)
+    else:
+        base_path = _base_path(data["base"], path, chain)
+        base, base_origins = _resolve(_read_scenario_data(base_path), base_path, problems,
+                                      chain + (path.resolve(),))
+        if not isinstance(base, dict):
+            raise ScenarioError([Problem(str(base_path), "", "",
+                                         "expected a mapping at the top level")])
+        base = relative_network(base, base_path)  # relative to the file that said it
+        data_in = data
+        data, origins, found = merge_whatif(base, base_origins, data_in, file)
+        problems += found
+        if "name" not in data_in:  # a what-if must not pass for its base in the results store
+            data["name"] = re.sub(r"[^A-Za-z0-9_.\-]", "-", path.stem).lstrip(".-")[:64] or "what-if"
+            origins.keys["name"] = file
+    problems += apply_demand_scale(data, origins, lambda: _longitude(data, path))
+    return data, origins
+
+
+def _longitude(data: dict, path: Path):
+    """Node name → longitude on the network ``data`` names (bundled when omitted)."""
+    from landbridge.network import load_network
+
+    ref = data.get("network")
+    if ref is not None and not isinstance(ref, str):
+        raise ScenarioError([Problem(str(path), "network", "", "expected a directory path")])
+    net = load_network(None if ref is None else
+                       (Path(ref) if Path(ref).is_absolute() else path.parent / ref))
+    return lambda name: net.nodes[net.resolve(name)].lon
 
 
 def load_scenario(name_or_path: str | Path | None = None) -> tuple[Scenario, Path]:
     """Load a scenario from a YAML file or a bundled name; return it with its file path.
 
     A file may start from another scenario with ``base: default`` (a bundled name or a
-    file relative to it): its top-level keys replace the base's, so a what-if is a few
-    lines (e.g. ``base: default`` plus ``disruptions: [...]``). Without its own ``name``
-    it is named after its file; a relative ``network`` of the base stays relative to the
-    base's file.
+    file relative to it) and change it in a few lines: its top-level keys replace the
+    base's, ``<list>+``/``<list>-`` add entries to or remove them from the base's lists
+    by id, and ``demand_scale`` scales demand (globally, per direction or per pair);
+    see :mod:`landbridge.scenario.whatif`. Without its own ``name`` it is named after
+    its file; a relative ``network`` of the base stays relative to the base's file.
+    Problems name the file and the path where the faulty part was written, down the
+    ``base:`` chain.
 
     Raises
     ------
     ScenarioError
-        Malformed YAML (with the line) or schema problems (all of them).
+        Malformed YAML (with the line), schema problems (all of them), an id that
+        matches no entry of the base.
     UnknownNameError
         Unknown bundled name.
     """
     path = scenario_path(name_or_path)
-    data = _with_base(_read_scenario_data(path), path)
+    problems: list[Problem] = []
+    data, origins = _resolve(_read_scenario_data(path), path, problems)
     try:
-        return parse_scenario(data, str(path)), path
+        scenario = _parse(data, str(path))
     except ScenarioError as exc:
         # the schema failed, so the scenario cannot be compiled yet; still report the
         # names it gets wrong now, so that every problem is listed in one go
         said = {p.item for p in exc.problems}
         extra = [p for p in _reference_problems(data, path) if p.item not in said]
-        if extra:
-            raise ScenarioError(exc.problems + extra) from None
-        raise
+        problems += [origins.locate(p) for p in exc.problems + extra]
+    raise_if(list(dict.fromkeys(problems)))
+    return scenario, path
 
 
 def _reference_problems(data: Any, path: Path) -> list[Problem]:

@@ -1,0 +1,374 @@
+"""What-if files: a few lines on top of a base scenario.
+
+A scenario file that starts with ``base:`` (a bundled name or another file) takes the
+base's keys and changes them:
+
+* ``key: value`` replaces the base's key (a list is replaced as a whole);
+* ``<list>-: [id, ...]`` removes entries from one of the base's lists by id and
+  ``<list>+: [...]`` appends entries, for the lists in :data:`LIST_KEYS`; removals come
+  first, so removing and adding the same id replaces that entry;
+* ``demand_scale`` multiplies the TEU per week of the demand rows the file ends up with
+  (:func:`apply_demand_scale`).
+
+Ids (:func:`entry_id`): an entry's ``id`` where it has one (services, investments,
+disruptions); otherwise one derived from what the entry is about: demand
+``ORIGIN-DESTINATION`` as written in the row (``XA-DUI``), road flows
+``CROSSING:DIRECTION`` (``KHR-NZH:a_to_b``), policies and id-less disruptions
+``KIND:TARGET`` (``operate_24h:TC-BKT``; a disruption with an id answers to both). A
+derived id names every entry it derives from (``demand-: [XA-DUI]`` removes every
+Xi'an→Duisburg row).
+
+The result is plain scenario data: the :class:`~landbridge.scenario.schema.Scenario`
+model, its JSON and its hash never see these keys. :class:`Origins` remembers which
+file and line item every key and list entry came from, so a problem found in the merged
+data names the file and the path where the user wrote it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from landbridge.errors import LandbridgeError, Problem, ScenarioError
+from landbridge.suggest import did_you_mean
+
+__all__ = ["LIST_KEYS", "WHATIF_KEYS", "DIRECTIONS", "Origins", "entry_id", "derived_id",
+           "merge_whatif",
+           "apply_demand_scale", "demand_direction"]
+
+LIST_KEYS = ("services", "demand", "road_flows", "disruptions", "policies", "investments")
+"""Scenario lists a what-if can add entries to (``<key>+``) or remove them from (``<key>-``)."""
+
+WHATIF_KEYS = ("base", "demand_scale", *(k + "+" for k in LIST_KEYS),
+               *(k + "-" for k in LIST_KEYS))
+"""Top-level keys the loader resolves before the scenario is validated."""
+
+DIRECTIONS = ("westbound", "eastbound")
+_SCALE_KEYS = ("all", *DIRECTIONS, "od")
+
+
+@dataclass
+class Origins:
+    """Where each top-level key and list entry of merged scenario data was written.
+
+    ``keys`` maps a top-level key to its file; ``entries`` maps a list key to one
+    ``(file, path)`` per entry (``("whatif.yaml", "demand+[0]")``); ``scaled`` maps a
+    demand index to a note on the scaling applied to it.
+    """
+
+    keys: dict[str, str] = field(default_factory=dict)
+    entries: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    scaled: dict[int, str] = field(default_factory=dict)
+
+    @classmethod
+    def of_file(cls, data: dict, file: str) -> "Origins":
+        """Everything in ``data`` written in ``file``."""
+        o = cls()
+        for k, v in data.items():
+            o.keys[k] = file
+            if isinstance(v, list):
+                o.entries[k] = [(file, f"{k}[{i}]") for i in range(len(v))]
+        return o
+
+    def locate(self, problem: Problem) -> Problem:
+        """``problem`` (found in the merged data) moved to the file and path it was
+        written at; unchanged when its item is not a key of the merged data."""
+        m = re.match(r"^([A-Za-z_]+)(?:\[(\d+)\])?(.*)$", problem.item)
+        if not m:
+            return problem
+        key, index, rest = m.group(1), m.group(2), m.group(3)
+        if index is not None and key in self.entries:
+            i = int(index)
+            if i < len(self.entries[key]):
+                file, path = self.entries[key][i]
+                message = problem.message
+                if key == "demand" and i in self.scaled and rest.startswith(".teu_per_week"):
+                    message += f" (after {self.scaled[i]})"
+                return Problem(file, path + rest, problem.field, message)
+        if key in self.keys:
+            return Problem(self.keys[key], problem.item, problem.field, problem.message)
+        return problem
+
+
+def entry_id(key: str, entry: Any) -> str | None:
+    """The id of ``entry`` in the scenario list ``key`` (see the module docstring);
+    ``None`` when the entry is malformed (the schema check reports it)."""
+    if not isinstance(entry, dict):
+        return None
+    if isinstance(entry.get("id"), str) and key in ("services", "investments", "disruptions"):
+        return entry["id"]
+    return derived_id(key, entry)
+
+
+def _matches(key: str, entry: Any, rid: str) -> bool:
+    """Whether ``rid`` names ``entry``: its id, or (for a disruption with an id) also
+    its derived ``KIND:TARGET``."""
+    return rid in (entry_id(key, entry), derived_id(key, entry))
+
+
+def derived_id(key: str, entry: Any) -> str | None:
+    """The id derived from what ``entry`` is about (``None`` for services and
+    investments, which always have ids)."""
+    if not isinstance(entry, dict):
+        return None
+    if key == "demand":
+        o, d = entry.get("origin"), entry.get("destination")
+        return f"{o}-{d}" if isinstance(o, str) and isinstance(d, str) else None
+    if key == "road_flows":
+        c, d = entry.get("crossing"), entry.get("direction")
+        return f"{c}:{d}" if isinstance(c, str) and isinstance(d, str) else None
+    if key in ("policies", "disruptions"):
+        kind = entry.get("kind")
+        target = next((entry[f] for f in ("target", "crossing", "link")
+                       if isinstance(entry.get(f), str)), None)
+        return f"{kind}:{target}" if isinstance(kind, str) and target else None
+    return None
+
+
+def merge_whatif(base: dict, base_origins: Origins, data: dict, file: str
+                 ) -> tuple[dict, Origins, list[Problem]]:
+    """Apply the what-if ``data`` (written in ``file``) to the resolved ``base``.
+
+    Parameters
+    ----------
+    base : dict
+        The base scenario's data, its own ``base:`` already resolved.
+    base_origins : Origins
+        Where the base's keys and entries were written.
+    data : dict
+        The what-if file's top-level mapping (``base`` is ignored here).
+    file : str
+        The what-if file, for origins and problems.
+
+    Returns
+    -------
+    (dict, Origins, list of Problem)
+        The merged data (without what-if keys except ``demand_scale``, which
+        :func:`apply_demand_scale` resolves), its origins and the problems found: an
+        id that matches no entry, a list both replaced and edited, a malformed edit.
+    """
+    merged = {k: v for k, v in base.items() if k not in WHATIF_KEYS}
+    origins = Origins(dict(base_origins.keys),
+                      {k: list(v) for k, v in base_origins.entries.items()},
+                      dict(base_origins.scaled))
+    problems: list[Problem] = []
+    for k, v in data.items():
+        if k == "base" or k.endswith(("+", "-")) or k == "demand_scale":
+            continue
+        merged[k] = v
+        origins.keys[k] = file
+        if isinstance(v, list):
+            origins.entries[k] = [(file, f"{k}[{i}]") for i in range(len(v))]
+        else:
+            origins.entries.pop(k, None)
+        if k == "demand":
+            origins.scaled = {}
+    for k in data:
+        if isinstance(k, str) and k.endswith(("+", "-")) and k[:-1] not in LIST_KEYS:
+            problems.append(Problem(file, k, "", "unknown list to edit; "
+                                    f"lists that take + and -: {', '.join(LIST_KEYS)}"
+                                    + did_you_mean(k[:-1], LIST_KEYS)))
+    for key in LIST_KEYS:
+        removals, additions = data.get(key + "-"), data.get(key + "+")
+        if removals is None and additions is None:
+            continue
+        if key in data:
+            problems.append(Problem(file, key, "", f"give either {key} (replaces the base's "
+                                    f"list) or {key}+/{key}- (edit it), not both"))
+            continue
+        current = merged.get(key, [])
+        if not isinstance(current, list):
+            continue  # the base's own problem; the schema check reports it
+        where = list(origins.entries.get(key, [(origins.keys.get(key, file), f"{key}[{i}]")
+                                               for i in range(len(current))]))
+        scaled = dict(origins.scaled) if key == "demand" else {}
+        if removals is not None:
+            if not isinstance(removals, list) or not all(isinstance(x, str) for x in removals):
+                problems.append(Problem(file, f"{key}-", "", "expected a list of ids "
+                                        f"(e.g. [{_example_id(key)}]); found {removals!r}"))
+            else:
+                known = [i for i in (entry_id(key, e) for e in current) if i is not None]
+                drop: set[int] = set()
+                for j, rid in enumerate(removals):
+                    hit = [i for i, e in enumerate(current) if _matches(key, e, rid)]
+                    if not hit:
+                        problems.append(Problem(
+                            file, f"{key}-[{j}]", "",
+                            f"no {key} entry with id {rid!r} in the base"
+                            + (did_you_mean(rid, known) or
+                               (f"; its ids: {', '.join(sorted(set(known))[:12])}" if known
+                                else "; the base has none"))))
+                    drop.update(hit)
+                keep = [i for i in range(len(current)) if i not in drop]
+                current = [current[i] for i in keep]
+                where = [where[i] for i in keep]
+                scaled = {n: scaled[i] for n, i in enumerate(keep) if i in scaled}
+        if additions is not None:
+            if not isinstance(additions, list):
+                problems.append(Problem(file, f"{key}+", "",
+                                        f"expected a list of entries to add; found {additions!r}"))
+            else:
+                current = current + additions
+                where = where + [(file, f"{key}+[{i}]") for i in range(len(additions))]
+        merged[key] = current
+        origins.keys[key] = file
+        origins.entries[key] = where
+        if key == "demand":
+            origins.scaled = scaled
+    if "demand_scale" in data:
+        merged["demand_scale"] = data["demand_scale"]
+        origins.keys["demand_scale"] = file
+    return merged, origins, problems
+
+
+def _example_id(key: str) -> str:
+    return {"services": "my-service", "demand": "XA-DUI", "road_flows": "KHR-NZH:a_to_b",
+            "disruptions": "alashankou-2021", "policies": "operate_24h:TC-BKT",
+            "investments": "dostyk-track"}[key]
+
+
+def _positive(v: Any) -> bool:
+    return (isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+            and 0 < v <= 1000)
+
+
+def demand_direction(origin_lon: float, destination_lon: float) -> str:
+    """``"westbound"`` when the destination lies west of the origin (smaller longitude,
+    so every China→Europe row), else ``"eastbound"``."""
+    return "westbound" if destination_lon < origin_lon else "eastbound"
+
+
+def apply_demand_scale(data: dict, origins: Origins,
+                       longitudes: Callable[[], Callable[[str], float]] | None
+                       ) -> list[Problem]:
+    """Resolve ``demand_scale`` in ``data`` (in place): multiply the ``teu_per_week`` of
+    each demand row by every factor that applies to it, then drop the key.
+
+    ``demand_scale`` is a number (every row) or a mapping with any of ``all`` (every
+    row), ``westbound``/``eastbound`` (:func:`demand_direction`) and ``od`` (a mapping
+    from demand ids, :func:`entry_id`, to factors). Factors are in (0, 1000].
+
+    Parameters
+    ----------
+    data : dict
+        Merged scenario data.
+    origins : Origins
+        Where it was written (problems name that file; scaled rows are noted).
+    longitudes : callable or None
+        Returns a function node name → longitude in degrees (raising
+        :class:`LandbridgeError` for an unknown name); called once, and only when a
+        direction is scaled (it may load the network).
+
+    Returns
+    -------
+    list of Problem
+        A malformed ``demand_scale``, an ``od`` id that matches no row, a row whose
+        direction cannot be told.
+    """
+    if "demand_scale" not in data:
+        return []
+    spec = data.pop("demand_scale")
+    file = origins.keys.get("demand_scale", "<scenario>")
+    origins.keys.pop("demand_scale", None)
+    problems: list[Problem] = []
+    if _positive(spec):
+        spec = {"all": spec}
+    if not isinstance(spec, dict):
+        return [Problem(file, "demand_scale", "", "expected a factor (e.g. 2) or a mapping "
+                        "with all, westbound, eastbound and od (id: factor); found "
+                        f"{spec!r}")]
+    for k, v in spec.items():
+        where = f"demand_scale.{k}"
+        if k not in _SCALE_KEYS:
+            problems.append(Problem(file, where, "", "unknown key; expected one of "
+                                    f"{', '.join(_SCALE_KEYS)}" + did_you_mean(str(k), _SCALE_KEYS)))
+        elif k == "od":
+            if not isinstance(v, dict) or not v:
+                problems.append(Problem(file, where, "", "expected a mapping of demand ids "
+                                        f"to factors, e.g. {{XA-DUI: 1.5}}; found {v!r}"))
+            else:
+                for i, f in v.items():
+                    if not _positive(f):
+                        problems.append(Problem(file, f"{where}.{i}", "",
+                                                f"expected a factor in (0, 1000]; found {f!r}"))
+        elif not _positive(v):
+            problems.append(Problem(file, where, "", f"expected a factor in (0, 1000]; found {v!r}"))
+    demand = data.get("demand")
+    if not isinstance(demand, list):
+        return problems or [Problem(file, "demand_scale", "", "there is no demand to scale")]
+    od = spec.get("od") if isinstance(spec.get("od"), dict) else {}
+    ids = [entry_id("demand", row) for row in demand]
+    for i in od:
+        if i not in ids:
+            problems.append(Problem(file, f"demand_scale.od.{i}", "",
+                                    f"no demand row with id {i!r}"
+                                    + (did_you_mean(str(i), [x for x in ids if x])
+                                       or " (a row's id is ORIGIN-DESTINATION as written)")))
+    if problems:
+        return problems
+    longitude = None
+    if any(k in spec for k in DIRECTIONS):
+        if longitudes is None:
+            return [Problem(file, "demand_scale", "", "directions need the network")]
+        try:
+            longitude = longitudes()
+        except LandbridgeError as exc:
+            return [Problem(file, "demand_scale", "",
+                            f"directions need the scenario's network, which fails to load: {exc}")]
+    scaled = []
+    for n, row in enumerate(demand):
+        if not isinstance(row, dict):
+            scaled.append(row)
+            continue
+        factor, why = 1.0, []
+        for k in ("all", "westbound", "eastbound"):
+            if k not in spec:
+                continue
+            if k != "all":
+                assert longitude is not None
+                try:
+                    d = demand_direction(longitude(row.get("origin")),
+                                         longitude(row.get("destination")))
+                except (LandbridgeError, TypeError, KeyError) as exc:
+                    wf, wp = _where(origins, n)
+                    problems.append(Problem(wf, wp, "", f"cannot tell its direction for "
+                                            f"demand_scale.{k}: {exc}"))
+                    break
+                if d != k:
+                    continue
+            factor *= spec[k]
+            why.append(f"{k} ×{spec[k]:g}")
+        if ids[n] in od:
+            factor *= od[ids[n]]
+            why.append(f"od {ids[n]} ×{od[ids[n]]:g}")
+        t = row.get("teu_per_week")
+        if factor != 1.0 and isinstance(t, (int, float)) and not isinstance(t, bool):
+            row = {**row, "teu_per_week": float(t) * factor}
+            origins.scaled[n] = f"demand_scale {', '.join(why)} in {file}"
+        scaled.append(row)
+    data["demand"] = scaled
+    return problems
+
+
+def _where(origins: Origins, n: int) -> tuple[str, str]:
+    entries = origins.entries.get("demand", [])
+    return entries[n] if n < len(entries) else (origins.keys.get("demand", "<scenario>"),
+                                                 f"demand[{n}]")
+
+
+def raise_if(problems: list[Problem]) -> None:
+    """Raise :class:`ScenarioError` listing ``problems`` when there are any."""
+    if problems:
+        raise ScenarioError(problems)
+
+
+def relative_network(data: dict, file: Path) -> dict:
+    """``data`` with a relative ``network`` made relative to ``file``'s directory (a
+    base's network stays where its own file says)."""
+    net = data.get("network")
+    if isinstance(net, str) and not Path(net).is_absolute():
+        return {**data, "network": str(file.parent / net)}
+    return data
