@@ -98,6 +98,16 @@ class Node(_Record):
 
     _tz = field_validator("timezone")(classmethod(lambda cls, v: _check_timezone(v)))
 
+    @field_validator("country")
+    @classmethod
+    def _known_country(cls, v: str) -> str:
+        from landbridge.network.countries import ISO_3166_ALPHA2
+
+        if v not in ISO_3166_ALPHA2:
+            raise ValueError(f"{v!r} is not an ISO 3166-1 alpha-2 country code "
+                             "(e.g. KZ, CN, PL; the United Kingdom is GB)")
+        return v
+
     @field_validator("gauge_mm")
     @classmethod
     def _known_gauge(cls, v: int | None) -> int | None:
@@ -127,7 +137,7 @@ class Link(_Record):
     speed_kmh: StrictFloat | None = Field(default=None, gt=0, le=400)
     running_time_h: StrictFloat | None = Field(default=None, gt=0)
     gauge_mm: StrictInt | None = None
-    tracks: Literal[1, 2] | None = None
+    tracks: StrictInt | None = Field(default=None, ge=1, le=2)
     capacity_trains_per_day: StrictFloat | None = Field(default=None, gt=0)
     max_train_wagons: StrictInt | None = Field(default=None, gt=0)
     capacity_trucks_per_day: StrictFloat | None = Field(default=None, gt=0)
@@ -162,6 +172,10 @@ class Link(_Record):
                 problems.append(
                     "ferry link needs capacity_wagons_per_sailing or capacity_teu_per_sailing"
                 )
+            if self.capacity_teu_per_sailing is not None and self.capacity_teu_per_sailing < 2:
+                problems.append(
+                    f"capacity_teu_per_sailing {self.capacity_teu_per_sailing:g} is less than "
+                    "one 40-ft container (2 TEU) per sailing; expected at least 2")
         only = {
             Mode.rail: ("gauge_mm", "tracks", "capacity_trains_per_day", "max_train_wagons"),
             Mode.road: ("capacity_trucks_per_day",),
@@ -304,6 +318,11 @@ class BorderCrossing(_Record):
                          "transshipment", "max_trains_per_day"):
                 if getattr(self, name) is not None:
                     problems.append(f"{name} applies to rail crossings, not to a road post")
+        for name in ("clearance_h", "truck_processing_h"):
+            dist = getattr(self, name)
+            if dist is not None and not dist.mean() > 0:
+                problems.append(f"{name} has a mean of 0 h; a service time must be positive "
+                                "(e.g. {kind: fixed, value: 0.1})")
         if problems:
             raise ValueError("; ".join(problems))
         return self

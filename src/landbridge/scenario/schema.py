@@ -14,6 +14,7 @@ forbids unknown keys.
 from __future__ import annotations
 
 import math
+import re
 from datetime import date, datetime, time, timezone
 from typing import Annotated, Any, Literal, Union
 
@@ -47,6 +48,16 @@ __all__ = [
 ]
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _not_a_number(v: Any) -> Any:
+    """Refuse a number (or digits as text) where a date is expected: pydantic would read
+    it as a Unix timestamp (``0`` → 1970-01-01, ``20210101`` → 1970-08-22)."""
+    if isinstance(v, (int, float)) or (isinstance(v, str)
+                                       and re.fullmatch(r"\s*[-+]?[0-9.]+\s*", v)):
+        raise ValueError(f"{v!r} is a number; expected a date such as 2021-01-01 (or an ISO "
+                         "date and time such as 2021-01-01T08:00Z)")
+    return v
 
 
 class _Rec(BaseModel):
@@ -162,6 +173,9 @@ class Window(_Rec):
         if (self.end is None) == (self.end_day is None):
             raise ValueError("give exactly one of end and end_day")
         return self
+
+    _dates_not_numbers = field_validator("start", "end", mode="before")(
+        classmethod(lambda cls, v: _not_a_number(v)))
 
     def hours(self, start_date: date) -> tuple[float, float]:
         """(start_h, end_h) on the simulation clock (hours from ``start_date`` 00:00 UTC)."""
@@ -339,11 +353,14 @@ def cross_field_problems(data: dict) -> list[str]:
     for what, key in (("service", "services"), ("disruption", "disruptions"),
                       ("investment", "investments")):
         items = data.get(key)
-        ids = [x.get("id") for x in items if isinstance(x, dict)] if isinstance(items, list) else []
-        ids = [str(i) for i in ids if i is not None]
-        dup = sorted({i for i in ids if ids.count(i) > 1})
-        if dup:
-            out.append(f"duplicate {what} ids: {', '.join(dup)}")
+        where: dict[str, list[str]] = {}
+        for i, x in enumerate(items if isinstance(items, list) else []):
+            if isinstance(x, dict) and x.get("id") is not None:
+                where.setdefault(str(x["id"]), []).append(f"{key}[{i}].id")
+        for ident, paths in sorted(where.items()):
+            if len(paths) > 1:
+                out.append(f"duplicate {what} id {ident!r} at {' and '.join(paths)}; "
+                           "ids must be unique")
     flows = data.get("road_flows")
     keys = [(f.get("crossing"), f.get("direction")) for f in flows if isinstance(f, dict)] \
         if isinstance(flows, list) else []
@@ -352,6 +369,8 @@ def cross_field_problems(data: dict) -> list[str]:
         out.append(f"road_flows given twice for {', '.join(dup)}; give one flow per post "
                    "and direction")
     start = data.get("start_date")
+    if isinstance(start, datetime):
+        start = start.date()
     if isinstance(start, date) and not date(1900, 1, 1) <= start <= date(2200, 1, 1):
         out.append(f"start_date {start} outside 1900-01-01 … 2200-01-01")
     return out
@@ -408,6 +427,17 @@ class Scenario(_Rec):
         if messages:
             raise ValueError("; ".join(messages))
         return self
+
+    @field_validator("start_date", mode="before")
+    @classmethod
+    def _start_is_a_date(cls, v: Any) -> Any:
+        v = _not_a_number(v)
+        if isinstance(v, datetime):
+            if (v.hour, v.minute, v.second, v.microsecond) != (0, 0, 0, 0) or v.tzinfo:
+                raise ValueError(f"{v.isoformat()} has a time of day; start_date is a date "
+                                 "(the simulation clock starts at 00:00 UTC), e.g. 2021-01-01")
+            return v.date()
+        return v
 
     @field_validator("running_time_factor")
     @classmethod
