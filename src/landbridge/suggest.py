@@ -12,6 +12,10 @@ from typing import Iterable, Mapping
 
 __all__ = ["close_matches", "did_you_mean"]
 
+_SPREAD = 0.1
+"""Candidates less similar than the best by more than this are not suggested (a clear
+best match is suggested alone: ``windw`` → ``window``, not also ``kind``)."""
+
 
 def close_matches(word: str, choices: Iterable[str] | Mapping[str, str], n: int = 3,
                   cutoff: float = 0.6) -> list[str]:
@@ -28,7 +32,8 @@ def close_matches(word: str, choices: Iterable[str] | Mapping[str, str], n: int 
     n : int
         Most suggestions.
     cutoff : float
-        Least similarity (``difflib.SequenceMatcher.ratio``), compared case-insensitively.
+        Least similarity (``difflib.SequenceMatcher.ratio``), compared case-insensitively;
+        candidates more than 0.1 below the best are dropped too.
 
     Returns
     -------
@@ -50,8 +55,9 @@ def close_matches(word: str, choices: Iterable[str] | Mapping[str, str], n: int 
     scored = sorted(((difflib.SequenceMatcher(None, key, s).ratio(), s) for s in folded),
                     key=lambda x: (-x[0], x[1]))
     out: list[str] = []
+    best = scored[0][0] if scored else 0.0
     for score, s in scored:
-        if score < cutoff:
+        if score < cutoff or score < best - _SPREAD:
             break
         for label in sorted(folded[s]):
             if label not in out:

@@ -11,15 +11,17 @@ import json
 import re
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from landbridge.errors import Problem, ScenarioError, UnknownNameError
 from landbridge.textfiles import load_yaml_file
 from landbridge.scenario.schema import Scenario, cross_field_problems
+from landbridge.suggest import close_matches, did_you_mean
 from landbridge.scenario.whatif import (
+    LIST_KEYS,
     WHATIF_KEYS,
     Origins,
     apply_demand_scale,
@@ -64,9 +66,7 @@ def scenario_path(name_or_path: str | Path | None) -> Path:
     bundled = _scenarios_dir() / f"{name_or_path}.yaml"
     if bundled.exists():
         return bundled
-    import difflib
-
-    close = difflib.get_close_matches(str(name_or_path), bundled_scenarios(), n=3)
+    close = close_matches(str(name_or_path), bundled_scenarios())
     hint = f" Did you mean {', '.join(close)}?" if close else ""
     raise UnknownNameError(
         f"{name_or_path!r} is neither a scenario file nor a bundled scenario "
@@ -87,6 +87,33 @@ def _loc(loc: tuple[Any, ...]) -> str:
     return out
 
 
+def _models_in(tp: Any) -> list[type[BaseModel]]:
+    """The pydantic models a type annotation can hold (through Optional, list, Union)."""
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return [tp]
+    return [m for arg in get_args(tp) for m in _models_in(arg)]
+
+
+def _known_fields(loc: tuple[Any, ...]) -> list[str]:
+    """The field names valid where the unknown key at ``loc`` was found (``loc`` as
+    pydantic gives it, starting at the :class:`Scenario`); empty where free keys are
+    allowed."""
+    models: list[type[BaseModel]] = [Scenario]
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        if part in _UNION_TAGS:
+            models = [m for m in models if "kind" in m.model_fields
+                      and m.model_fields["kind"].default == part]
+            continue
+        models = [sub for m in models if part in m.model_fields
+                  for sub in _models_in(m.model_fields[part].annotation)]
+    names = {f.alias or n for m in models for n, f in m.model_fields.items()}
+    if models == [Scenario]:
+        names |= set(WHATIF_KEYS)
+    return sorted(names)
+
+
 def pydantic_problems(err: ValidationError, file: str) -> list[Problem]:
     """Turn a pydantic error into :class:`Problem` records with dotted/indexed paths."""
     problems = []
@@ -96,7 +123,8 @@ def pydantic_problems(err: ValidationError, file: str) -> list[Problem]:
         if msg.startswith("Value error, "):
             msg = msg[len("Value error, "):]
         if e["type"] == "extra_forbidden":
-            msg = "unknown field (not part of the scenario format)"
+            msg = "unknown field (not part of the scenario format)" + did_you_mean(
+                str(e["loc"][-1]), _known_fields(tuple(e["loc"])))
         elif e["type"] == "missing":
             msg = "required field is missing"
         elif e["type"] != "value_error" and "input" in e and not isinstance(e["input"], dict):
@@ -278,11 +306,8 @@ def _reference_problems(data: Any, path: Path) -> list[Problem]:
 
     def ident(where: str, value: Any, known, kind: str) -> None:
         if isinstance(value, str) and value not in known:
-            import difflib
-
-            close = difflib.get_close_matches(value, sorted(set(known)), n=3)
             out.append(Problem(file, where, "", f"unknown {kind} {value!r}"
-                               + (f"; did you mean {', '.join(close)}?" if close else "")))
+                               + did_you_mean(value, sorted(set(known)))))
 
     def entries(key: str):
         items = data.get(key)
@@ -334,8 +359,52 @@ def scenario_hash(scenario: Scenario) -> str:
 
 
 def scenario_json_schema() -> dict:
-    """The scenario format as a JSON Schema (draft 2020-12) dict."""
-    schema = Scenario.model_json_schema(by_alias=True)
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "landbridge scenario"
-    return schema
+    """The scenario file format as a JSON Schema (draft 2020-12) dict.
+
+    A file is either a complete scenario (``$defs/ScenarioFile``: the
+    :class:`Scenario` fields, ``start_date`` and ``horizon_days`` required, plus
+    ``demand_scale``) or a what-if (``$defs/WhatIfFile``: ``base`` required, every
+    scenario field optional, plus ``demand_scale`` and the ``<list>+``/``<list>-``
+    edits of :mod:`landbridge.scenario.whatif`). The schema checks each file on its
+    own; that a what-if's ids exist in its base is checked on loading.
+    """
+    model = Scenario.model_json_schema(by_alias=True)
+    defs = model.pop("$defs", {})
+    props = model["properties"]
+    factor = {"type": "number", "exclusiveMinimum": 0, "maximum": 1000}
+    defs["DemandScale"] = {
+        "title": "DemandScale",
+        "description": "Multiplies teu_per_week of the demand rows (after the base and "
+                       "the list edits): a number scales every row; in a mapping, all, "
+                       "westbound (destination west of origin), eastbound and od (demand "
+                       "id ORIGIN-DESTINATION: factor) multiply where they apply.",
+        "oneOf": [factor, {"type": "object", "additionalProperties": False, "properties": {
+            "all": factor, "westbound": factor, "eastbound": factor,
+            "od": {"type": "object", "minProperties": 1, "additionalProperties": factor}}}]}
+    scale = {"$ref": "#/$defs/DemandScale"}
+    full = {**model, "title": "ScenarioFile",
+            "properties": {**props, "demand_scale": scale}}
+    edits: dict[str, Any] = {}
+    for key in LIST_KEYS:
+        edits[key + "+"] = {"type": "array", "items": props[key]["items"],
+                            "description": f"Entries appended to the base's {key}."}
+        edits[key + "-"] = {"type": "array", "items": {"type": "string", "minLength": 1},
+                            "description": f"Ids of the base's {key} entries to remove "
+                                           "(before the additions)."}
+    whatif = {
+        "title": "WhatIfFile", "type": "object", "additionalProperties": False,
+        "description": "A scenario on top of a base: its keys replace the base's, "
+                       "<list>+ adds entries, <list>- removes entries by id, "
+                       "demand_scale scales demand.",
+        "required": ["base"],
+        "properties": {"base": {"type": "string", "minLength": 1,
+                                "description": "A bundled scenario name or a scenario "
+                                               "file relative to this one."},
+                       **props, "demand_scale": scale, **edits}}
+    defs["ScenarioFile"], defs["WhatIfFile"] = full, whatif
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema",
+            "title": "landbridge scenario",
+            "description": "A landbridge scenario file: a complete scenario or a what-if "
+                           "on top of a base scenario.",
+            "oneOf": [{"$ref": "#/$defs/ScenarioFile"}, {"$ref": "#/$defs/WhatIfFile"}],
+            "$defs": defs}
