@@ -206,10 +206,11 @@ def _resolve(data: Any, path: Path, problems: list[Problem],
     if not isinstance(data, dict):
         return data, Origins()
     if "base" not in data:
+        edits = [k for k in data if isinstance(k, str) and k.endswith(("+", "-"))]
         problems += [Problem(file, k, "", f"{k} edits a base scenario's list; start the file "
-                             "with base: (a bundled name or a file)")
-                     for k in data if isinstance(k, str) and k.endswith(("+", "-"))]
-        data, origins = dict(data), Origins.of_file(data, file)
+                             "with base: (a bundled name or a file)") for k in edits]
+        data = {k: v for k, v in data.items() if k not in edits}
+        origins = Origins.of_file(data, file)
     else:
         base_path = _base_path(data["base"], path, chain)
         base, base_origins = _resolve(_read_scenario_data(base_path), base_path, problems,

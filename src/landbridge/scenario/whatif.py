@@ -55,13 +55,12 @@ class Origins:
     """Where each top-level key and list entry of merged scenario data was written.
 
     ``keys`` maps a top-level key to its file; ``entries`` maps a list key to one
-    ``(file, path)`` per entry (``("whatif.yaml", "demand+[0]")``); ``scaled`` maps a
-    demand index to a note on the scaling applied to it.
+    ``(file, path)`` per entry (``("whatif.yaml", "demand+[0]")``). Problems found
+    when compiling (routes, trains implied) name the merged list index in the top file.
     """
 
     keys: dict[str, str] = field(default_factory=dict)
     entries: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
-    scaled: dict[int, str] = field(default_factory=dict)
 
     @classmethod
     def of_file(cls, data: dict, file: str) -> "Origins":
@@ -84,10 +83,7 @@ class Origins:
             i = int(index)
             if i < len(self.entries[key]):
                 file, path = self.entries[key][i]
-                message = problem.message
-                if key == "demand" and i in self.scaled and rest.startswith(".teu_per_week"):
-                    message += f" (after {self.scaled[i]})"
-                return Problem(file, path + rest, problem.field, message)
+                return Problem(file, path + rest, problem.field, problem.message)
         if key in self.keys:
             return Problem(self.keys[key], problem.item, problem.field, problem.message)
         return problem
@@ -152,8 +148,7 @@ def merge_whatif(base: dict, base_origins: Origins, data: dict, file: str
     """
     merged = {k: v for k, v in base.items() if k not in WHATIF_KEYS}
     origins = Origins(dict(base_origins.keys),
-                      {k: list(v) for k, v in base_origins.entries.items()},
-                      dict(base_origins.scaled))
+                      {k: list(v) for k, v in base_origins.entries.items()})
     problems: list[Problem] = []
     for k, v in data.items():
         if k == "base" or k.endswith(("+", "-")) or k == "demand_scale":
@@ -164,8 +159,6 @@ def merge_whatif(base: dict, base_origins: Origins, data: dict, file: str
             origins.entries[k] = [(file, f"{k}[{i}]") for i in range(len(v))]
         else:
             origins.entries.pop(k, None)
-        if k == "demand":
-            origins.scaled = {}
     for k in data:
         if isinstance(k, str) and k.endswith(("+", "-")) and k[:-1] not in LIST_KEYS:
             problems.append(Problem(file, k, "", "unknown list to edit; "
@@ -184,7 +177,6 @@ def merge_whatif(base: dict, base_origins: Origins, data: dict, file: str
             continue  # the base's own problem; the schema check reports it
         where = list(origins.entries.get(key, [(origins.keys.get(key, file), f"{key}[{i}]")
                                                for i in range(len(current))]))
-        scaled = dict(origins.scaled) if key == "demand" else {}
         if removals is not None:
             if not isinstance(removals, list) or not all(isinstance(x, str) for x in removals):
                 problems.append(Problem(file, f"{key}-", "", "expected a list of ids "
@@ -205,7 +197,6 @@ def merge_whatif(base: dict, base_origins: Origins, data: dict, file: str
                 keep = [i for i in range(len(current)) if i not in drop]
                 current = [current[i] for i in keep]
                 where = [where[i] for i in keep]
-                scaled = {n: scaled[i] for n, i in enumerate(keep) if i in scaled}
         if additions is not None:
             if not isinstance(additions, list):
                 problems.append(Problem(file, f"{key}+", "",
@@ -216,8 +207,6 @@ def merge_whatif(base: dict, base_origins: Origins, data: dict, file: str
         merged[key] = current
         origins.keys[key] = file
         origins.entries[key] = where
-        if key == "demand":
-            origins.scaled = scaled
     if "demand_scale" in data:
         merged["demand_scale"] = data["demand_scale"]
         origins.keys["demand_scale"] = file
@@ -256,7 +245,7 @@ def apply_demand_scale(data: dict, origins: Origins,
     data : dict
         Merged scenario data.
     origins : Origins
-        Where it was written (problems name that file; scaled rows are noted).
+        Where it was written (problems name that file).
     longitudes : callable or None
         Returns a function node name → longitude in degrees (raising
         :class:`LandbridgeError` for an unknown name); called once, and only when a
@@ -323,7 +312,7 @@ def apply_demand_scale(data: dict, origins: Origins,
         if not isinstance(row, dict):
             scaled.append(row)
             continue
-        factor, why = 1.0, []
+        factor = 1.0
         for k in ("all", "westbound", "eastbound"):
             if k not in spec:
                 continue
@@ -340,14 +329,11 @@ def apply_demand_scale(data: dict, origins: Origins,
                 if d != k:
                     continue
             factor *= spec[k]
-            why.append(f"{k} ×{spec[k]:g}")
         if ids[n] in od:
             factor *= od[ids[n]]
-            why.append(f"od {ids[n]} ×{od[ids[n]]:g}")
         t = row.get("teu_per_week")
         if factor != 1.0 and isinstance(t, (int, float)) and not isinstance(t, bool):
             row = {**row, "teu_per_week": float(t) * factor}
-            origins.scaled[n] = f"demand_scale {', '.join(why)} in {file}"
         scaled.append(row)
     data["demand"] = scaled
     return problems
