@@ -3,6 +3,7 @@
 import pytest
 
 from landbridge.planning import plan
+from landbridge.planning.disruptions import agreement
 from landbridge.scenario import compile_scenario, load_scenario
 from toy import COST_NORTH, COST_SEA, COST_SOUTH, FakeSea, toy_scenario
 
@@ -19,20 +20,52 @@ def test_closure_costs_equal_hand_computation(tmp_path):
     (d,) = res.disruptions
     assert (d.start_day, d.end_day, d.window_days) == (3, 5, 2)
     # base: all 500 TEU/week north (71.43 TEU/day of 88). Closed: south takes 308, sea 192
-    assert d.affected_teu_per_week == pytest.approx(500)
+    assert d.affected_teu_per_week == 0  # the scenario's own trains run south
     assert d.rerouted_teu_per_week == pytest.approx(308)
     assert d.diverted_to_sea_teu_per_week == pytest.approx(192)
     extra = 308 * (COST_SOUTH - COST_NORTH) + 192 * (COST_SEA - COST_NORTH)
     assert d.extra_cost_usd_per_week == pytest.approx(extra)
     assert d.reroute_cost_usd == pytest.approx(extra * 2 / 7)
-    # hold: backlog 2 days × 500/7, cleared at the spare 88 - 500/7 TEU/day
-    rate = 500 / 7
-    backlog = 2 * rate
-    clear = backlog / (88 - rate)
-    assert d.backlog_teu == pytest.approx(backlog)
-    assert d.backlog_clear_days == pytest.approx(clear)
-    assert d.delay_teu_days == pytest.approx(backlog * (2 + clear) / 2)
-    assert d.hold_cost_usd == pytest.approx(48 * backlog * (2 + clear) / 2)
+    # hold: the scenario's own trains run the fastest (south) route, which B-C is not on
+    assert d.backlog_teu == 0 and d.delay_teu_days == 0 and d.hold_cost_usd == 0
+    assert d.backlog_clear_days == 0 and d.binding_element is None
+
+
+def poisson_run(tmp_path, disruptions, teu_per_week=154.0):
+    """22 TEU/day (Poisson, so the fluid model sees a steady rate) on the scenario's
+    route A-E-F-D, whose crossing E-F passes 0.5 trains/day = 44 TEU/day."""
+    sc, path = load_scenario(str(toy_scenario(
+        tmp_path, teu_per_week=teu_per_week, disruptions=disruptions,
+        demand=[{"origin": "A", "destination": "D", "teu_per_week": teu_per_week,
+                 "arrival_process": "poisson"}])))
+    return plan(compile_scenario(sc, file=path), sea_router=FakeSea(), investments=False)
+
+
+def test_fluid_backlog_of_a_closure_on_the_scenario_route(tmp_path):
+    res = poisson_run(tmp_path, [{"kind": "closure", "target": "E-F",
+                                  "window": {"start_day": 2, "end_day": 7}}])
+    (d,) = res.disruptions
+    lam, mu, w = 22.0, 44.0, 5.0
+    peak = lam * w                      # 110 TEU at the reopening
+    clear = peak / (mu - lam)           # 5 days later
+    assert d.affected_teu_per_week == pytest.approx(154.0)
+    assert d.backlog_teu == pytest.approx(peak, rel=1e-3)
+    assert d.backlog_peak_day == pytest.approx(7.0, abs=1 / 24)
+    assert d.backlog_clear_days == pytest.approx(clear, abs=1 / 24)
+    assert d.backlog_cleared_day == pytest.approx(7.0 + clear, abs=1 / 24)
+    assert d.delay_teu_days == pytest.approx(peak * (w + clear) / 2, rel=5e-3)
+    assert d.hold_cost_usd == pytest.approx(48 * d.delay_teu_days)
+    assert d.binding_element == "Crossing E-F (E→F)"
+
+
+def test_fluid_backlog_of_a_capacity_scale_on_the_scenario_route(tmp_path):
+    # 0.25 × 44 = 11 TEU/day for 4 days: backlog 44 TEU, cleared 2 days later
+    res = poisson_run(tmp_path, [{"kind": "capacity_scale", "target": "E-F", "factor": 0.25,
+                                  "window": {"start_day": 2, "end_day": 6}}])
+    (d,) = res.disruptions
+    assert d.backlog_teu == pytest.approx(44.0, rel=1e-3)
+    assert d.backlog_cleared_day == pytest.approx(8.0, abs=1 / 24)
+    assert d.delay_teu_days == pytest.approx(44.0 * 6 / 2, rel=5e-3)
 
 
 def test_capacity_scale_above_load_leaves_no_backlog(tmp_path):
@@ -54,11 +87,22 @@ def test_random_failure_is_costed_at_its_availability(tmp_path):
     assert d.extra_cost_usd_per_week == pytest.approx(moved * (COST_SOUTH - COST_NORTH))
 
 
-def test_simulation_confirms_a_closure(tmp_path):
-    # the scenario's trains run the fastest (south) route: close E-F for two days
-    res = run(tmp_path, [{"kind": "closure", "target": "E-F",
-                          "window": {"start_day": 2, "end_day": 4}}],
-              simulate=True, sim_replications=2, sim_days=10, investments=False)
-    sim = res.disruptions[0].simulation
+def test_simulation_check_of_a_closure_reports_both_backlogs(tmp_path):
+    sc, path = load_scenario(str(toy_scenario(
+        tmp_path, teu_per_week=154.0, horizon_days=20,
+        disruptions=[{"kind": "closure", "target": "E-F",
+                      "window": {"start_day": 8, "end_day": 13}}],
+        demand=[{"origin": "A", "destination": "D", "teu_per_week": 154.0,
+                 "arrival_process": "poisson"}])))
+    res = plan(compile_scenario(sc, file=path), sea_router=FakeSea(), investments=False,
+               simulate=True, sim_replications=2)
+    (d,) = res.disruptions
+    sim = d.simulation
     assert sim is not None and sim.replications == 2
-    assert sim.delivered_shortfall_teu >= 0
+    # from the longest transit (under a day) + 2 days before the window: day 5 on;
+    # to the window's end + 1.5 × the 5-day clearance + transit + 7 days, cut at day 20
+    assert sim.start_day == 5 and sim.start_day + sim.days == 20 and not sim.cut
+    assert sim.peak_backlog_teu >= 0
+    line = agreement(d)
+    assert line is not None and ("agree" in line or "differ" in line)
+    assert d.to_dict()["agreement"] == line

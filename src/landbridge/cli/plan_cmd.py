@@ -28,19 +28,26 @@ def plan(
     sim_replications: int = typer.Option(3, "--sim-replications", min=1, max=1000,
                                          help="Paired replications per simulation check."),
     sim_days: Optional[float] = typer.Option(
-        60.0, "--sim-days", min=1.0, help="Simulated days per check (at most the horizon)."),
+        60.0, "--sim-days", min=1.0,
+        help="Simulated days per investment check (at most the horizon)."),
     sim_top: int = typer.Option(3, "--sim-top", min=0, help="Investments checked by simulation."),
+    sim_disruption_days: float = typer.Option(
+        180.0, "--sim-disruption-days", min=1.0,
+        help="Most days simulated per disruption check (its window with a lead-in and "
+             "the fluid clearance time)."),
     workers: int = typer.Option(1, "--workers", min=1, help="Processes for the simulation checks."),
 ) -> None:
     """Capacity plan: bottlenecks and their duals, investments, disruption costs.
 
     LP with HiGHS over the k best corridors, sea for the overflow; checked by
     simulation unless --no-sim."""
-    _plan(scenario, k, as_json, no_sim, sim_replications, sim_days, sim_top, workers)
+    _plan(scenario, k, as_json, no_sim, sim_replications, sim_days, sim_top, workers,
+          sim_disruption_days)
 
 
 @handle_errors
-def _plan(scenario, k, as_json, no_sim, sim_replications, sim_days, sim_top, workers):
+def _plan(scenario, k, as_json, no_sim, sim_replications, sim_days, sim_top, workers,
+          sim_disruption_days=180.0):
     import concurrent.futures as cf
 
     from landbridge.planning import plan_scenario
@@ -48,7 +55,8 @@ def _plan(scenario, k, as_json, no_sim, sim_replications, sim_days, sim_top, wor
     executor = cf.ProcessPoolExecutor(max_workers=workers) if workers > 1 and not no_sim else None
     try:
         result = plan_scenario(scenario, k, simulate=not no_sim, sim_replications=sim_replications,
-                               sim_days=sim_days, sim_top=sim_top, executor=executor)
+                               sim_days=sim_days, sim_top=sim_top,
+                               sim_disruption_days=sim_disruption_days, executor=executor)
     finally:
         if executor is not None:
             executor.shutdown()
@@ -97,18 +105,18 @@ def print_plan(result, no_sim: bool = False, sim_days: float | None = None) -> N
                   f"{c.capacity_units_per_day:,.1f} {c.unit.split('/')[0]}",
                   _f(c.capacity_teu_per_day), _f(c.load_teu_per_day, 1), _f(c.utilization, 0, True))
     out.print(t)
-    tables = result.to_tables()
+    tables = result.to_records()
     t = Table(title="Flows per route (TEU/week)", title_justify="left")
     for col in ("origin", "destination", "via crossings", "days", "USD/FEU", "USD/TEU gen.",
                 "TEU/week"):
         t.add_column(col, justify="left" if col in ("origin", "destination", "via crossings") else "right")
-    for r in tables["plan_routes"].to_dict("records"):
+    for r in tables["plan_routes"]:
         if r["teu_per_week"] <= 0:
             continue
         t.add_row(net.nodes[r["origin"]].name, net.nodes[r["destination"]].name,
                   r["crossings"] or "–", _f(r["transit_h"] / 24, 1), _f(r["tariff_usd_per_feu"]),
                   _f(r["cost_usd_per_teu"]), _f(r["teu_per_week"], 1))
-    for r in tables["plan_sea"].to_dict("records"):
+    for r in tables["plan_sea"]:
         if r["sea_teu_per_week"] > 0:
             t.add_row(net.nodes[r["origin"]].name, net.nodes[r["destination"]].name,
                       f"sea {r['origin_port']}→{r['destination_port']}", _f(r["sea_days"], 1),
@@ -133,41 +141,59 @@ def print_plan(result, no_sim: bool = False, sim_days: float | None = None) -> N
                        if sim else ""))
         out.print(t)
     if result.disruptions:
-        t = Table(title="Disruptions (LP re-route per week; fluid-queue hold; simulation)",
-                  title_justify="left")
-        for col in ("disruption", "days", "affected TEU/week", "re-routed", "to sea",
-                    "extra USD (re-route)", "backlog TEU", "clears after d", "USD (hold)",
-                    "sim shortfall TEU", "sim caught up day"):
-            t.add_column(col, justify="left" if col == "disruption" else "right")
-        for d in result.disruptions:
-            sim = d.simulation
-            window = (f"{d.start_day:g}–{d.end_day:g}" if d.window_days is not None else "long-run")
-            t.add_row(f"{d.kind} {d.target}", window, _f(d.affected_teu_per_week),
-                      _f(d.rerouted_teu_per_week), _f(d.diverted_to_sea_teu_per_week),
-                      _f(d.reroute_cost_usd) if d.window_days is not None
-                      else _f(d.extra_cost_usd_per_week) + "/wk",
-                      _f(d.backlog_teu), _f(d.backlog_clear_days, 1) if d.backlog_teu else "0",
-                      _f(d.hold_cost_usd),
-                      (f"{sim.delivered_shortfall_teu:,.0f} ± {_f(sim.delivered_shortfall_ci95)}"
-                       if sim else _why_not_simulated(d, no_sim, sim_days)),
-                      _f(sim.backlog_cleared_day, 0) if sim else "")
-        out.print(t)
-        out.print("LP columns (re-route, hold) use the LP's optimal routing of the demand over "
-                  "k corridors; sim columns the scenario's own routes, so they can differ a "
-                  "lot (docs/planning.md).")
-        if any(d.target in result_road_posts(result) for d in result.disruptions):
-            out.print("Road posts are outside the rail LP: their disruptions show no rail "
-                      "effect here; see the simulation's road KPIs.")
+        print_disruptions(result, no_sim)
 
 
-def _why_not_simulated(d, no_sim: bool, sim_days) -> str:
+def print_disruptions(result, no_sim: bool = False) -> None:
+    """The disruption table: LP re-route, fluid backlog on the scenario's own routes,
+    the simulated backlog, and one line per disruption on whether the two agree."""
+    from landbridge.planning.disruptions import agreement
+
+    t = Table(title="Disruptions: LP re-route (optimal routing); backlog if the scenario's "
+                    "own trains hold (fluid queue) and simulated (± 95 % CI); days from start",
+              title_justify="left")
+    for col in ("disruption", "days", "TEU/week through", "re-routed (LP)", "to sea (LP)",
+                "extra USD (LP)", "backlog TEU (fluid)", "cleared day (fluid)",
+                "TEU-days (fluid)", "backlog TEU (sim)", "cleared day (sim)"):
+        t.add_column(col, justify="left" if col == "disruption" else "right")
+    for d in result.disruptions:
+        sim = d.simulation
+        window = (f"{d.start_day:g}–{d.end_day:g}" if d.window_days is not None else "long-run")
+        if d.window_days is None:
+            cleared = "–"
+        elif d.backlog_teu <= result.context.ref_teu_per_train:
+            cleared = "no backlog"
+        else:
+            cleared = _f(d.backlog_cleared_day, 0) if d.backlog_cleared_day is not None \
+                else "not in horizon"
+        t.add_row(f"{d.kind} {d.target}", window, _f(d.affected_teu_per_week),
+                  _f(d.rerouted_teu_per_week), _f(d.diverted_to_sea_teu_per_week),
+                  _f(d.reroute_cost_usd) if d.window_days is not None
+                  else _f(d.extra_cost_usd_per_week) + "/wk",
+                  _f(d.backlog_teu), cleared, _f(d.delay_teu_days),
+                  (f"{sim.peak_backlog_teu:,.0f} ± {_f(sim.peak_backlog_ci95)}"
+                   if sim else _why_not_simulated(d, no_sim)),
+                  (_f(sim.backlog_cleared_day, 0) if sim and sim.backlog_cleared_day is not None
+                   else ("–" if sim else "")))
+    out.print(t)
+    for d in result.disruptions:
+        line = agreement(d)
+        if line:
+            out.print(f"  {d.kind} {d.target}: {line}", markup=False)
+    out.print("The LP re-routes demand optimally over k corridors; the fluid and simulated "
+              "backlogs keep every service on its scenario route (docs/planning.md).",
+              markup=False)
+    if any(d.target in result_road_posts(result) for d in result.disruptions):
+        out.print("Road posts are outside the rail LP (no re-route figures); their backlog "
+                  "is the road flows' queue at the post.", markup=False)
+
+
+def _why_not_simulated(d, no_sim: bool) -> str:
     if no_sim:
         return "not run (--no-sim)"
     if d.window_days is None:
         return "n/a (long-run)"
-    if d.start_day is not None and sim_days is not None and d.start_day >= sim_days:
-        return f"n/a: starts day {d.start_day:g}, after --sim-days {sim_days:g}"
-    return "n/a"
+    return "n/a (after the horizon)"
 
 
 def result_road_posts(result) -> set[str]:

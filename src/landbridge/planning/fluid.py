@@ -114,7 +114,7 @@ def fluid_queue(arrivals: np.ndarray, capacity: np.ndarray) -> FluidQueue:
     q = x - np.minimum(np.minimum.accumulate(x), 0.0)
     q[q < 1e-9 * max(1.0, float(a.sum()))] = 0.0
     prev = np.concatenate(([0.0], q[:-1]))
-    return FluidQueue(q, a + prev - q)
+    return FluidQueue(q, np.clip(a + prev - q, 0.0, None))
 
 
 @dataclass(frozen=True)
@@ -433,29 +433,34 @@ def run_fluid(compiled: CompiledScenario, windows: Sequence[WindowEffect] | None
 
 
 def fluid_backlog(with_: FluidRun, without: FluidRun, end_h: float, horizon_h: float,
-                  tolerance_teu: float = 1.0) -> FluidBacklog:
+                  tolerance_teu: float | None = None) -> FluidBacklog:
     """The backlog one disruption causes: ``with_`` minus ``without`` (the same model
-    with and without the disruption's window), cleared when the extra backlog falls to
-    ``tolerance_teu`` or below at or after ``end_h`` (the window's end) and before
-    ``horizon_h``."""
+    with and without the disruption's window), over the horizon.
+
+    It has cleared at the first step at or after ``end_h`` (the window's end) and after
+    its peak when the extra backlog is at most ``tolerance_teu`` (default 0.1 % of the
+    peak: the fluid model is deterministic, only rounding remains), before
+    ``horizon_h``; else ``cleared_day`` is None.
+    """
     dt = with_.dt_h
     extra = with_.total() - without.total()
     extra[extra < 0] = 0.0
     n_h = min(len(extra), int(math.ceil(horizon_h / dt)))
     e = extra[:n_h]
     peak = float(e.max()) if len(e) else 0.0
-    if peak <= tolerance_teu:
-        return FluidBacklog(peak if peak > 1e-6 else 0.0, None,
-                            float(e.sum() * dt / 24.0), None, None, {})
+    delay = float(e.sum() * dt / 24.0)
+    if peak <= 1e-6:
+        return FluidBacklog(0.0, None, 0.0, None, None, {})
+    tol = 1e-3 * peak if tolerance_teu is None else tolerance_teu
     i_peak = int(e.argmax())
-    start = max(int(math.ceil(end_h / dt)), i_peak)
-    after = np.flatnonzero(e[start:] <= tolerance_teu)
-    cleared = (start + int(after[0])) * dt / 24.0 if len(after) else None
+    start = max(int(math.ceil(end_h / dt)) - 1, i_peak)
+    after = np.flatnonzero(e[start:] <= tol)
+    cleared = (start + int(after[0]) + 1) * dt / 24.0 if len(after) else None
     by = {}
     for key, q in with_.queues.items():
         d = q[:n_h] - without.queues.get(key, np.zeros_like(q))[:n_h]
-        if d.max() > tolerance_teu:
+        if d.max() > 1e-3 * peak:
             by[with_.labels[key]] = float(d.max())
     binding = max(by, key=lambda k: (by[k], k)) if by else None
-    return FluidBacklog(peak, (i_peak + 1) * dt / 24.0, float(e.sum() * dt / 24.0),
-                        cleared, binding, dict(sorted(by.items(), key=lambda kv: -kv[1])))
+    return FluidBacklog(peak, (i_peak + 1) * dt / 24.0, delay, cleared, binding,
+                        dict(sorted(by.items(), key=lambda kv: -kv[1])))

@@ -13,8 +13,7 @@ import concurrent.futures as cf
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from landbridge.network.model import Network
 from landbridge.planning.assignment import Assignment
@@ -26,6 +25,10 @@ from landbridge.planning.lp import LpSolver
 from landbridge.planning.modes import ModeFactors, SeaRouter
 from landbridge.scenario.compile import CompiledScenario
 from landbridge.scenario.loader import scenario_hash
+from landbridge.scenario.schema import Scenario
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 __all__ = ["CapacityLine", "PlanResult", "plan", "plan_scenario", "capacity_report"]
 
@@ -173,10 +176,16 @@ class PlanResult:
                 for r in self.assignment.binding_rows()]
 
     # --------------------------------------------------------------- tables
-    def to_tables(self) -> dict[str, pd.DataFrame]:
+    def to_tables(self) -> dict[str, "pd.DataFrame"]:
         """The result as pandas DataFrames: ``plan_summary``, ``plan_routes``,
         ``plan_sea``, ``plan_capacity``, ``plan_constraints``, ``plan_investments``,
         ``plan_disruptions`` (one row per item, plain columns)."""
+        import pandas as pd
+
+        return {k: pd.DataFrame(v) for k, v in self.to_records().items()}
+
+    def to_records(self) -> dict[str, list[dict]]:
+        """The tables of :meth:`to_tables` as lists of plain dicts (no pandas)."""
         a = self.assignment
         coms = a.commodities
         routes = []
@@ -224,23 +233,23 @@ class PlanResult:
             simd = d.pop("simulation") or {}
             dis.append(d | {f"sim_{k}": v for k, v in simd.items()})
         return {
-            "plan_summary": pd.DataFrame([self.summary()]),
-            "plan_routes": pd.DataFrame(routes),
-            "plan_sea": pd.DataFrame(sea),
-            "plan_capacity": pd.DataFrame(cap),
-            "plan_constraints": pd.DataFrame(cons),
-            "plan_investments": pd.DataFrame(inv),
-            "plan_disruptions": pd.DataFrame(dis),
+            "plan_summary": [self.summary()],
+            "plan_routes": routes,
+            "plan_sea": sea,
+            "plan_capacity": cap,
+            "plan_constraints": cons,
+            "plan_investments": inv,
+            "plan_disruptions": dis,
         }
 
     def to_dict(self) -> dict:
         """JSON-ready dict (no NaN/inf: they become null; floats rounded to 4 decimals)."""
-        t = self.to_tables()
+        t = self.to_records()
         return _clean({
             "summary": self.summary(),
             "binding": self.binding(),
-            "routes": t["plan_routes"].to_dict("records"),
-            "sea": t["plan_sea"].to_dict("records"),
+            "routes": t["plan_routes"],
+            "sea": t["plan_sea"],
             "capacity": [line.__dict__ for line in self.capacity],
             "investments": [r.to_dict() for r in self.investments],
             "disruptions": [r.to_dict() for r in self.disruptions],
@@ -250,6 +259,7 @@ class PlanResult:
 def plan(compiled: CompiledScenario, k: int = 5, *, investments: bool = True,
          disruptions: bool = True, simulate: bool = False, sim_replications: int = 3,
          sim_days: float | None = None, sim_top: int = 3,
+         sim_disruption_days: float | None = 180.0,
          executor: cf.Executor | None = None,
          sea_router: SeaRouter | None = None, factors: ModeFactors | None = None,
          solver: LpSolver | None = None, sea_mode: str = "fallback") -> PlanResult:
@@ -263,9 +273,11 @@ def plan(compiled: CompiledScenario, k: int = 5, *, investments: bool = True,
     investments, disruptions : bool
         Rank the scenario's investments / cost its disruptions.
     simulate : bool
-        Check the ``sim_top`` investments (by saving per USD) and every windowed
-        disruption by simulation, ``sim_replications`` paired replications of
-        ``sim_days`` (default: the scenario's horizon), on ``executor``.
+        Check the ``sim_top`` investments (by saving per USD) by simulation,
+        ``sim_replications`` paired replications of ``sim_days`` (default: the
+        scenario's horizon), and every windowed disruption over its own period (the
+        window with a lead-in and the fluid clearance time, at most
+        ``sim_disruption_days``; None: no limit), on ``executor``.
     sea_mode : {"fallback", "choice"}
         Sea only for what rail cannot carry (default) or as a free choice (see
         :func:`~landbridge.planning.assignment.solve_assignment`).
@@ -296,15 +308,33 @@ def plan(compiled: CompiledScenario, k: int = 5, *, investments: bool = True,
             ranked = simulate_investments(ctx, ranked, sim_top, sim_replications, sim_days,
                                           executor)
         if costs:
-            costs = simulate_disruptions(ctx, costs, sim_replications, sim_days, executor)
+            costs = simulate_disruptions(ctx, costs, sim_replications, sim_disruption_days,
+                                         executor)
     return PlanResult(compiled.scenario.name, scenario_hash(compiled.scenario), k,
                       compiled.network, ctx, base, tuple(capacity_report(ctx, base)),
                       tuple(ranked), tuple(costs))
 
 
-def plan_scenario(scenario: str | Path | None = None, k: int = 5, **kwargs) -> PlanResult:
-    """Load (a file or a bundled name; None = ``default``), compile and :func:`plan`."""
+def plan_scenario(scenario: str | Path | Scenario | None = None, k: int = 5,
+                  **kwargs) -> PlanResult:
+    """Compile and :func:`plan` a scenario: a :class:`~landbridge.scenario.Scenario`
+    object (an in-memory what-if; its ``network``, if relative, is taken from the
+    working directory), a file, or a bundled name (None = ``default``).
+
+    Raises
+    ------
+    TypeError
+        When ``scenario`` is none of these (names the type given).
+    ScenarioError, InputError
+        As :func:`~landbridge.scenario.load_scenario` and
+        :func:`~landbridge.scenario.compile_scenario`.
+    """
     from landbridge.scenario import compile_scenario, load_scenario
 
+    if isinstance(scenario, Scenario):
+        return plan(compile_scenario(scenario), k, **kwargs)
+    if scenario is not None and not isinstance(scenario, (str, Path)):
+        raise TypeError(f"scenario must be a Scenario, a file path or a bundled name, "
+                        f"got {type(scenario).__name__}")
     sc, path = load_scenario(scenario)
     return plan(compile_scenario(sc, file=path), k, **kwargs)
