@@ -25,7 +25,8 @@ def test_welch_interval_matches_scipy(na, nb):
     row = res.iloc[0]
     ci = stats.ttest_ind(xb, xa, equal_var=False).confidence_interval(0.95)
     assert row.delta == pytest.approx(xb.mean() - xa.mean(), abs=1e-12)
-    assert row.delta_ci95 == pytest.approx((ci.high - ci.low) / 2, rel=1e-9)
+    # t quantiles come from a table (landbridge.analysis.stats): within 0.5 %
+    assert row.delta_ci95 == pytest.approx((ci.high - ci.low) / 2, rel=5e-3)
     assert bool(row.significant) == bool(ci.low > 0 or ci.high < 0)
 
 
@@ -59,7 +60,7 @@ def test_store_compare_of_two_runs(tmp_path, run_dir, run_dir_b):
     assert r.delta_ci95 == 0.0 and bool(r.significant)  # timetables: no spread
     tpd = get("crossings", "B-C a_to_b", "trains_per_day")
     assert (tpd.a, tpd.b) == (2.0, 4.0)
-    assert set(res.table) == {"run", "od", "crossings"}  # road is empty in both
+    assert set(res.table) == {"run", "od", "services", "corridors", "crossings"}  # no road
     same = store.compare(a, a)
     assert (same.delta.dropna() == 0).all()
     assert not same.significant.fillna(False).any()

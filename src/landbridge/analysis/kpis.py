@@ -2,12 +2,19 @@
 
 All KPIs are measured over the statistics window ``[warmup_h, horizon_h)``: transit
 times of trains *dispatched* in it, crossing throughput of trains *accepted* (yard_in)
-in it, waits of trains *arriving* in it.
+in it, waits of trains *arriving* in it. Table names, columns, units and dtypes are
+declared once in :mod:`landbridge.analysis.schema`.
 
 Definitions
 -----------
 transit time
-    deliver time − dispatch time of the train's first containers, in days.
+    deliver time − ``dispatch_h`` of each ``deliver`` row, in days. A row is one
+    delivered train or, when trains carry several consignments (lots), one lot; the
+    statistics are over rows (each lot counts once, whatever its TEU).
+corridor
+    the gauge-break crossings of a route in order, joined by ``" > "``
+    (:func:`corridor_label`), as ``landbridge route`` names it: the ``corridor`` column
+    of the event log when it has one, else the route of the row's service.
 waiting time at a crossing
     ``clearance_start − arrive``: time in the approach and receiving yard before an
     inspection team starts work (includes acceptance caps and closed hours).
@@ -16,30 +23,42 @@ dwell time at a crossing
 queue length
     trains that have arrived and not yet started clearance, as a step function of time;
     reported as its maximum and, per day, its daily maximum and time average.
+held at origin
+    trains between a ``held`` and a ``released`` event at their service's origin
+    terminal (held back by a congested or closed crossing ahead), a step function.
 utilization
     busy server-hours / (servers × hours of the window): inspection teams
     (``clearance_start → cleared``), transshipment tracks (``transship_start →
     transshipped``), receiving-yard tracks (``yard_in → depart``, a lower bound as
     tracks held for back-pressure after departure are not counted).
+road binding limit
+    on each day that ends with trucks still queued: ``quota`` when the trucks processed
+    reached the post's ``max_trucks_per_day``, else ``lanes`` when the lanes were busy
+    ≥ 95 % of their open hours, else ``hours`` (the post was closed while trucks
+    waited); the table reports the most frequent one (``none`` when no day ended with
+    a queue).
 
 Confidence intervals are Student-t 95 % intervals of the mean over replications
-(half-width ``t(0.975, n−1) · s / √n``), ``None`` with a single replication.
+(half-width ``t(0.975, n−1) · s / √n``, :func:`landbridge.analysis.stats.t975`),
+``None`` with a single replication.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from landbridge.analysis.schema import KPI_SCHEMA, TABLE_NAMES
+from landbridge.analysis.stats import ci95_halfwidth, t975
 from landbridge.scenario.compile import CompiledScenario
 from landbridge.simulation.run import ReplicationResult
 
-__all__ = ["Kpis", "replication_kpis", "summarize", "ci95_halfwidth"]
+__all__ = ["Kpis", "replication_kpis", "summarize", "ci95_halfwidth", "corridor_label",
+           "deliveries", "transit_stats", "daily_step_stats"]
 
 
 @dataclass(frozen=True)
@@ -47,41 +66,33 @@ class Kpis:
     """KPI tables (pandas DataFrames), one row per key and replication (``rep``
     column) or, after :func:`summarize`, one row per key with ``*_ci95`` columns.
 
-    ``od``: origin, destination; trains, teu_delivered, transit_mean_d, transit_p50_d,
-    transit_p95_d. ``crossings``: crossing, direction; trains_per_day, teu_per_day,
-    wait_mean_h, wait_p95_h, dwell_mean_h, queue_max_trains, util_teams, util_tracks,
-    util_yard. ``queue_by_day``: crossing, direction, day; queue_max_trains,
-    queue_mean_trains, trains_accepted. ``throughput_by_day``: day; teu_dispatched,
-    teu_delivered. ``road``: crossing, direction; trucks_per_day, teu_per_day,
-    wait_mean_h, queue_max_trucks, queue_end_trucks, util_lanes. ``run``: one row with
-    teu_dispatched, teu_delivered, trains_dispatched, trains_delivered (re-formed
-    onward trains count as trains, so more trains than dispatched may arrive),
-    backlog_teu (TEU *waiting* at the end: at crossings, held upstream, in re-formation
-    buffers), undelivered_teu (dispatched − delivered, i.e. the backlog plus TEU still
-    running), waiting_at_crossings_teu, held_teu, in_buffers_teu, in_transit_teu.
+    The tables and their columns are those of :data:`landbridge.analysis.schema.
+    KPI_SCHEMA`: ``od`` (per origin–destination pair), ``services``, ``corridors``
+    (transit times), ``crossings`` (rail border crossings per direction),
+    ``queue_by_day``, ``throughput_by_day`` (daily), ``road`` (road posts) and ``run``
+    (totals and the TEU accounting at the end).
     """
 
     od: pd.DataFrame
+    services: pd.DataFrame
+    corridors: pd.DataFrame
     crossings: pd.DataFrame
     queue_by_day: pd.DataFrame
     throughput_by_day: pd.DataFrame
     road: pd.DataFrame
     run: pd.DataFrame
 
-    TABLES = ("od", "crossings", "queue_by_day", "throughput_by_day", "road", "run")
+    TABLES = TABLE_NAMES
 
     def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables by name, in :data:`TABLES` order."""
         return {name: getattr(self, name) for name in self.TABLES}
 
 
-def ci95_halfwidth(values: Sequence[float]) -> float | None:
-    """Half-width of the Student-t 95 % confidence interval of the mean of ``values``;
-    ``None`` for fewer than two values."""
-    x = np.asarray([v for v in values if v is not None and not math.isnan(v)], dtype=float)
-    if len(x) < 2:
-        return None
-    s = float(np.std(x, ddof=1))
-    return float(stats.t.ppf(0.975, len(x) - 1) * s / math.sqrt(len(x)))
+def corridor_label(crossings: Iterable[str]) -> str:
+    """The corridor name of a route: its gauge-break crossings joined by ``" > "``
+    (``"ASK-DST > BRE-MAL"``); ``""`` for a route without any."""
+    return " > ".join(crossings)
 
 
 def _clip_busy(start: pd.Series, end: pd.Series, lo: float, hi: float) -> float:
@@ -90,8 +101,204 @@ def _clip_busy(start: pd.Series, end: pd.Series, lo: float, hi: float) -> float:
     return float((e - s).clip(lower=0).sum())
 
 
+def daily_step_stats(t: np.ndarray, level: np.ndarray, n_days: int
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """Daily maximum and time-average of a step function (vectorised).
+
+    Parameters
+    ----------
+    t : array of float, shape (n,)
+        Times of the steps (h), non-decreasing.
+    level : array, shape (n,)
+        Level from ``t[i]`` on; the level is 0 before ``t[0]``.
+    n_days : int
+        Days from hour 0.
+
+    Returns
+    -------
+    (max, mean) : two arrays of shape (n_days,)
+        Per day ``[24 d, 24 (d+1))``: the largest level taken (including the level at
+        the day's start) and the time-average level.
+    """
+    t = np.asarray(t, dtype=float)
+    level = np.asarray(level, dtype=float)
+    bounds = np.arange(n_days + 1, dtype=float) * 24.0
+    # level at each day start: the last step at or before it
+    idx = np.searchsorted(t, bounds, side="right") - 1
+    at_bound = np.where(idx >= 0, level[np.clip(idx, 0, None)] if len(t) else 0.0, 0.0)
+    inside = (t >= 0) & (t < bounds[-1])
+    day_of = (t[inside] // 24.0).astype(int)
+    peak = at_bound[:-1].copy()
+    np.maximum.at(peak, day_of, level[inside])
+    # area: merge steps and bounds, integrate the piecewise-constant level
+    times = np.concatenate([t[inside], bounds])
+    levels = np.concatenate([level[inside], at_bound])
+    order = np.argsort(times, kind="stable")
+    times, levels = times[order], levels[order]
+    # the level on [times[k], times[k+1]) is the level after the last event at times[k]
+    widths = np.diff(times)
+    area = np.zeros(n_days)
+    seg_day = np.minimum((times[:-1] // 24.0).astype(int), n_days - 1)
+    np.add.at(area, seg_day, widths * _level_after(times, levels)[:-1])
+    return peak, area / 24.0
+
+
+def _level_after(times: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """The level holding right after each point (the last of equal times wins)."""
+    out = levels.copy()
+    # for runs of equal times, every member takes the run's last level
+    if len(times) > 1:
+        last = np.r_[times[1:] != times[:-1], True]
+        run_id = np.cumsum(np.r_[0, last[:-1]])
+        out = levels[np.flatnonzero(last)][run_id]
+    return out
+
+
+def deliveries(events: pd.DataFrame, compiled: CompiledScenario) -> pd.DataFrame:
+    """The ``deliver`` rows with what the transit KPIs group by.
+
+    Parameters
+    ----------
+    events : DataFrame
+        Event log rows (columns of :mod:`landbridge.simulation.eventlog`; a
+        ``corridor`` column is used when present).
+    compiled : CompiledScenario
+        Gives each service's origin, destination and (without a ``corridor`` column)
+        its route's corridor.
+
+    Returns
+    -------
+    DataFrame
+        ``replication, service, origin, destination, corridor, teu, dispatch_h,
+        time_h, transit_d`` (one row per delivered train or lot).
+    """
+    plans = {p.id: p for p in compiled.services}
+    d = events[events.event == "deliver"]
+    svc = d.service.astype(str)
+    out = pd.DataFrame({
+        "replication": d.replication.to_numpy() if "replication" in d else 0,
+        "service": svc.to_numpy(),
+        "origin": svc.map(lambda s: plans[s].origin if s in plans else "").to_numpy(),
+        "destination": svc.map(lambda s: plans[s].destination if s in plans else ""
+                               ).to_numpy(),
+        "teu": d.teu.to_numpy(dtype=float),
+        "dispatch_h": d.dispatch_h.to_numpy(dtype=float),
+        "time_h": d.time_h.to_numpy(dtype=float),
+    })
+    if "corridor" in d.columns:
+        out["corridor"] = d.corridor.astype(str).to_numpy()
+    else:
+        out["corridor"] = svc.map(lambda s: corridor_label(plans[s].route.corridor)
+                                  if s in plans else "").to_numpy()
+    out["transit_d"] = (out.time_h - out.dispatch_h) / 24.0
+    return out
+
+
+def transit_stats(deliv: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Transit KPIs per group, vectorised: ``trains`` (rows), ``teu_delivered``,
+    ``transit_mean_d``, ``transit_p50_d``, ``transit_p95_d`` for each combination of
+    ``keys`` (columns of :func:`deliveries`, e.g. ``["replication", "service"]``)."""
+    cols = keys + ["trains", "teu_delivered", "transit_mean_d", "transit_p50_d",
+                   "transit_p95_d"]
+    if not len(deliv):
+        return pd.DataFrame(columns=cols)
+    g = deliv.groupby(keys, sort=True)
+    out = g.agg(trains=("transit_d", "size"), teu_delivered=("teu", "sum"),
+                transit_mean_d=("transit_d", "mean"))
+    q = g.transit_d.quantile([0.5, 0.95]).unstack()
+    out["transit_p50_d"] = q[0.5]
+    out["transit_p95_d"] = q[0.95]
+    return out.reset_index()[cols]
+
+
+def _transit_tables(ev: pd.DataFrame, compiled: CompiledScenario, rep: int
+                    ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    sc = compiled.scenario
+    lo = sc.warmup_h
+    d = deliveries(ev, compiled)
+    d = d[d.dispatch_h >= lo]
+    plans = sorted(compiled.services, key=lambda p: p.id)
+    # every pair and service gets a row, delivered or not
+    od_keys = pd.DataFrame(sorted({(p.origin, p.destination) for p in plans}),
+                           columns=["origin", "destination"])
+    od = od_keys.merge(transit_stats(d, ["origin", "destination"]), how="left",
+                       on=["origin", "destination"])
+    svc_keys = pd.DataFrame([dict(service=p.id, origin=p.origin, destination=p.destination,
+                                  corridor=corridor_label(p.route.corridor)) for p in plans],
+                            columns=["service", "origin", "destination", "corridor"])
+    services = svc_keys.merge(transit_stats(d, ["service"]), how="left", on="service")
+    cor_keys = sorted(set(svc_keys.corridor) | set(d.corridor))
+    corridors = pd.DataFrame({"corridor": cor_keys}).merge(
+        transit_stats(d, ["corridor"]), how="left", on="corridor")
+    for df in (od, services, corridors):
+        df["trains"] = df.trains.fillna(0)
+        df["teu_delivered"] = df.teu_delivered.fillna(0.0)
+        df.insert(0, "rep", rep)
+    return (KPI_SCHEMA["od"].frame(od), KPI_SCHEMA["services"].frame(services),
+            KPI_SCHEMA["corridors"].frame(corridors))
+
+
+def _held_at_origin(ev: pd.DataFrame, compiled: CompiledScenario, n_days: int
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    origin = {p.id: p.origin for p in compiled.services}
+    h = ev[ev.event.isin(["held", "released"])]
+    if not len(h):
+        return np.zeros(n_days), np.zeros(n_days)
+    at_origin = h.node.to_numpy() == h.service.map(origin).to_numpy()
+    h = h[at_origin].sort_values(["time_h", "seq"], kind="stable")
+    step = np.where(h.event.to_numpy() == "held", 1.0, -1.0)
+    return daily_step_stats(h.time_h.to_numpy(), np.cumsum(step), n_days)
+
+
+def _road(result: ReplicationResult, compiled: CompiledScenario, first_day: int, rep: int
+          ) -> pd.DataFrame:
+    sc = compiled.scenario
+    net = compiled.network
+    rows = []
+    rd = pd.DataFrame([d.__dict__ for d in result.road_days])
+    if len(rd):
+        rd = rd[rd.day >= first_day]
+        for (cid, direction), g in rd.groupby(["crossing", "direction"], sort=True):
+            n = len(g)
+            processed = g.processed_trucks.sum()
+            teu_truck = next((f.teu_per_truck for f in sc.road_flows
+                              if f.crossing == cid and f.direction == direction), 2.0)
+            c = net.crossings.get(cid)
+            quota = getattr(c, "max_trucks_per_day", None) if c is not None else None
+            left = g[g.queue_end_trucks > 0]
+            binding = "none"
+            if len(left):
+                lane_share = left.lane_hours_busy / left.lane_hours_open.where(
+                    left.lane_hours_open > 0)
+                kinds = np.where(
+                    (quota is not None) & (left.processed_trucks >= 0.999 * (quota or 0)),
+                    "quota", np.where(lane_share.fillna(0) >= 0.95, "lanes", "hours"))
+                binding = pd.Series(kinds).value_counts().sort_index().idxmax()
+            rows.append(dict(
+                rep=rep, crossing=cid, direction=direction, binding_limit=binding,
+                trucks_per_day=float(processed / n) if n else 0.0,
+                teu_per_day=float(processed * teu_truck / n) if n else 0.0,
+                quota_trucks_per_day=quota,
+                wait_mean_h=float(g.truck_hours_waiting.sum() / g.arrived_trucks.sum())
+                if g.arrived_trucks.sum() else None,
+                queue_max_trucks=float(g.queue_max_trucks.max()),
+                queue_end_trucks=float(g.queue_end_trucks.iloc[-1]),
+                days_limited=float(len(left) / n) if n else 0.0,
+                util_lanes=float(g.lane_hours_busy.sum() / g.lane_hours_open.sum())
+                if g.lane_hours_open.sum() else None))
+    return KPI_SCHEMA["road"].frame(rows)
+
+
 def replication_kpis(result: ReplicationResult, compiled: CompiledScenario) -> Kpis:
-    """KPIs of one replication (tables with a ``rep`` column)."""
+    """KPIs of one replication (tables with a ``rep`` column; see :class:`Kpis`).
+
+    Parameters
+    ----------
+    result : ReplicationResult
+        The replication's event log, road-post days and end state.
+    compiled : CompiledScenario
+        The scenario it simulated (window, services, network).
+    """
     sc = compiled.scenario
     net = compiled.network
     lo, hi = sc.warmup_h, sc.horizon_h
@@ -101,21 +308,7 @@ def replication_kpis(result: ReplicationResult, compiled: CompiledScenario) -> K
     first_day = int(lo // 24)
     n_days = int(math.ceil(hi / 24.0))
 
-    # --- origin–destination transit times
-    svc_od = {p.id: (p.origin, p.destination) for p in compiled.services}
-    dl = ev[(ev.event == "deliver") & (ev.dispatch_h >= lo)].copy()
-    rows = []
-    for (o, d) in sorted(set(svc_od.values())):
-        sids = [s for s, od in svc_od.items() if od == (o, d)]
-        part = dl[dl.service.isin(sids)]
-        tt = (part.time_h - part.dispatch_h) / 24.0
-        rows.append(dict(rep=rep, origin=o, destination=d, trains=int(len(part)),
-                         teu_delivered=float(part.teu.sum()),
-                         transit_mean_d=float(tt.mean()) if len(tt) else None,
-                         transit_p50_d=float(tt.quantile(0.5)) if len(tt) else None,
-                         transit_p95_d=float(tt.quantile(0.95)) if len(tt) else None))
-    od = pd.DataFrame(rows, columns=["rep", "origin", "destination", "trains", "teu_delivered",
-                                     "transit_mean_d", "transit_p50_d", "transit_p95_d"])
+    od, services, corridors = _transit_tables(ev, compiled, rep)
 
     # --- crossings
     cx = ev[ev.crossing != ""]
@@ -146,13 +339,14 @@ def replication_kpis(result: ReplicationResult, compiled: CompiledScenario) -> K
             steps["q"] = steps.d.cumsum()
             in_win = steps[(steps.t >= lo) & (steps.t < hi)]
             qmax = int(in_win.q.max()) if len(in_win) else 0
-            qday = _queue_by_day(steps, n_days)
+            qmax_day, qmean_day = daily_step_stats(steps.t.to_numpy(), steps.q.to_numpy(),
+                                                   n_days)
             acc_day = np.bincount((acc.yard_in // 24).astype(int), minlength=n_days)[:n_days] \
                 if len(acc) else np.zeros(n_days, int)
             for day in range(first_day, n_days):
                 qrows.append(dict(rep=rep, crossing=cid, direction=direction, day=day,
-                                  queue_max_trains=int(qday[day][0]),
-                                  queue_mean_trains=float(qday[day][1]),
+                                  queue_max_trains=float(qmax_day[day]),
+                                  queue_mean_trains=float(qmean_day[day]),
                                   trains_accepted=int(acc_day[day])))
             span = hi - lo
             teams = (c.inspection_teams or 1) * span
@@ -175,124 +369,89 @@ def replication_kpis(result: ReplicationResult, compiled: CompiledScenario) -> K
                 dwell_mean_h=float(dwell.mean()) if len(dwell) else None,
                 queue_max_trains=qmax, util_teams=util_teams, util_tracks=util_tracks,
                 util_yard=util_yard))
-    crossings = pd.DataFrame(crow, columns=[
-        "rep", "crossing", "direction", "trains_per_day", "teu_per_day", "wait_mean_h",
-        "wait_p95_h", "dwell_mean_h", "queue_max_trains", "util_teams", "util_tracks",
-        "util_yard"])
-    queue_by_day = pd.DataFrame(qrows, columns=["rep", "crossing", "direction", "day",
-                                                "queue_max_trains", "queue_mean_trains",
-                                                "trains_accepted"])
+    crossings = KPI_SCHEMA["crossings"].frame(crow)
+    queue_by_day = KPI_SCHEMA["queue_by_day"].frame(qrows)
 
     # --- throughput by day
-    disp = ev[ev.event == "dispatch"]
+    disp = ev[(ev.event == "dispatch") & (ev.time_h == ev.dispatch_h)] \
+        if "dispatch_h" in ev else ev[ev.event == "dispatch"]
     deliv = ev[ev.event == "deliver"]
-    tday = pd.DataFrame({
+    held_max, held_mean = _held_at_origin(ev, compiled, n_days)
+    tday = KPI_SCHEMA["throughput_by_day"].frame(pd.DataFrame({
         "rep": rep, "day": range(n_days),
         "teu_dispatched": np.bincount((disp.time_h // 24).astype(int), weights=disp.teu,
                                       minlength=n_days)[:n_days],
         "teu_delivered": np.bincount((deliv.time_h // 24).astype(int), weights=deliv.teu,
                                      minlength=n_days)[:n_days],
-    })
+        "held_origin_mean_trains": held_mean, "held_origin_max_trains": held_max,
+    }))
 
-    # --- road posts
-    rrows = []
-    rd = pd.DataFrame([d.__dict__ for d in result.road_days])
-    if len(rd):
-        rd = rd[rd.day >= first_day]
-        for (cid, direction), g in rd.groupby(["crossing", "direction"], sort=True):
-            n = len(g)
-            processed = g.processed_trucks.sum()
-            teu_truck = next((f.teu_per_truck for f in sc.road_flows
-                              if f.crossing == cid and f.direction == direction), 2.0)
-            rrows.append(dict(
-                rep=rep, crossing=cid, direction=direction,
-                trucks_per_day=float(processed / n) if n else 0.0,
-                teu_per_day=float(processed * teu_truck / n) if n else 0.0,
-                wait_mean_h=float(g.truck_hours_waiting.sum() / g.arrived_trucks.sum())
-                if g.arrived_trucks.sum() else None,
-                queue_max_trucks=float(g.queue_max_trucks.max()),
-                queue_end_trucks=float(g.queue_end_trucks.iloc[-1]),
-                util_lanes=float(g.lane_hours_busy.sum() / g.lane_hours_open.sum())
-                if g.lane_hours_open.sum() else None))
-    road = pd.DataFrame(rrows, columns=["rep", "crossing", "direction", "trucks_per_day",
-                                        "teu_per_day", "wait_mean_h", "queue_max_trucks",
-                                        "queue_end_trucks", "util_lanes"])
+    road = _road(result, compiled, first_day, rep)
 
     e = result.end
-    run = pd.DataFrame([dict(
+    held = e.held_teu + getattr(e, "unshipped_at_origin_teu", 0.0)
+    run = KPI_SCHEMA["run"].frame([dict(
         rep=rep, teu_dispatched=e.dispatched_teu, teu_delivered=e.delivered_teu,
         trains_dispatched=e.trains_dispatched, trains_delivered=e.trains_delivered,
-        backlog_teu=e.waiting_at_crossings_teu + e.held_teu + e.in_buffers_teu,
+        backlog_teu=e.waiting_at_crossings_teu + held + e.in_buffers_teu,
         undelivered_teu=e.dispatched_teu - e.delivered_teu,
-        waiting_at_crossings_teu=e.waiting_at_crossings_teu, held_teu=e.held_teu,
+        waiting_at_crossings_teu=e.waiting_at_crossings_teu, held_teu=held,
         in_buffers_teu=e.in_buffers_teu, in_transit_teu=e.in_transit_teu,
         events=result.n_events)])
-    return Kpis(od=od, crossings=crossings, queue_by_day=queue_by_day,
-                throughput_by_day=tday, road=road, run=run)
-
-
-def _queue_by_day(steps: pd.DataFrame, n_days: int) -> list[tuple[int, float]]:
-    """(daily max, daily time-average) of the queue step function."""
-    out = []
-    t = steps.t.to_numpy()
-    q = steps.q.to_numpy()
-    level = 0
-    j = 0
-    for day in range(n_days):
-        start, end = day * 24.0, (day + 1) * 24.0
-        peak = level
-        area = 0.0
-        last = start
-        while j < len(t) and t[j] < end:
-            area += level * (t[j] - last)
-            last = t[j]
-            level = int(q[j])
-            peak = max(peak, level)
-            j += 1
-        area += level * (end - last)
-        out.append((peak, area / 24.0))
-    return out
-
-
-_KEYS = {"od": ["origin", "destination"], "crossings": ["crossing", "direction"],
-         "queue_by_day": ["crossing", "direction", "day"], "throughput_by_day": ["day"],
-         "road": ["crossing", "direction"], "run": []}
+    return Kpis(od=od, services=services, corridors=corridors, crossings=crossings,
+                queue_by_day=queue_by_day, throughput_by_day=tday, road=road, run=run)
 
 
 def summarize(per_rep: Sequence[Kpis]) -> Kpis:
-    """Mean of each KPI over replications with its 95 % CI half-width (``*_ci95``);
-    daily tables (``queue_by_day``, ``throughput_by_day``) are averaged without CI."""
+    """Mean of each KPI over replications with its 95 % CI half-width (``*_ci95``),
+    computed per table in one group-by; attributes (e.g. a service's corridor) are
+    carried; daily tables are averaged without CI. Columns follow
+    :func:`landbridge.analysis.schema.summary_columns`."""
     out = {}
     for name in Kpis.TABLES:
-        df = pd.concat([getattr(k, name) for k in per_rep], ignore_index=True)
-        keys = _KEYS[name]
-        value_cols = [c for c in df.columns if c not in keys + ["rep"]]
-        with_ci = name not in ("queue_by_day", "throughput_by_day")
+        spec = KPI_SCHEMA[name]
+        frames = [getattr(k, name) for k in per_rep]
+        df = pd.concat([f for f in frames if len(f)], ignore_index=True) \
+            if any(len(f) for f in frames) else spec.frame()
+        keys, attrs, values = spec.keys, spec.attrs, spec.values
+        cols = keys + attrs + [c for v in values
+                               for c in ((v,) if spec.daily else (v, f"{v}_ci95"))]
         if df.empty:
-            cols = keys + [c for v in value_cols for c in ((v, f"{v}_ci95") if with_ci else (v,))]
             out[name] = pd.DataFrame(columns=cols + ["replications"])
             continue
-        if not with_ci and keys:
-            # daily tables: many rows, no CI — one vectorised group-by
-            num = df[keys + value_cols].copy()
-            for v in value_cols:
-                num[v] = pd.to_numeric(num[v], errors="coerce").astype(float)
-            g = num.groupby(keys, sort=True)
-            table = g[value_cols].mean().reset_index()
-            table["replications"] = df.groupby(keys, sort=True)["rep"].nunique().to_numpy()
-            out[name] = table
-            continue
-        groups = df.groupby(keys, sort=True) if keys else [((), df)]
-        rows = []
-        for key, g in groups:
-            key = key if isinstance(key, tuple) else (key,)
-            row = dict(zip(keys, key))
-            for v in value_cols:
-                vals = pd.to_numeric(g[v], errors="coerce").dropna().to_numpy(dtype=float)
-                row[v] = float(vals.mean()) if len(vals) else None
-                if with_ci:
-                    row[f"{v}_ci95"] = ci95_halfwidth(vals)
-            row["replications"] = int(g["rep"].nunique())
-            rows.append(row)
-        out[name] = pd.DataFrame(rows)
+        num = df[keys + values].copy() if keys else df[values].copy()
+        for v in values:
+            num[v] = pd.to_numeric(num[v], errors="coerce").astype(float)
+        if not keys:
+            num["_k"] = 0
+        gkeys = keys or ["_k"]
+        g = num.groupby(gkeys, sort=True)
+        mean = g[values].mean()
+        table = pd.DataFrame(index=mean.index)
+        if attrs:
+            table = table.join(df.groupby(gkeys, sort=True)[attrs].first())
+        n_reps = df.assign(_k=0).groupby(gkeys, sort=True)["rep"].nunique()
+        if spec.daily:
+            table = table.join(mean)
+        else:
+            std = g[values].std(ddof=1)
+            count = g[values].count()
+            tq = count.map(lambda n: t975(n - 1) if n >= 2 else np.nan)
+            half = tq * std / np.sqrt(count)
+            half = half.where(count >= 2)
+            for v in values:
+                table[v] = mean[v]
+                table[f"{v}_ci95"] = half[v]
+        table["replications"] = n_reps.to_numpy()
+        table = table.reset_index()
+        if not keys:
+            table = table.drop(columns=["_k"])
+        table = table[cols + ["replications"]]
+        if not spec.daily:  # missing values as None (JSON null), not NaN
+            table = table.astype(object).where(table.notna(), None)
+        for k in keys:
+            if spec.column(k).dtype == "int":
+                table[k] = table[k].astype(int)
+        table["replications"] = table["replications"].astype(int)
+        out[name] = table
     return Kpis(**out)

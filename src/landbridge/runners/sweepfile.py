@@ -29,31 +29,19 @@ from typing import Any, Literal, Union
 from landbridge.textfiles import load_yaml_file
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from landbridge.analysis.schema import KPI_SCHEMA
 from landbridge.errors import Problem, ScenarioError, UnknownNameError
 from landbridge.scenario.loader import pydantic_problems
 
 __all__ = ["Sweep", "Range", "ChartKpi", "KPI_COLUMNS", "load_sweep", "parse_sweep",
            "bundled_sweeps", "sweep_path"]
 
-#: Value columns of the per-replication KPI tables a chart can plot (see
-#: :class:`landbridge.analysis.Kpis`); a test keeps this in step with the KPI code.
+#: Value columns of the KPI tables a chart can plot, and their key columns (what
+#: ``where`` may filter on): from the one KPI declaration, :mod:`landbridge.analysis.schema`.
 KPI_COLUMNS: dict[str, tuple[str, ...]] = {
-    "od": ("trains", "teu_delivered", "transit_mean_d", "transit_p50_d", "transit_p95_d"),
-    "crossings": ("trains_per_day", "teu_per_day", "wait_mean_h", "wait_p95_h",
-                  "dwell_mean_h", "queue_max_trains", "util_teams", "util_tracks",
-                  "util_yard"),
-    "road": ("trucks_per_day", "teu_per_day", "wait_mean_h", "queue_max_trucks",
-             "queue_end_trucks", "util_lanes"),
-    "run": ("teu_dispatched", "teu_delivered", "trains_dispatched", "trains_delivered",
-            "backlog_teu", "undelivered_teu", "waiting_at_crossings_teu", "held_teu",
-            "in_buffers_teu",
-            "in_transit_teu", "events"),
-}
-#: Key columns of those tables (what ``where`` may filter on).
+    name: tuple(spec.values) for name, spec in KPI_SCHEMA.items() if not spec.daily}
 KPI_KEYS: dict[str, tuple[str, ...]] = {
-    "od": ("origin", "destination"), "crossings": ("crossing", "direction"),
-    "road": ("crossing", "direction"), "run": (),
-}
+    name: tuple(spec.keys) for name, spec in KPI_SCHEMA.items() if not spec.daily}
 
 
 class _Rec(BaseModel):

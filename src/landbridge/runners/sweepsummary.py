@@ -17,17 +17,18 @@ from typing import Any
 import pandas as pd
 
 from landbridge.analysis.kpis import Kpis, summarize
+from landbridge.analysis.schema import KPI_SCHEMA, kpi_csv
 from landbridge.errors import Problem, ScenarioError
 from landbridge.runners.params import PathError, normalize_path
 from landbridge.runners.sweepdir import (finished_replications, read_failures, read_rep,
                                          write_atomic, write_json)
-from landbridge.runners.sweepfile import KPI_KEYS, ChartKpi
+from landbridge.runners.sweepfile import ChartKpi
 from landbridge.store.rundir import kpis_to_json
 
 __all__ = ["SweepSummary", "summarize_sweep", "chart_specs", "MAX_PANELS"]
 
 MAX_PANELS = 12
-_TABLES = ("od", "crossings", "road", "run", "queue_by_day", "throughput_by_day")
+_TABLES = tuple(KPI_SCHEMA)
 
 
 @dataclass
@@ -93,7 +94,7 @@ def _chart(tables: dict[str, pd.DataFrame], specs: list[ChartKpi], params: list[
             continue
         for k, v in spec.where.items():
             df = df[df[k].astype(str) == v]
-        keys = list(KPI_KEYS[spec.table])
+        keys = KPI_SCHEMA[spec.table].keys
         groups = df.groupby(keys, sort=True) if keys else [((), df)]
         for key, g in groups:
             key = key if isinstance(key, tuple) else (key,)
@@ -189,4 +190,4 @@ def _write(out: Path, s: SweepSummary) -> None:
     write_json(out / "summary.json", doc)
     for name, df in [("points", s.points), *s.tables.items()]:
         write_atomic(out / f"summary_{name}.csv",
-                     df.to_csv(index=False, float_format="%.6g", lineterminator="\n"))
+                     kpi_csv(df))

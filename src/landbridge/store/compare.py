@@ -23,17 +23,16 @@ import math
 
 import pandas as pd
 
+from landbridge.analysis.schema import KPI_SCHEMA
+from landbridge.analysis.stats import t975
+
 __all__ = ["compare_kpis", "welch_ci95", "COMPARED_TABLES", "KEY_COLUMNS"]
 
 #: Tables compared (the daily tables have no confidence intervals; the report overlays them).
-COMPARED_TABLES = ("run", "od", "crossings", "road")
+COMPARED_TABLES = ("run", "od", "services", "corridors", "crossings", "road")
 
-#: Key columns of each KPI table.
-KEY_COLUMNS = {"od": ["origin", "destination"], "crossings": ["crossing", "direction"],
-               "road": ["crossing", "direction"], "run": [],
-               "queue_by_day": ["crossing", "direction", "day"], "throughput_by_day": ["day"]}
-
-_T975 = 0.975
+#: Key columns of each KPI table (from :mod:`landbridge.analysis.schema`).
+KEY_COLUMNS = {name: spec.keys for name, spec in KPI_SCHEMA.items()}
 
 
 def _num(x) -> float | None:
@@ -62,18 +61,16 @@ def welch_ci95(h_a: float | None, n_a: int | None, h_b: float | None, n_b: int |
     >>> round(welch_ci95(0.0, 5, 0.0, 5), 6)
     0.0
     """
-    from scipy import stats  # deferred: scipy.stats takes seconds to import
-
     h_a, h_b = _num(h_a), _num(h_b)
     if h_a is None or h_b is None or not n_a or not n_b or n_a < 2 or n_b < 2:
         return None
-    se_a = h_a / stats.t.ppf(_T975, n_a - 1)
-    se_b = h_b / stats.t.ppf(_T975, n_b - 1)
+    se_a = h_a / t975(n_a - 1)
+    se_b = h_b / t975(n_b - 1)
     se2 = se_a ** 2 + se_b ** 2
     if se2 == 0.0:
         return 0.0
     nu = se2 ** 2 / (se_a ** 4 / (n_a - 1) + se_b ** 4 / (n_b - 1))
-    return float(stats.t.ppf(_T975, nu) * math.sqrt(se2))
+    return float(t975(max(nu, 1.0)) * math.sqrt(se2))
 
 
 def _label(table: str, row: dict) -> str:
@@ -112,7 +109,8 @@ def compare_kpis(a: dict[str, pd.DataFrame], b: dict[str, pd.DataFrame],
         tb = tb if tb is not None else pd.DataFrame()
         keys = KEY_COLUMNS.get(table, [])
         cols = [c for c in list(ta.columns) + [c for c in tb.columns if c not in ta.columns]
-                if c not in keys and c != "replications" and not c.endswith("_ci95")]
+                if c not in keys and c != "replications" and not c.endswith("_ci95")
+                and c not in (KPI_SCHEMA[table].attrs if table in KPI_SCHEMA else [])]
 
         def index(df: pd.DataFrame) -> dict[str, dict]:
             out = {}
@@ -149,6 +147,8 @@ MAIN_KPIS: dict[str, list[str]] = {
     "run": ["teu_dispatched", "teu_delivered", "trains_dispatched", "trains_delivered",
             "backlog_teu", "waiting_at_crossings_teu", "held_teu"],
     "od": ["trains", "teu_delivered", "transit_mean_d", "transit_p50_d", "transit_p95_d"],
+    "services": ["teu_delivered", "transit_mean_d", "transit_p95_d"],
+    "corridors": ["teu_delivered", "transit_mean_d", "transit_p95_d"],
     "crossings": ["trains_per_day", "teu_per_day", "wait_mean_h", "wait_p95_h",
                   "dwell_mean_h", "queue_max_trains", "util_teams", "util_tracks"],
     "road": ["trucks_per_day", "wait_mean_h", "queue_max_trucks", "util_lanes"],

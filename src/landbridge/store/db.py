@@ -5,9 +5,11 @@ Tables (all keyed by ``run_id``)::
     runs               run_id, created_seq, scenario_name, scenario_hash, seed,
                        replications, start_date, horizon_days, warmup_days,
                        landbridge_version, manifest (JSON), scenario (JSON), run_dir
-    kpi_<table>        one per KPI table of :class:`landbridge.analysis.kpis.Kpis`
-                       (od, crossings, queue_by_day, throughput_by_day, road, run): the
-                       summary over replications, plus run_id and row_index (row order)
+    kpi_<table>        one per KPI table of :data:`landbridge.analysis.schema.KPI_SCHEMA`
+                       (od, services, corridors, crossings, queue_by_day,
+                       throughput_by_day, road, run): the summary over replications,
+                       plus run_id and row_index (row order); column types from the
+                       schema
     events (view)      the run directories' ``events.parquet`` through ``read_parquet``,
                        with a run_id column
     store_meta         format version of the store
@@ -30,7 +32,6 @@ import contextlib
 import json
 import os
 import re
-import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -39,6 +40,7 @@ from typing import Any, Callable, Iterator
 import duckdb
 import pandas as pd
 
+from landbridge.analysis.schema import TABLE_NAMES
 from landbridge.errors import Problem, StoreError, UnknownNameError, UsageError
 from landbridge.store.rundir import atomic_dir, read_run_json
 
@@ -47,14 +49,12 @@ __all__ = ["ResultsStore", "DEFAULT_STORE", "KPI_TABLES", "STORE_VERSION"]
 #: Where ``landbridge simulate`` records runs unless ``--store`` says otherwise.
 DEFAULT_STORE = Path("runs") / "landbridge.duckdb"
 
-#: The KPI tables of a run (as in :attr:`landbridge.analysis.kpis.Kpis.TABLES`).
-KPI_TABLES = ("od", "crossings", "queue_by_day", "throughput_by_day", "road", "run")
+#: The KPI tables of a run (declared in :mod:`landbridge.analysis.schema`).
+KPI_TABLES = TABLE_NAMES
 
 #: Format version of the store, kept in ``store_meta``.
 STORE_VERSION = "1"
 
-_STRING_COLUMNS = {"origin", "destination", "crossing", "direction"}
-_INTEGER_COLUMNS = {"day", "replications"}
 # never fetch DuckDB extensions from the internet (e.g. when asked to open a SQLite file)
 _DUCKDB_CONFIG = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 
@@ -92,22 +92,21 @@ def _slug(name: str) -> str:
 _read_json = read_run_json
 
 
-def _typed(df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
-    """The KPI frame with store types: keys VARCHAR, counts BIGINT, the rest DOUBLE."""
+def _typed(table: str, df: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The KPI frame with the store types declared in :mod:`landbridge.analysis.schema`
+    (keys and attributes by their dtype, values DOUBLE): nothing guessed from the data."""
+    from landbridge.analysis.schema import duckdb_columns
+
+    types = duckdb_columns(table, [str(c) for c in df.columns])
     out = pd.DataFrame(index=df.index)
-    types: dict[str, str] = {}
-    for col in df.columns:
+    for col, t in types.items():
         values = df[col]
-        is_str = col in _STRING_COLUMNS or any(isinstance(v, str) for v in values.dropna())
-        if is_str:
+        if t == "VARCHAR":
             out[col] = values.astype("string")
-            types[col] = "VARCHAR"
-        elif col in _INTEGER_COLUMNS:
+        elif t == "BIGINT":
             out[col] = pd.to_numeric(values, errors="coerce").round().astype("Int64")
-            types[col] = "BIGINT"
         else:
             out[col] = pd.to_numeric(values, errors="coerce").astype("Float64")
-            types[col] = "DOUBLE"
     return out, types
 
 
@@ -295,7 +294,7 @@ class ResultsStore:
     def _insert_kpis(con, table: str, run_id: str, df: pd.DataFrame) -> None:
         if not re.fullmatch(r"[a-z_]+", table):
             raise StoreError(f"unexpected KPI table name {table!r} in kpis.json")
-        typed, types = _typed(df)
+        typed, types = _typed(table, df)
         typed.insert(0, "row_index", range(len(typed)))
         typed.insert(0, "run_id", run_id)
         types = {"run_id": "VARCHAR", "row_index": "BIGINT", **types}
@@ -338,7 +337,10 @@ class ResultsStore:
             f"JOIN ({mapping}) m ON e.filename = m.file")
 
     def delete(self, run: str, files: bool = False) -> str:
-        """Remove a run's rows (in one transaction); with ``files`` also its run directory.
+        """Remove a run's rows (in one transaction); with ``files`` also the files
+        landbridge wrote into its run directory (those listed in its
+        ``.landbridge-files.json`` and unchanged; see
+        :func:`landbridge.outpaths.remove_written`), never other files.
 
         Returns
         -------
@@ -360,8 +362,10 @@ class ResultsStore:
                 with contextlib.suppress(duckdb.Error):
                     con.execute("ROLLBACK")
                 raise
-        if files and Path(run_dir).is_dir():
-            shutil.rmtree(run_dir)
+        if files:
+            from landbridge.outpaths import remove_written
+
+            remove_written(run_dir)
         return run_id
 
     # ---------------------------------------------------------------------- reading
@@ -531,8 +535,9 @@ class ResultsStore:
             for name, df in {**{f"kpis_{t}": d for t, d in tables.items()},
                              "events": events}.items():
                 if format == "csv":
-                    df.to_csv(tmp / f"{name}.csv", index=False, float_format="%.6g",
-                              lineterminator="\n")
+                    from landbridge.analysis.schema import kpi_csv
+
+                    (tmp / f"{name}.csv").write_text(kpi_csv(df), encoding="utf-8")
                 else:
                     df.to_parquet(tmp / f"{name}.parquet", index=False, compression="zstd")
             for name in ("manifest", "scenario"):
