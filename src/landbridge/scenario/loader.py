@@ -73,17 +73,45 @@ def scenario_path(name_or_path: str | Path | None) -> Path:
         f"({', '.join(bundled_scenarios())}).{hint}")
 
 
+_TYPE_TAG = re.compile(r"^(function-[a-z-]+|union|literal|list|dict|tuple|set)\[.*\]$")
+"""A union member's label in a pydantic error location (``literal['fastest']``,
+``list[str]``): the alternative tried, not a field the user wrote."""
+
+
+def _is_tag(part: Any) -> bool:
+    return isinstance(part, str) and (part in _UNION_TAGS or bool(_TYPE_TAG.match(part))
+                                      or part.startswith("function-"))
+
+
 def _loc(loc: tuple[Any, ...]) -> str:
     out = ""
     for part in loc:
-        if isinstance(part, str) and part in _UNION_TAGS:
+        if _is_tag(part):
             continue
         if isinstance(part, int):
             out += f"[{part}]"
-        elif isinstance(part, str) and (part.startswith("function-") or part.startswith("union[")):
-            continue
         else:
             out += ("." if out else "") + str(part)
+    return out
+
+
+def _relevant(errors: list[dict]) -> list[dict]:
+    """Drop the errors of union alternatives the input plainly is not: where one
+    alternative failed deeper inside (the input is a list, an item is wrong), the
+    others' "should be 'fastest'" is noise."""
+    deepest: dict[tuple, int] = {}
+    for e in errors:
+        loc = tuple(e["loc"])
+        for i, part in enumerate(loc):
+            if _is_tag(part) and part not in _UNION_TAGS:
+                deepest[loc[:i]] = max(deepest.get(loc[:i], 0), len(loc) - i)
+    out = []
+    for e in errors:
+        loc = tuple(e["loc"])
+        cut = next((i for i, p in enumerate(loc) if _is_tag(p) and p not in _UNION_TAGS), None)
+        if cut is not None and len(loc) - cut == 1 and deepest.get(loc[:cut], 1) > 1:
+            continue
+        out.append(e)
     return out
 
 
@@ -116,8 +144,8 @@ def _known_fields(loc: tuple[Any, ...]) -> list[str]:
 
 def pydantic_problems(err: ValidationError, file: str) -> list[Problem]:
     """Turn a pydantic error into :class:`Problem` records with dotted/indexed paths."""
-    problems = []
-    for e in err.errors():
+    problems: list[Problem] = []
+    for e in _relevant(err.errors()):
         path = _loc(tuple(e["loc"]))
         msg = e["msg"]
         if msg.startswith("Value error, "):
@@ -129,6 +157,15 @@ def pydantic_problems(err: ValidationError, file: str) -> list[Problem]:
             msg = "required field is missing"
         elif e["type"] != "value_error" and "input" in e and not isinstance(e["input"], dict):
             msg = f"{msg}; found {e['input']!r}"
+        same = next((i for i, p in enumerate(problems) if p.item == path
+                     and p.message.startswith("Input should be ")), None)
+        if same is not None and msg.startswith("Input should be "):
+            # alternatives of one union at one place: one problem, "should be A or B"
+            head, _, found = problems[same].message.partition("; found ")
+            alt = msg[len("Input should be "):].partition("; found ")[0]
+            problems[same] = Problem(file, path, "", f"{head} or {alt}"
+                                     + (f"; found {found}" if found else ""))
+            continue
         problems.append(Problem(file, path, "", msg))
     return problems
 
