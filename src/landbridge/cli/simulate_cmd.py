@@ -132,8 +132,6 @@ def simulate(
 
 @handle_errors
 def _simulate(scenario, days, seed, replications, out_dir, workers, store, report, as_json):
-    import concurrent.futures as cf
-
     from landbridge.runners import run_replications
     from landbridge.store import default_run_dir, kpis_to_json, write_run_dir
 
@@ -150,7 +148,9 @@ def _simulate(scenario, days, seed, replications, out_dir, workers, store, repor
     for note in compiled.notes:
         err.print(f"note: {note}", markup=False)
     n = compiled.scenario.replications
-    executor = cf.ProcessPoolExecutor(max_workers=min(workers, n)) if workers > 1 and n > 1 else None
+    from landbridge.runners.executors import process_pool  # workers die with this process
+
+    executor = process_pool(min(workers, n)) if workers > 1 and n > 1 else None
     try:
         with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
                       MofNCompleteColumn(), TimeElapsedColumn(), console=err,
@@ -167,7 +167,7 @@ def _simulate(scenario, days, seed, replications, out_dir, workers, store, repor
             executor.shutdown()
     target = out_dir or default_run_dir(Path("runs"), compiled.scenario.name,
                                         run.manifest["scenario_hash"], compiled.scenario.seed)
-    path = write_run_dir(run, target)
+    path = write_run_dir(run, target, unique=out_dir is None)  # concurrent runs never collide
     from landbridge.cli.hooks import after_simulate
 
     extra = after_simulate(path, store=store, report=report)
@@ -207,12 +207,34 @@ def schema() -> None:
 
 @scenario_app.command("list")
 def list_() -> None:
-    """List the bundled scenarios."""
-    from landbridge.scenario import bundled_scenarios, load_scenario
+    """List the bundled scenarios: year, TEU and trains a year per direction."""
+    _list()
 
+
+@handle_errors
+def _list() -> None:
+    from landbridge.network import load_network
+    from landbridge.scenario import bundled_scenarios, load_scenario
+    from landbridge.scenario.volumes import scenario_volumes
+
+    t = Table(title="Bundled scenarios (volumes a year; westbound = towards Europe)",
+              title_justify="left")
+    for col in ("scenario", "year", "TEU", "trains W", "trains E", "description"):
+        t.add_column(col, justify="left" if col in ("scenario", "description") else "right",
+                     overflow="fold")
+    networks: dict = {}
     for name in bundled_scenarios():
-        sc, _ = load_scenario(name)
-        out.print(f"[bold]{name}[/]: {sc.description.strip().splitlines()[0] if sc.description else ''}")
+        sc, path = load_scenario(name)
+        key = sc.network and str((path.parent / sc.network).resolve())
+        if key not in networks:
+            networks[key] = load_network(key) if key else load_network()
+        v = scenario_volumes(sc, networks[key])
+        first = " ".join(sc.description.split())
+        first = first if len(first) <= 72 else first[:71].rsplit(" ", 1)[0] + " …"
+        t.add_row(name, str(sc.year or "–"), f"{v.teu_per_year:,.0f}",
+                  f"{v.trains_westbound_per_year:,.0f}", f"{v.trains_eastbound_per_year:,.0f}",
+                  first)
+    out.print(t)
 
 
 def register(app: typer.Typer) -> None:

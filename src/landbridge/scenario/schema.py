@@ -400,6 +400,10 @@ class Scenario(_Rec):
 
     name: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
     description: str = ""
+    year: StrictInt | None = Field(
+        default=None, ge=1900, le=2200,
+        description="The calendar year whose published traffic the scenario carries "
+                    "(bundled year scenarios); informative, shown by `scenario list`.")
     start_date: date
     horizon_days: StrictFloat = Field(gt=0, le=3660)
     warmup_days: StrictFloat = Field(default=0.0, ge=0)
