@@ -1,0 +1,101 @@
+"""Delay against a baseline on hand-made event logs (values computed by hand)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from landbridge.analysis.delay import (ComparabilityError, RunEvents, consignments,
+                                       delay_against_baseline)
+
+COLS = ["replication", "seq", "train", "service", "event", "node", "crossing", "time_h",
+        "teu", "dispatch_h"]
+
+
+def _log(rows):
+    out = []
+    for i, (rep, train, svc, event, node, crossing, t, teu, disp) in enumerate(rows):
+        out.append((rep, i, train, svc, event, node, crossing, t, teu, disp))
+    return pd.DataFrame(out, columns=COLS)
+
+
+def _trains(rep, delays_h, crossing_wait_h=None):
+    """Service S from A to D: departures at 0, 24, 48 h, 100 TEU each, 72 h transit
+    plus ``delays_h[i]``; each passes crossing X (sides XA/XB) at dispatch + 24 h and
+    waits ``crossing_wait_h[i]`` h for clearance."""
+    rows = []
+    for i, extra in enumerate(delays_h):
+        t0 = 24.0 * i
+        tr = f"S-{i + 1:04d}"
+        w = (crossing_wait_h or [0.0] * len(delays_h))[i]
+        rows += [(rep, tr, "S", "dispatch", "A", "", t0, 100.0, t0),
+                 (rep, tr, "S", "arrive", "XA", "X", t0 + 24, 100.0, t0),
+                 (rep, tr, "S", "clearance_start", "XA", "X", t0 + 24 + w, 100.0, t0),
+                 (rep, tr, "S", "deliver", "D", "", t0 + 72 + extra, 100.0, t0)]
+    return rows
+
+
+def _run(rows, seed=1, horizon_h=240.0):
+    return RunEvents(events=_log(rows), seed=seed, start_date="2021-03-01", warmup_h=0.0,
+                     horizon_h=horizon_h, services={"S": ("A", "D", "X")},
+                     crossings={"X": ("XA", "XB")})
+
+
+def test_hand_counted_delay_two_replications():
+    base = _run(_trains(0, [0, 0, 0]) + _trains(1, [0, 0, 0]))
+    # rep 0: delays 30 h, 50 h, 0 h; rep 1: 10 h, 60 h, 20 h
+    run = _run(_trains(0, [30, 50, 0]) + _trains(1, [10, 60, 20]))
+    s = delay_against_baseline(run, base)
+    assert s.replications == 2
+    # > 1 d: rep0 {30, 50} = 200 TEU, rep1 {60} = 100 TEU → mean 150
+    assert s.total("teu_delayed_1d")[0] == pytest.approx(150.0)
+    # > 2 d: rep0 {50} 100, rep1 {60} 100
+    assert s.total("teu_delayed_2d") == (pytest.approx(100.0), pytest.approx(0.0))
+    # TEU-days: rep0 100·80/24, rep1 100·90/24 → mean 100·85/24
+    assert s.total("teu_days_delay")[0] == pytest.approx(100 * 85 / 24)
+    assert s.total("matched_teu")[0] == 300.0
+    # extra transit per OD: rep0 mean 80/3 h, rep1 90/3 h → 85/3 h = 85/72 d
+    od = s.od.iloc[0]
+    assert (od.origin, od.destination) == ("A", "D")
+    assert od.extra_transit_d == pytest.approx(85 / 72)
+    assert s.corridors.iloc[0].extra_transit_d == pytest.approx(85 / 72)
+    # backlog: the deficit never exceeds one train (100 TEU), which is not above the
+    # default tolerance of 100 TEU: never behind in either replication
+    assert s.backlog["never_behind"] == 2
+    lines = s.headline({"A": "Alpha", "D": "Delta"})
+    assert lines[0].startswith("150 ± ") and "TEU delayed by more than 1 day" in lines[0]
+    assert any("Alpha → Delta" in x for x in lines)
+
+
+def test_backlog_and_queue_recovery_days():
+    base = _run(_trains(0, [0, 0, 0]))
+    run = _run(_trains(0, [100, 100, 100], crossing_wait_h=[48, 48, 48]))
+    s = delay_against_baseline(run, base, tolerance_teu=50.0)
+    # cumulative deliveries, baseline: day 3 100, day 4 200, day 5+ 300; run (172 h →
+    # day 7, 196 h → day 8, 220 h → day 9): deficit 100, 200, 300, 300, 200, 100, 0 on
+    # days 3..9; the last day above 50 TEU is day 8 → back on day 9
+    assert s.backlog["day"] == 9.0 and s.backlog["not_recovered"] == 0
+    assert s.date_of(9.0) == "2021-03-10"
+    # queue at X (XA→XB): trains wait 48 h from 24, 48, 72 h: queue 1,2,3,2,1 →
+    # last day with a mean above 0.5 is day 4 (96–120 h: one train until 120) → day 5
+    q = s.queues.iloc[0]
+    assert (q.crossing, q.direction, q.day) == ("X", "XA→XB", 5.0)
+
+
+def test_consignment_numbering_without_departure_column():
+    ev = _log(_trains(0, [0, 5]))
+    c = consignments(ev)
+    assert list(c.departure) == [1, 2]
+    assert list(c.deliver_h) == [72.0, 101.0]
+
+
+def test_refuses_different_seeds_and_start_dates():
+    base = _run(_trains(0, [0]))
+    with pytest.raises(ComparabilityError, match="seed differs"):
+        delay_against_baseline(_run(_trains(0, [0]), seed=2), base)
+
+
+def test_warns_on_different_horizons():
+    base = _run(_trains(0, [0, 0, 0]), horizon_h=200.0)
+    s = delay_against_baseline(_run(_trains(0, [0, 0, 0])), base)
+    assert any("horizon differs" in w for w in s.warnings)
