@@ -1,8 +1,9 @@
 """What-if files: list edits by id, demand_scale, the JSON Schema, errors down a base chain.
 
-Expected values come from the bundled default.yaml: 17 westbound demand rows of
-7,874 + 200 (Xi'an→Istanbul) = 8,074 TEU/week and 10 eastbound rows of 4,014 + 60 =
-4,074 TEU/week; Xi'an→Duisburg is 1,624 TEU/week.
+The what-ifs sit on BASE, a small scenario on the bundled network, so the expected values
+are plain arithmetic on its rows: westbound (destination west of origin) Xi'an→Duisburg
+1,000, Chongqing→Duisburg 500 and Xi'an→Istanbul 200 TEU/week; eastbound Duisburg→Xi'an
+400 and Istanbul→Xi'an 60.
 """
 
 import json
@@ -20,7 +21,43 @@ from landbridge.scenario import (
 from landbridge.scenario.loader import scenario_path
 from landbridge.scenario.whatif import entry_id
 
-WEST_TEU, EAST_TEU = 8074.0, 4074.0
+BASE = """
+name: base
+start_date: 2021-01-01
+horizon_days: 60
+demand:
+  - {origin: XA, destination: DUI, teu_per_week: 1000}
+  - {origin: CQ, destination: DUI, teu_per_week: 500}
+  - {origin: XA, destination: IST, route: [XA, KHG, AKU, IST], teu_per_week: 200}
+  - {origin: DUI, destination: XA, teu_per_week: 400}
+  - {origin: IST, destination: XA, teu_per_week: 60}
+road_flows:
+  - {crossing: KHR-NZH, direction: a_to_b, trucks_per_day: 600}
+  - {crossing: KHR-NZH, direction: b_to_a, trucks_per_day: 600}
+  - {crossing: TC-BKT, direction: a_to_b, trucks_per_day: 35}
+disruptions:
+  - {kind: capacity_scale, id: alashankou-2021, target: ASK-DST, factor: 0.344,
+     window: {start: 2021-01-10, end: 2021-01-20}}
+  - {kind: closure, target: TC-BKT, window: {start: 2021-01-05, end: 2021-01-06}}
+  - {kind: duration_scale, id: disinfection-khg, target: KHG-ALT, factor: 1.25,
+     window: {start_day: 0, end_day: 60}}
+policies:
+  - {kind: operate_24h, crossing: TC-BKT}
+  - {kind: pre_declaration, crossing: ASK-DST, clearance_factor: 0.6}
+investments:
+  - {id: dostyk-track, name: "+1 transshipment track at Alashankou–Dostyk", cost_usd: 1.5e+7,
+     policies: [{kind: add_resources, crossing: ASK-DST, transshipment_tracks: 1}]}
+  - {id: caspian-ferry, name: "A second ferry on Aktau–Alat", cost_usd: 4.0e+7,
+     policies: [{kind: add_sailings, link: AKU-ALAT, sailings_per_week: 3}]}
+"""
+WEST_TEU, EAST_TEU = 1700.0, 460.0
+
+
+@pytest.fixture()
+def base(tmp_path):
+    f = tmp_path / "base.yaml"
+    f.write_text(BASE)
+    return f
 
 
 def _file(tmp_path, text, name="whatif.yaml"):
@@ -39,131 +76,131 @@ def _problems(path):
     return info.value.problems
 
 
-def _west(sc):
-    return [d for d in sc.demand if d.origin in ("XA", "CQ", "CD", "ZZ", "YW", "WH", "SZ", "URC")]
+def _teu(sc):
+    return {(d.origin, d.destination): d.teu_per_week for d in sc.demand}
 
 
-def test_default_demand_totals_are_the_documented_ones():
-    sc, _ = load_scenario("default")
-    assert (len(_west(sc)), len(sc.demand) - len(_west(sc))) == (17, 10)
-    assert sum(d.teu_per_week for d in _west(sc)) == WEST_TEU
-    assert sum(d.teu_per_week for d in sc.demand) - WEST_TEU == EAST_TEU
-
-
-def test_doubling_westbound_demand_doubles_exactly_the_westbound_rows(tmp_path):
-    base, _ = load_scenario("default")
-    sc = _load(tmp_path, "base: default\nname: westbound-x2\ndemand_scale: {westbound: 2}\n")
+def test_doubling_westbound_demand_doubles_exactly_the_westbound_rows(tmp_path, base):
+    sc = _load(tmp_path, "base: base.yaml\nname: westbound-x2\ndemand_scale: {westbound: 2}\n")
     assert sc.name == "westbound-x2"
-    changed = [(a.origin, a.destination) for a, b in zip(sc.demand, base.demand)
-               if a.teu_per_week != b.teu_per_week]
-    assert len(sc.demand) == 27 and len(changed) == 17
-    assert all(a.teu_per_week == 2 * b.teu_per_week if (a.origin, a.destination) in changed
-               else a.teu_per_week == b.teu_per_week for a, b in zip(sc.demand, base.demand))
-    assert sum(d.teu_per_week for d in _west(sc)) == 2 * WEST_TEU
-    assert sum(d.teu_per_week for d in sc.demand) - 2 * WEST_TEU == EAST_TEU
-    assert ("XA", "IST") in changed and ("IST", "XA") not in changed
+    assert _teu(sc) == {("XA", "DUI"): 2000, ("CQ", "DUI"): 1000, ("XA", "IST"): 400,
+                        ("DUI", "XA"): 400, ("IST", "XA"): 60}
+    assert sum(_teu(sc).values()) == 2 * WEST_TEU + EAST_TEU
 
 
-def test_scale_factors_multiply_where_they_apply(tmp_path):
-    sc = _load(tmp_path, "base: default\n"
+def test_scale_factors_multiply_where_they_apply(tmp_path, base):
+    sc = _load(tmp_path, "base: base.yaml\n"
                          "demand_scale: {all: 0.5, eastbound: 3, od: {XA-DUI: 4, DUI-XA: 2}}\n")
-    teu = {(d.origin, d.destination): d.teu_per_week for d in sc.demand}
-    assert teu["XA", "DUI"] == 1624 * 0.5 * 4
-    assert teu["DUI", "XA"] == 800 * 0.5 * 3 * 2
-    assert teu["XA", "HAM"] == 500 * 0.5
-    assert teu["HAM", "ZZ"] == 500 * 0.5 * 3
-    assert _load(tmp_path, "base: default\ndemand_scale: 2\n").demand[0].teu_per_week == 3248
+    assert _teu(sc) == {("XA", "DUI"): 1000 * 0.5 * 4, ("CQ", "DUI"): 250, ("XA", "IST"): 100,
+                        ("DUI", "XA"): 400 * 0.5 * 3 * 2, ("IST", "XA"): 60 * 0.5 * 3}
+    assert _load(tmp_path, "base: base.yaml\ndemand_scale: 2\n", "x2.yaml").demand[0].teu_per_week == 2000
 
 
-def test_scaling_along_a_base_chain_compounds(tmp_path):
-    _file(tmp_path, "base: default\ndemand_scale: 2\n", "a.yaml")
+def test_scaling_along_a_base_chain_compounds(tmp_path, base):
+    _file(tmp_path, "base: base.yaml\ndemand_scale: 2\n", "a.yaml")
     sc = _load(tmp_path, "base: a.yaml\ndemand_scale: {od: {XA-DUI: 1.5}}\n", "b.yaml")
-    teu = {(d.origin, d.destination): d.teu_per_week for d in sc.demand}
-    assert teu["XA", "DUI"] == 1624 * 2 * 1.5 and teu["XA", "HAM"] == 1000
+    assert _teu(sc)["XA", "DUI"] == 1000 * 2 * 1.5 and _teu(sc)["CQ", "DUI"] == 1000
     assert sc.name == "b"
 
 
-def test_removed_disruptions_are_absent_and_added_entries_appended(tmp_path):
+def test_removed_entries_are_absent_and_added_entries_appended(tmp_path, base):
     sc = _load(tmp_path, """
-base: pandemic-2021
+base: base.yaml
 disruptions-: [alashankou-2021, closure:TC-BKT]
 demand-: [XA-IST]
 demand+:
   - {origin: CQ, destination: DUI, route: [CQ, KHG, AKU, DUI], teu_per_week: 100}
 road_flows-: ["KHR-NZH:a_to_b"]
+policies-: [operate_24h:TC-BKT]
 policies+: [{kind: operate_24h, crossing: KHG-ALT}]
 """)
-    ids = [d.id for d in sc.disruptions]
-    assert ids == ["disinfection-ask", "disinfection-khg", "khorgos-road-aug-2021",
-                   "nur-zholy-covid-limit"]
-    assert len(sc.demand) == 27
-    assert ("XA", "IST") not in {(d.origin, d.destination) for d in sc.demand}
-    assert (sc.demand[-1].route, sc.demand[-1].teu_per_week) == (["CQ", "KHG", "AKU", "DUI"], 100)
+    assert [d.id for d in sc.disruptions] == ["disinfection-khg"]
+    assert [(d.origin, d.destination, d.teu_per_week) for d in sc.demand] == [
+        ("XA", "DUI", 1000), ("CQ", "DUI", 500), ("DUI", "XA", 400), ("IST", "XA", 60),
+        ("CQ", "DUI", 100)]
+    assert sc.demand[-1].route == ["CQ", "KHG", "AKU", "DUI"]
     assert [entry_id("road_flows", f.model_dump()) for f in sc.road_flows] == [
-        "KHR-NZH:b_to_a", "TC-BKT:a_to_b", "TC-BKT:b_to_a", "ASR-DSR:a_to_b", "ASR-DSR:b_to_a"]
-    assert [(p.kind, p.crossing) for p in sc.policies] == [("operate_24h", "KHG-ALT")]
+        "KHR-NZH:b_to_a", "TC-BKT:a_to_b"]
+    assert [(p.kind, p.crossing) for p in sc.policies] == [
+        ("pre_declaration", "ASK-DST"), ("operate_24h", "KHG-ALT")]
 
 
-def test_removing_and_adding_one_id_replaces_the_entry(tmp_path):
+def test_a_derived_id_removes_every_entry_it_names(tmp_path, base):
+    _file(tmp_path, "base: base.yaml\ndemand+: [{origin: XA, destination: DUI, "
+                    "route: [XA, AKU, DUI], teu_per_week: 50}]\n", "two.yaml")
+    sc = _load(tmp_path, "base: two.yaml\ndemand-: [XA-DUI]\n")
+    assert ("XA", "DUI") not in _teu(sc) and len(sc.demand) == 4
+
+
+def test_removing_and_adding_one_id_replaces_the_entry(tmp_path, base):
     sc = _load(tmp_path, """
-base: default
+base: base.yaml
 investments-: [caspian-ferry]
 investments+:
   - {id: caspian-ferry, name: "Two more sailings Kuryk–Alat", cost_usd: 1.0e+7,
      policies: [{kind: add_sailings, link: KUR-ALAT, sailings_per_week: 2}]}
 """)
-    inv = {i.id: i for i in sc.investments}
-    assert len(inv) == 6 and inv["caspian-ferry"].policies[0].link == "KUR-ALAT"
-    assert sc.investments[-1].id == "caspian-ferry"
+    assert [i.id for i in sc.investments] == ["dostyk-track", "caspian-ferry"]
+    assert sc.investments[-1].policies[0].link == "KUR-ALAT"
 
 
-def test_an_unknown_id_is_named_with_file_path_and_suggestion(tmp_path):
-    f = _file(tmp_path, "base: pandemic-2021\ndisruptions-: [alashankou-2012]\n")
+def test_an_unknown_id_is_named_with_file_path_and_suggestion(tmp_path, base):
+    f = _file(tmp_path, "base: base.yaml\ndisruptions-: [alashankou-2012]\n")
     (p,) = _problems(f)
     assert (p.file, p.item) == (str(f), "disruptions-[0]")
-    assert "'alashankou-2012'" in p.message and "did you mean alashankou-2021?" in p.message
+    assert "'alashankou-2012'" in p.message and p.message.endswith("did you mean alashankou-2021?")
 
 
-def test_edits_are_refused_without_base_or_beside_a_replacement(tmp_path):
-    f = _file(tmp_path, "base: default\ndemand: []\ndemand+: []\npolices+: []\n")
+def test_edits_are_refused_without_base_or_beside_a_replacement(tmp_path, base):
+    f = _file(tmp_path, "base: base.yaml\ndemand: []\ndemand+: []\npolices+: []\n")
     got = {p.item: p.message for p in _problems(f)}
     assert got["demand"].startswith("give either demand (replaces the base's list)")
     assert got["polices+"].endswith("did you mean policies?")
-    scenario = yaml.safe_load(scenario_path("default").read_text())
-    scenario["disruptions+"] = []
-    f = _file(tmp_path, yaml.safe_dump(json.loads(json.dumps(scenario, default=str))), "full.yaml")
-    (p,) = [p for p in _problems(f) if p.item == "disruptions+"]
-    assert "start the file with base:" in p.message
+    f = _file(tmp_path, BASE + "disruptions+: []\n", "full.yaml")
+    ((item, msg),) = [(p.item, p.message) for p in _problems(f)]
+    assert item == "disruptions+" and "start the file with base:" in msg
 
 
-def test_bad_demand_scale_is_reported_with_suggestions(tmp_path):
-    f = _file(tmp_path, "base: default\ndemand_scale: {westbund: 2, od: {XA-DUX: 2}}\n")
+def test_bad_demand_scale_is_reported_with_suggestions(tmp_path, base):
+    f = _file(tmp_path, "base: base.yaml\ndemand_scale: {westbund: 2, od: {XA-DUX: 2}}\n")
     got = {p.item: p.message for p in _problems(f)}
-    assert "did you mean westbound?" in got["demand_scale.westbund"]
-    assert "did you mean XA-DUI?" in got["demand_scale.od.XA-DUX"]
-    f = _file(tmp_path, "base: default\ndemand_scale: -1\n", "neg.yaml")
+    assert got["demand_scale.westbund"].endswith("did you mean westbound?")
+    assert got["demand_scale.od.XA-DUX"].endswith("did you mean XA-DUI?")
+    f = _file(tmp_path, "base: base.yaml\ndemand_scale: -1\n", "neg.yaml")
     assert [p.item for p in _problems(f)] == ["demand_scale"]
 
 
-def test_problems_down_a_base_chain_name_the_file_that_wrote_them(tmp_path):
-    a = _file(tmp_path, "base: default\ndemand+:\n"
+def test_problems_down_a_base_chain_name_the_file_that_wrote_them(tmp_path, base):
+    a = _file(tmp_path, "base: base.yaml\ndemand+:\n"
                         "  - {origin: XA, destination: DUI, teu_per_week: -5}\n", "a.yaml")
     b = _file(tmp_path, "base: a.yaml\nhorizon_days: -1\nservices+:\n"
                         "  - {id: S1, origin: XA, destination: DUI, departures_per_wek: 3}\n",
               "b.yaml")
-    got = {(p.file, p.item) for p in _problems(b)}
+    problems = _problems(b)
+    got = {(p.file, p.item) for p in problems}
     assert (str(a), "demand+[0].teu_per_week") in got
     assert (str(b), "horizon_days") in got
-    assert (str(b), "services+[0].departures_per_wek") in got
-    (msg,) = [p.message for p in _problems(b) if p.item == "services+[0].departures_per_wek"]
+    (msg,) = [p.message for p in problems if p.item == "services+[0].departures_per_wek"]
     assert msg.endswith("did you mean departures_per_week?")
+    # a base's own entry keeps its file and index after entries before it are removed
+    bad = _file(tmp_path, BASE.replace("teu_per_week: 500", "teu_per_week: -500"), "bad.yaml")
+    c = _file(tmp_path, "base: bad.yaml\ndemand-: [XA-DUI]\n", "c.yaml")
+    ((file, item),) = [(p.file, p.item) for p in _problems(c)]
+    assert (file, item) == (str(bad), "demand[1].teu_per_week")
 
 
-def test_parse_scenario_resolves_what_if_keys_in_memory():
-    sc = parse_scenario({"base": "default", "name": "m", "demand_scale": {"eastbound": 2},
-                         "horizon_days": 30})
+def test_parse_scenario_resolves_what_if_keys_in_memory(base):
+    sc = parse_scenario({"base": "base.yaml", "name": "m", "demand_scale": {"eastbound": 2},
+                         "horizon_days": 30}, str(base.parent / "in-memory"))
     assert sc.horizon_days == 30
-    assert sum(d.teu_per_week for d in sc.demand) == WEST_TEU + 2 * EAST_TEU
+    assert sum(_teu(sc).values()) == WEST_TEU + 2 * EAST_TEU
+
+
+def test_bundled_what_ifs_keep_their_base_traffic():
+    for name in bundled_scenarios():
+        sc, path = load_scenario(name)
+        if "base" in yaml.safe_load(path.read_text()):
+            assert sc.demand or sc.services, name
 
 
 # ----------------------------------------------------------------------- JSON Schema
@@ -174,23 +211,23 @@ def _json(path_or_text):
 
 
 WHATIFS = [
-    "base: default\ndemand_scale: {westbound: 2}\n",
-    "base: pandemic-2021\nname: no-ask\ndisruptions-: [alashankou-2021]\n"
+    "base: base.yaml\ndemand_scale: {westbound: 2}\n",
+    "base: base.yaml\nname: no-ask\ndisruptions-: [alashankou-2021]\n"
     "demand+: [{origin: CQ, destination: DUI, route: [CQ, AKU, DUI], teu_per_week: 50}]\n",
-    "base: default\nhorizon_days: 90\ndisruptions:\n"
+    "base: base.yaml\nhorizon_days: 30\ndisruptions:\n"
     "  - {kind: closure, target: KHG-ALT, window: {start: 2021-01-20, end: 2021-02-03}}\n",
-    "base: restored\ndemand_scale: 1.5\npolicies-: [operate_24h:TC-BKT]\n",
+    "base: base.yaml\ndemand_scale: 1.5\npolicies-: [operate_24h:TC-BKT]\n",
 ]
 BAD_WHATIFS = [
-    "base: default\nhorizon_dys: 30\n",                        # misspelled key
-    "base: default\ndemand_scale: {westbund: 2}\n",             # unknown direction
-    "base: default\ndisruptions-: [{id: x}]\n",                 # ids are strings
-    "base: default\ndemand+: [{origin: XA, teu_per_week: 5}]\n",  # destination missing
-    "name: x\ndemand_scale: 2\n",                               # no base, no start_date
+    "base: base.yaml\nhorizon_dys: 30\n",                        # misspelled key
+    "base: base.yaml\ndemand_scale: {westbund: 2}\n",             # unknown direction
+    "base: base.yaml\ndisruptions-: [{id: x}]\n",                 # ids are strings
+    "base: base.yaml\ndemand+: [{origin: XA, teu_per_week: 5}]\n",  # destination missing
+    "name: x\ndemand_scale: 2\n",                                 # no base, no start_date
 ]
 
 
-def test_json_schema_accepts_every_bundled_scenario_and_what_ifs():
+def test_json_schema_accepts_every_bundled_scenario_and_what_ifs(base):
     jsonschema = pytest.importorskip("jsonschema")
     schema = scenario_json_schema()
     jsonschema.Draft202012Validator.check_schema(schema)
@@ -198,7 +235,7 @@ def test_json_schema_accepts_every_bundled_scenario_and_what_ifs():
     for name in bundled_scenarios():
         errors = [e.message for e in validator.iter_errors(_json(scenario_path(name)))]
         assert errors == [], name
-    for text in WHATIFS:
+    for text in [BASE, *WHATIFS]:
         assert [e.message for e in validator.iter_errors(_json(text))] == [], text
 
 
@@ -209,7 +246,8 @@ def test_json_schema_rejects_bad_what_ifs():
         assert not validator.is_valid(_json(text)), text
 
 
-def test_the_what_ifs_the_schema_accepts_load(tmp_path):
+def test_the_what_ifs_the_schema_accepts_load_and_the_bad_ones_do_not(tmp_path, base):
     for i, text in enumerate(WHATIFS):
-        sc = _load(tmp_path, text, f"w{i}.yaml")
-        assert sc.demand
+        assert _load(tmp_path, text, f"w{i}.yaml").demand
+    for i, text in enumerate(BAD_WHATIFS):
+        assert _problems(_file(tmp_path, text, f"b{i}.yaml")), text
