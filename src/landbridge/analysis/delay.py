@@ -155,7 +155,7 @@ class DelaySummary:
         the backlog cleared" (names: node/crossing id → display name)."""
         nm = dict(names or {})
         n = self.replications
-        ci = "" if n < 2 else " (± 95 % CI)"
+        ci = "" if n < 2 else ", ± 95 % CI"
         d1, d1c = self.total("teu_delayed_1d")
         d2, d2c = self.total("teu_delayed_2d")
         td, tdc = self.total("teu_days_delay")

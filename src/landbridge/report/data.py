@@ -27,7 +27,8 @@ import pyarrow.parquet as pq
 from landbridge.store.rundir import read_run_json
 from landbridge.errors import StoreError
 
-__all__ = ["RunData", "load_run", "transit_times", "link_utilization", "crossing_waits"]
+__all__ = ["RunData", "load_run", "transit_times", "link_utilization", "crossing_waits",
+           "run_events", "read_events"]
 
 
 @dataclass(frozen=True)
@@ -206,3 +207,55 @@ def crossing_waits(run: RunData) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["crossing", "name", "trains_per_day", "wait_mean_h"])
 
 
+
+
+_DELAY_EVENTS = ["dispatch", "deliver", "arrive", "clearance_start", "held", "released"]
+
+
+def read_events(path: str | Path, events: list[str] | None = None) -> pd.DataFrame:
+    """Rows of a run directory's ``events.parquet`` (only the ``events`` kinds given).
+
+    Raises
+    ------
+    StoreError
+        The file is missing or not Parquet.
+    """
+    ev_path = Path(path) / "events.parquet"
+    if not ev_path.is_file():
+        raise StoreError(f"{ev_path}: missing; the run directory is incomplete")
+    try:
+        filters = [("event", "in", list(events))] if events else None
+        return pq.read_table(ev_path, filters=filters).to_pandas()
+    except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for bad files
+        raise StoreError(f"{ev_path}: cannot be read as Parquet ({exc})") from None
+
+
+def run_events(path: str | Path):
+    """A run directory as :class:`landbridge.analysis.delay.RunEvents` (what the delay
+    against a baseline needs: events, seed, start date, window, services, crossings).
+
+    Raises
+    ------
+    StoreError
+        A file of the run directory is missing or unreadable.
+    """
+    from landbridge.analysis.delay import RunEvents
+    from landbridge.analysis.kpis import corridor_label
+
+    path = Path(path)
+    if not path.is_dir():
+        raise StoreError(f"run directory {path} does not exist (moved or deleted?)")
+    m = _json(path / "manifest.json")
+    net = _json(path / "network.json") if (path / "network.json").exists() else {}
+    crossings = {c["id"]: (c["station_a"], c["station_b"]) for c in net.get("crossings", [])}
+    services = {}
+    for s in net.get("services", []):
+        corridor = s.get("corridor")
+        if corridor is None:  # older snapshots: the gauge-break crossings are not stored
+            corridor = corridor_label(s.get("crossings", []))
+        services[s["id"]] = (s["origin"], s["destination"], corridor)
+    return RunEvents(events=read_events(path, _DELAY_EVENTS), seed=int(m["seed"]),
+                     start_date=str(m["start_date"]),
+                     warmup_h=24.0 * float(m.get("warmup_days") or 0.0),
+                     horizon_h=24.0 * float(m["horizon_days"]), services=services,
+                     crossings=crossings)

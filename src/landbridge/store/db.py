@@ -419,6 +419,27 @@ class ResultsStore:
         with self._connect() as con:
             return self._resolve(con, ref)
 
+    def find_identical(self, manifest: dict[str, Any]) -> tuple[str, str] | None:
+        """The latest stored run with the same manifest as ``manifest`` (scenario hash,
+        seed, replications, horizon, landbridge version...; ``scenario_file`` aside)
+        whose run directory is still complete, as ``(run_id, run_dir)``; else None.
+        Same manifest means the same results, byte for byte."""
+        ignore = {"scenario_file"}
+        want = {k: v for k, v in manifest.items() if k not in ignore}
+        with self._connect() as con:
+            rows = con.execute(
+                "SELECT run_id, run_dir, manifest FROM runs WHERE scenario_hash = ? AND "
+                "seed = ? AND replications = ? ORDER BY created_seq DESC",
+                [manifest.get("scenario_hash"), int(manifest.get("seed", -1)),
+                 int(manifest.get("replications", -1))]).fetchall()
+        for run_id, run_dir, text in rows:
+            have = {k: v for k, v in json.loads(text).items() if k not in ignore}
+            d = Path(run_dir)
+            if have == want and all((d / f).is_file() for f in (
+                    "manifest.json", "kpis.json", "events.parquet", "scenario.json")):
+                return run_id, run_dir
+        return None
+
     def runs(self) -> pd.DataFrame:
         """All runs, oldest first (no manifest/scenario JSON; see :meth:`run`)."""
         with self._connect() as con:
