@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from landbridge.cli import plan_cmd, runs_cmd, simulate_cmd, sweep_cmd
+from landbridge.cli import plan_cmd, runs_cmd, serve_cmd, simulate_cmd, sweep_cmd
 from landbridge.cli.network_cmd import network_app, route
+from landbridge.cli import validate_cmd
 
 app = typer.Typer(
     name="landbridge",
@@ -17,9 +18,10 @@ app = typer.Typer(
 )
 app.command("route")(route)
 app.add_typer(network_app, name="network")
+validate_cmd.register(app)
 
 
-for _module in (simulate_cmd, runs_cmd, plan_cmd, sweep_cmd):
+for _module in (simulate_cmd, runs_cmd, plan_cmd, sweep_cmd, serve_cmd):
     _module.register(app)
 
 

@@ -1,0 +1,137 @@
+"""The page's figures, built from the report's (:mod:`landbridge.report.charts`).
+
+* :func:`corridor_map`: the report's map, each link, node and crossing carrying its id
+  (``customdata``) so that a click names the element;
+* :func:`change_map`: the same map coloured by the change against the baseline: links
+  by the change in utilization, crossings by the change in mean wait;
+* :func:`side_by_side`: a report chart of the baseline and of the what-if on one y-range.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any, Callable
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
+
+from landbridge.report.charts import map_figure
+from landbridge.report.data import RunData, crossing_waits, link_utilization
+
+__all__ = ["network_only_run", "corridor_map", "change_map", "side_by_side",
+           "CHANGE_SCALE"]
+
+#: Diverging colour scale of a change (blue = less, red = more).
+CHANGE_SCALE = "RdBu_r"
+
+
+def network_only_run(network: dict[str, Any], start_date: str, horizon_days: float
+                     ) -> RunData:
+    """A :class:`RunData` with a network and no results, to draw the map before a run."""
+    events = pd.DataFrame({"replication": pd.Series(dtype="int64"),
+                           "service": pd.Series(dtype="str"), "event": pd.Series(dtype="str"),
+                           "time_h": pd.Series(dtype="float64"),
+                           "teu": pd.Series(dtype="float64"),
+                           "dispatch_h": pd.Series(dtype="float64")})
+    return RunData(path=Path("."), run_id="network", manifest={
+        "start_date": start_date, "horizon_days": horizon_days, "warmup_days": 0.0,
+        "replications": 1}, scenario={}, tables={}, events=events, network=network)
+
+
+def _tag(fig: go.Figure, network: dict[str, Any]) -> go.Figure:
+    """Give every link, node and crossing marker its ``[type, id]`` as customdata."""
+    links = {k["id"] for k in network["links"]}
+    rail = [c["id"] for c in network["crossings"] if c["mode"] == "rail"]
+    for tr in fig.data:
+        if tr.name in links:
+            tr.customdata = [["link", tr.name]] * len(tr.lon)
+        elif tr.name == "nodes":
+            tr.customdata = [["node", n["id"]] for n in network["nodes"]]
+        elif tr.name and tr.name.startswith("border crossings"):
+            tr.customdata = [["crossing", c] for c in rail]
+    return fig
+
+
+def corridor_map(run: RunData, height: int = 480) -> go.Figure:
+    """The report's corridor map of ``run`` with clickable elements (``customdata``
+    ``[type, id]``; type ``link``, ``node`` or ``crossing``)."""
+    fig = _tag(map_figure(run), run.network or {"links": [], "nodes": [], "crossings": []})
+    fig.update_layout(height=height, margin=dict(l=10, r=10, t=40, b=10),
+                      title="Corridor: click a crossing, link, port or ferry")
+    return fig
+
+
+def _num(v: Any) -> float | None:
+    if v is None:
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def change_map(run: RunData, baseline: RunData, height: int = 480) -> go.Figure:
+    """The corridor coloured by the change against ``baseline``: each link by the change
+    in utilization (what-if − baseline, percentage points), each rail crossing by the
+    change in mean wait (hours; marker size grows with its size)."""
+    fig = corridor_map(run, height)
+    u_run = link_utilization(run).set_index("link").utilization
+    u_base = link_utilization(baseline).set_index("link").utilization
+    du = {lid: (_num(u_run.get(lid)) or 0.0) - (_num(u_base.get(lid)) or 0.0)
+          for lid in u_run.index if _num(u_run.get(lid)) is not None
+          or _num(u_base.get(lid)) is not None}
+    w_run = crossing_waits(run).set_index("crossing").wait_mean_h
+    w_base = crossing_waits(baseline).set_index("crossing").wait_mean_h
+    dw = {cid: (_num(w_run.get(cid)) or 0.0) - (_num(w_base.get(cid)) or 0.0)
+          for cid in set(w_run.index) | set(w_base.index)}
+    span_u = max([abs(v) for v in du.values()] + [0.05])
+    span_w = max([abs(v) for v in dw.values()] + [1.0])
+
+    def colour(v: float, span: float) -> str:
+        return sample_colorscale(CHANGE_SCALE, [0.5 + 0.5 * max(-1.0, min(1.0, v / span))])[0]
+
+    for tr in fig.data:
+        if tr.customdata is not None and len(tr.customdata) and tr.customdata[0][0] == "link":
+            lid = tr.name
+            if lid in du:
+                tr.line.color = colour(du[lid], span_u)
+                tr.text = [t + f"<br>change in utilization: {100 * du[lid]:+.1f} pp"
+                           for t in tr.text]
+        elif tr.name == "utilization scale":
+            tr.marker.colorscale = CHANGE_SCALE
+            tr.marker.cmin, tr.marker.cmax = -100 * span_u, 100 * span_u
+            tr.marker.colorbar.title.text = "Δ link<br>utilization (pp)"
+            tr.marker.colorbar.tickformat = "+.0f"
+        elif tr.customdata is not None and len(tr.customdata) and tr.customdata[0][0] == "crossing":
+            ids = [c[1] for c in tr.customdata]
+            tr.marker.color = [colour(dw.get(c, 0.0), span_w) for c in ids]
+            tr.marker.size = [8.0 + 5.0 * math.sqrt(abs(dw.get(c, 0.0))) for c in ids]
+            tr.name = "border crossings (colour and size: change in mean wait)"
+            tr.text = [f"<b>{run.crossing_name(c)}</b> ({c})<br>change in mean wait: "
+                       f"{dw.get(c, 0.0):+.1f} h" for c in ids]
+    fig.update_layout(title="Change against the baseline: links by utilization, "
+                            "crossings by mean wait")
+    return fig
+
+
+def side_by_side(chart: Callable[[RunData], go.Figure], baseline: RunData, run: RunData,
+                 height: int | None = None) -> tuple[go.Figure, go.Figure]:
+    """``chart`` (a report chart function) of the baseline and of the what-if, with the
+    same value range so that they read side by side."""
+    a, b = chart(baseline), chart(run)
+    a.update_layout(title=f"baseline — {a.layout.title.text}")
+    b.update_layout(title=f"what-if — {b.layout.title.text}")
+    for f in (a, b):
+        f.update_layout(margin=dict(l=50, r=10, t=50, b=40), showlegend=False)
+        if height:
+            f.update_layout(height=height)
+    ys = [v for f in (a, b) for tr in f.data if isinstance(tr, go.Scatter) and tr.y is not None
+          for v in tr.y if _num(v) is not None]
+    if ys:
+        top = max(float(v) for v in ys) * 1.05 or 1.0
+        for f in (a, b):
+            f.update_yaxes(range=[0, top])
+    return a, b
