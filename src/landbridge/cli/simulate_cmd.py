@@ -119,66 +119,80 @@ def simulate(
     days: Optional[float] = typer.Option(None, "--days", min=0.01, max=3660,
                                          help="Horizon in days (at most 3660)."),
     seed: Optional[int] = typer.Option(None, "--seed", min=0, help="Root seed."),
-    replications: Optional[int] = typer.Option(None, "--replications", "-r", min=1, max=10000),
+    replications: Optional[int] = typer.Option(
+        None, "--replications", "-r", min=1, max=10000,
+        help="Replications (runs with their own random streams); default: the scenario's."),
     out_dir: Optional[Path] = typer.Option(None, "--out", help="Output directory (new or empty)."),
-    workers: int = typer.Option(1, "--workers", min=1, help="Processes for replications."),
+    workers: int = typer.Option(1, "--workers", min=1,
+                                help="Processes for replications (default 1: this process)."),
     store: Optional[Path] = typer.Option(None, "--store", help="Results store (DuckDB file)."),
     report: bool = typer.Option(False, "--report", help="Also write report.html into the run."),
+    baseline: Optional[str] = typer.Option(
+        None, "--baseline", help="With --report: a run (id, scenario name or directory) to "
+                                 "report against, with the delay headline."),
+    force: bool = typer.Option(False, "--force", help="Simulate even when an identical run "
+                                                      "is stored (default: reuse it)."),
     as_json: bool = typer.Option(False, "--json", help="Print the KPIs as JSON."),
 ) -> None:
     """Simulate the corridor: trains through the border crossings, KPIs, event log."""
-    _simulate(scenario, days, seed, replications, out_dir, workers, store, report, as_json)
+    _simulate(scenario, days, seed, replications, out_dir, workers, store, report, as_json,
+              baseline, force)
+
+
+_FLAGS = {"out_dir": "--out", "workers": "--workers", "horizon_days": "--days",
+          "seed": "--seed", "replications": "--replications", "baseline": "--baseline"}
 
 
 @handle_errors
-def _simulate(scenario, days, seed, replications, out_dir, workers, store, report, as_json):
-    from landbridge.runners import run_replications
-    from landbridge.store import default_run_dir, kpis_to_json, write_run_dir
+def _simulate(scenario, days, seed, replications, out_dir, workers, store, report, as_json,
+              baseline=None, force=False):
+    from dataclasses import replace
 
-    from landbridge.store import check_output_dir
+    from landbridge.store import kpis_to_json
+    from landbridge.workflow import run_scenario
 
-    if out_dir is not None:
-        check_output_dir(out_dir)
-    from landbridge.store import ResultsStore
-
-    existing = ResultsStore(store)
-    if existing.path.exists():  # a damaged or foreign store fails now, not after the run
-        existing.runs()
-    compiled = load_and_compile(scenario, days, seed, replications)
-    for note in compiled.notes:
+    with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
+                  MofNCompleteColumn(), TimeElapsedColumn(), console=err,
+                  disable=as_json, transient=True) as progress:
+        task = progress.add_task("replications", total=replications)
+        try:
+            outcome = run_scenario(
+                scenario, horizon_days=days, seed=seed, replications=replications,
+                out_dir=out_dir, store=store if store is not None else True,
+                report=report or baseline is not None, baseline=baseline, workers=workers,
+                reuse=not force, on_progress=lambda x: progress.update(task, completed=x))
+        except UsageError as exc:  # library parameters → the flags that set them
+            raise UsageError([replace(p, file="<command line>",
+                                      item=_FLAGS.get(p.item, p.item))
+                              for p in exc.problems]) from None
+    for note in outcome.notes:
         err.print(f"note: {note}", markup=False)
-    n = compiled.scenario.replications
-    from landbridge.runners.executors import process_pool  # workers die with this process
-
-    executor = process_pool(min(workers, n)) if workers > 1 and n > 1 else None
-    try:
-        with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
-                      MofNCompleteColumn(), TimeElapsedColumn(), console=err,
-                      disable=as_json, transient=True) as progress:
-            task = progress.add_task("replications", total=n)
-            if executor is None:
-                run = run_replications(compiled, n, None,
-                                       on_progress=lambda x: progress.update(task, completed=x))
-            else:
-                run = run_replications(compiled, n, executor,
-                                       on_done=lambda r: progress.advance(task))
-    finally:
-        if executor is not None:
-            executor.shutdown()
-    target = out_dir or default_run_dir(Path("runs"), compiled.scenario.name,
-                                        run.manifest["scenario_hash"], compiled.scenario.seed)
-    path = write_run_dir(run, target, unique=out_dir is None)  # concurrent runs never collide
-    from landbridge.cli.hooks import after_simulate
-
-    extra = after_simulate(path, store=store, report=report)
+    run, path = outcome, outcome.run_dir
+    extra = {"run_id": outcome.run_id, "store": str(store or "runs/landbridge.duckdb")}
+    if outcome.report is not None:
+        extra["report"] = str(outcome.report)
+    if outcome.reused:
+        extra["reused"] = True
     if as_json:
         print_json({"manifest": run.manifest, "output_dir": str(path), **extra,
                     "kpis": kpis_to_json(run.summary.tables())})
         return
     print_kpis(run)
-    out.print(f"Results written to [bold]{path}[/]")
+    if outcome.reused:
+        out.print(f"Results of the identical stored run {outcome.run_id} in [bold]{path}[/] "
+                  "(nothing simulated; --force simulates again)")
+    else:
+        out.print(f"Results written to [bold]{path}[/]")
     for k, v in extra.items():
-        out.print(f"{k}: {v}")
+        if k != "reused":
+            out.print(f"{k}: {v}")
+    if baseline is not None:
+        from landbridge.workflow import delay_headline
+
+        head = delay_headline(path, baseline, store=store)
+        out.print(f"[bold]Against {head.baseline_id}:[/]")
+        for line in head.lines:
+            out.print("  " + line, markup=False)
 
 
 @scenario_app.command("validate")
@@ -192,9 +206,14 @@ def _validate(file: str) -> None:
     c = load_and_compile(file)
     trains = sum(len(s.departures_h) for s in c.services)
     out.print(f"[green]ok[/]: {c.file}: {len(c.services)} services, {trains} train departures "
-              f"over {c.scenario.horizon_days:g} days, {len(c.windows)} disruption windows, "
-              f"{len(c.scenario.policies)} policies, {len(c.scenario.investments)} candidate "
-              "investments")
+              f"over {c.scenario.horizon_days:g} days, {_n(len(c.windows), 'disruption window')}, "
+              f"{_n(len(c.scenario.policies), 'policy', 'policies')}, "
+              f"{_n(len(c.scenario.investments), 'candidate investment')}")
+
+
+def _n(count: int, singular: str, plural: str | None = None) -> str:
+    """``1 disruption window``, ``2 disruption windows``."""
+    return f"{count} {singular if count == 1 else (plural or singular + 's')}"
 
 
 @scenario_app.command("schema")
