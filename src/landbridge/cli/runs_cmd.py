@@ -11,6 +11,7 @@ import typer
 from rich.table import Table
 
 from landbridge.cli._common import err, handle_errors, out, print_json
+from landbridge.errors import StoreError
 
 runs_app = typer.Typer(help="Runs recorded in the results store (DuckDB).",
                        no_args_is_help=True)
@@ -157,10 +158,36 @@ def _compare(run_a, run_b, store, all_kpis, as_json):
         keep = [(t in MAIN_KPIS and k in MAIN_KPIS[t] and (t, key) not in idle)
                 for t, key, k in zip(df.table, df.key, df.kpi)]
         df = df[keep]
+    head, delay_note = None, None
+    if a != b:
+        from landbridge.analysis.delay import ComparabilityError
+        from landbridge.workflow import delay_headline
+
+        try:
+            head = delay_headline(b, a, store=st.path)
+        except ComparabilityError as exc:
+            delay_note = (f"no delay headline: {exc} (run the changed scenario with the "
+                          "baseline's seed, start date and replications)")
+        except StoreError as exc:
+            delay_note = f"no delay headline: {exc}"
     if as_json:
+        delay = None
+        if head is not None:
+            s = head.summary
+            delay = {"lines": head.lines, "method": s.method, "replications": s.replications,
+                     "totals": _records(s.totals), "backlog": s.backlog,
+                     "queues": _records(s.queues), "od": _records(s.od),
+                     "corridors": _records(s.corridors), "warnings": list(s.warnings)}
         print_json({"a": a, "b": b, "delta": "b - a", "warnings": warnings,
-                    "rows": _records(df)})
+                    "delay": delay, "delay_note": delay_note, "rows": _records(df)})
         return
+    if head is not None:
+        out.print(f"[bold]B against A[/] ({head.summary.method}):")
+        for line in head.lines:
+            out.print("  " + line, markup=False)
+        out.print("")
+    elif delay_note:
+        err.print(f"note: {delay_note}", markup=False)
     out.print(f"A = [bold]{a}[/], B = [bold]{b}[/]; Δ = B − A with the 95 % CI of Δ by "
               "Welch's t over the replications of both runs; * the interval excludes 0"
               + ("" if all_kpis else "; main KPIs of active keys (--all for every KPI)"))
