@@ -247,7 +247,9 @@ def run_scenario(scenario: "Scenario | str | Path | None" = None, *,
                               report=rep, reused=True, notes=tuple(notes))
     own = None
     if executor is None and workers > 1 and n > 1:
-        own = cf.ProcessPoolExecutor(max_workers=min(workers, n))
+        from landbridge.runners.executors import process_pool  # workers die with us
+
+        own = process_pool(min(workers, n))
     try:
         if own is None and executor is None:
             run = run_replications(compiled, n, None, on_progress=on_progress)
