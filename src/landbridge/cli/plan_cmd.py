@@ -51,12 +51,14 @@ def _plan(scenario, k, as_json, no_sim, sim_replications, sim_days, sim_top, wor
     import concurrent.futures as cf
 
     from landbridge.planning import plan_scenario
+    from landbridge.planning.routecache import default_route_cache
 
     executor = cf.ProcessPoolExecutor(max_workers=workers) if workers > 1 and not no_sim else None
     try:
         result = plan_scenario(scenario, k, simulate=not no_sim, sim_replications=sim_replications,
                                sim_days=sim_days, sim_top=sim_top,
-                               sim_disruption_days=sim_disruption_days, executor=executor)
+                               sim_disruption_days=sim_disruption_days, executor=executor,
+                               route_cache=default_route_cache())
     finally:
         if executor is not None:
             executor.shutdown()

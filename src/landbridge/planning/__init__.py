@@ -26,13 +26,14 @@ from landbridge.planning.modes import (
     load_mode_factors,
 )
 from landbridge.planning.plan import CapacityLine, PlanResult, capacity_report, plan, plan_scenario
+from landbridge.planning.routecache import RouteCache, default_route_cache
 
 __all__ = [
     "Adjustments", "Assignment", "CapacityLine", "Commodity", "ConstraintRow",
     "DisruptionCost", "HighsSolver", "InvestmentResult", "LpProblem", "LpSolution", "LpSolver",
     "ModeComparison", "ModeFactors", "ModeOption", "PathFlow", "PlanResult", "PlanningContext",
-    "PortSeaRouter", "SeaFlow", "SeaLeg", "SeaRouter", "SimCheck", "Stage", "candidate_routes",
-    "capacity_report", "compare_modes", "cost_disruptions", "load_mode_factors", "plan",
-    "plan_scenario", "planning_context", "rank_investments", "solve_assignment",
-    "weekly_demand",
+    "PortSeaRouter", "RouteCache", "SeaFlow", "SeaLeg", "SeaRouter", "SimCheck", "Stage",
+    "candidate_routes", "capacity_report", "compare_modes", "cost_disruptions",
+    "default_route_cache", "load_mode_factors", "plan", "plan_scenario", "planning_context",
+    "rank_investments", "solve_assignment", "weekly_demand",
 ]

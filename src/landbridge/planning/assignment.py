@@ -205,19 +205,23 @@ def weekly_demand(scenario: Scenario, network: Network, service_routes: Sequence
 
 # ----------------------------------------------------------------------------- routes
 
-def candidate_routes(network: Network, commodity: Commodity, k: int = 5) -> list[Route]:
+def candidate_routes(network: Network, commodity: Commodity, k: int = 5,
+                     found: Sequence[Route] | None = None) -> list[Route]:
     """Candidate routes of ``commodity``: the ``k`` best routes distinct by their border
     crossings (:func:`~landbridge.network.find_routes` with ``distinct="crossings"``:
     each alternative avoids a crossing of the faster ones, so every bottleneck gets
-    its bypass) and the commodity's own fixed routes.
+    its bypass; ``found``: those routes already found, e.g. from a
+    :class:`~landbridge.planning.routecache.RouteCache`) and the commodity's own fixed
+    routes.
 
     Raises
     ------
     NoRouteError
         When origin and destination are not connected by rail or ferry.
     """
-    routes = find_routes(network, commodity.origin, commodity.destination, k=k,
-                         containers=commodity.containers, distinct="crossings")
+    routes = list(found) if found is not None else find_routes(
+        network, commodity.origin, commodity.destination, k=k,
+        containers=commodity.containers, distinct="crossings")
     seen = {r.links for r in routes}
     for r in commodity.routes:
         if r.links not in seen:

@@ -12,8 +12,7 @@ and air (:func:`~landbridge.planning.modes.air_leg`). Every factor's source is l
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from landbridge.network.model import Network
 from landbridge.network.routing import DEFAULT_TRAIN_CONTAINERS, find_routes
@@ -25,6 +24,9 @@ from landbridge.planning.modes import (
     air_leg,
     load_mode_factors,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 __all__ = ["ModeOption", "ModeComparison", "compare_modes"]
 
@@ -59,7 +61,10 @@ class ModeComparison:
         return {"origin": self.origin, "destination": self.destination,
                 "options": [o.to_dict() for o in self.options], "sources": self.sources}
 
-    def to_frame(self) -> pd.DataFrame:
+    def to_frame(self) -> "pd.DataFrame":
+        """The options as a pandas DataFrame (one row per option)."""
+        import pandas as pd
+
         return pd.DataFrame([asdict(o) for o in self.options],
                             columns=["mode", "corridor", "distance_km", "days", "usd_per_feu",
                                      "co2_kg_per_teu"])
@@ -99,7 +104,8 @@ def compare_modes(network: Network, origin: str, destination: str, k: int = 5,
     options: list[ModeOption] = []
     for r in find_routes(network, o, d, k=k, containers=containers):
         tariff, hours = path_metrics(network, r, containers, f)
-        co2 = sum(leg.length_km * f.co2_kg_per_teu_km(leg.mode) for leg in r.legs)
+        co2 = sum(leg.length_km * f.co2_kg_per_teu_km(leg.mode, leg.gauge_mm, leg.from_country)
+                  for leg in r.legs)
         modes = {leg.mode for leg in r.legs}
         label = "rail" if modes == {"rail"} else "+".join(
             m for m in ("rail", "ferry", "road") if m in modes)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from landbridge.errors import NoRouteError, Problem, ScenarioError
 from landbridge.network.model import Network
-from landbridge.network.routing import Route
+from landbridge.network.routing import Route, find_routes
 from landbridge.planning.assignment import (
     Adjustments,
     Assignment,
@@ -23,6 +23,7 @@ from landbridge.planning.assignment import (
 )
 from landbridge.planning.lp import HighsSolver, LpSolver
 from landbridge.planning.modes import ModeFactors, PortSeaRouter, SeaLeg, SeaRouter, load_mode_factors
+from landbridge.planning.routecache import RouteCache
 from landbridge.scenario.compile import CompiledScenario
 
 __all__ = ["PlanningContext", "planning_context"]
@@ -73,9 +74,11 @@ class PlanningContext:
 def planning_context(compiled: CompiledScenario, k: int = 5, *,
                      sea_router: SeaRouter | None = None, factors: ModeFactors | None = None,
                      solver: LpSolver | None = None,
-                     sea_mode: str = "fallback") -> PlanningContext:
+                     sea_mode: str = "fallback",
+                     route_cache: RouteCache | None = None) -> PlanningContext:
     """Weekly demand, candidate routes (see
-    :func:`~landbridge.planning.assignment.candidate_routes`) and sea alternatives.
+    :func:`~landbridge.planning.assignment.candidate_routes`; read from and stored in
+    ``route_cache`` when given) and sea alternatives.
 
     Raises
     ------
@@ -97,9 +100,16 @@ def planning_context(compiled: CompiledScenario, k: int = 5, *,
                                      "services (road flows are not planned)")])
     routes: list[tuple[Route, ...]] = []
     problems: list[Problem] = []
-    for com in commodities:
+    found: list = [None] * len(commodities)
+    if route_cache is not None:
+        found = route_cache.routes(
+            net, k, [(c.origin, c.destination, c.containers) for c in commodities],
+            lambda o, d, n: find_routes(net, o, d, k=k, containers=n, distinct="crossings"))
+    for com, pre in zip(commodities, found):
         try:
-            routes.append(tuple(candidate_routes(net, com, k)))
+            if isinstance(pre, Exception):
+                raise pre
+            routes.append(tuple(candidate_routes(net, com, k, pre)))
         except NoRouteError as exc:
             problems += [Problem(compiled.file, s, "", str(exc)) for s in com.sources]
     if problems:

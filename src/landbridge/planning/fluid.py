@@ -328,7 +328,8 @@ def run_fluid(compiled: CompiledScenario, windows: Sequence[WindowEffect] | None
         Grid step, hours (> 0).
     reuse : FluidRun, optional
         A run of the same scenario and grid (e.g. with every window): an element whose
-        windows and arrivals are the same there is not recomputed.
+        windows and arrivals are the same there is not recomputed (a pure saving: the
+        result is the same with or without it).
 
     Returns
     -------
@@ -362,14 +363,18 @@ def run_fluid(compiled: CompiledScenario, windows: Sequence[WindowEffect] | None
     for si, vs in enumerate(visits):
         for i, v in enumerate(vs):
             by_key.setdefault(v.key, []).append((si, i))
+    old_memo = reuse.memo if reuse is not None and reuse.dt_h == dt_h else {}
+    memo: dict = {}
     arrivals: dict[tuple[int, int], np.ndarray] = {}
     for si, vs in enumerate(visits):
         if vs:
-            arrivals[(si, 0)] = _shift(_origin_arrivals(compiled.services[si], n, dt_h,
-                                                        horizon_h), vs[0].offset_h, dt_h)
+            a0 = old_memo.get(("origin", si))
+            if a0 is None:
+                a0 = _shift(_origin_arrivals(compiled.services[si], n, dt_h, horizon_h),
+                            vs[0].offset_h, dt_h)
+            arrivals[(si, 0)] = memo[("origin", si)] = a0
     queues: dict[ElementKey, np.ndarray] = {}
     labels: dict[ElementKey, str] = {}
-    memo: dict = {}
     for key in _order(visits):
         slots = by_key[key]
         w = weight[key]
@@ -380,9 +385,10 @@ def run_fluid(compiled: CompiledScenario, windows: Sequence[WindowEffect] | None
         tg = _targets(net, key)
         own = tuple(w for w in wins if (w.target_type, w.target) in tg)
         labels[key] = _label(net, key)
-        old = reuse.memo.get(key) if reuse is not None and reuse.dt_h == dt_h else None
+        old = old_memo.get(key)
+        # the same arrays (not merely equal ones): inputs come from the reused run
         if old is not None and old[0] == own and all(
-                np.array_equal(x, y) for x, y in zip(old[1], per_slot)):
+                x is y for x, y in zip(old[1], per_slot)):
             queues[key] = reuse.queues[key]
             memo[key] = old
             for (si, i), dep in zip(slots, old[2]):
@@ -412,8 +418,12 @@ def run_fluid(compiled: CompiledScenario, windows: Sequence[WindowEffect] | None
                 s_cum = np.concatenate(([0.0], np.cumsum(a_s)))
                 dep = np.diff(np.concatenate(([0.0], np.interp(d_cum, xp, s_cum))))
                 dep[dep < 0] = 0.0
-            arrivals[(si, i + 1)] = _shift(dep, vs[i + 1].offset_h - vs[i].offset_h, dt_h)
-            deps.append(arrivals[(si, i + 1)])
+            nxt = _shift(dep, vs[i + 1].offset_h - vs[i].offset_h, dt_h)
+            if old is not None and old[2][len(deps)] is not None and \
+                    np.array_equal(old[2][len(deps)], nxt):
+                nxt = old[2][len(deps)]  # unchanged: downstream can be reused
+            arrivals[(si, i + 1)] = nxt
+            deps.append(nxt)
         memo[key] = (own, per_slot, deps)
     # road posts: the scenario's road flows, each post and direction on its own
     flows: dict[ElementKey, list[float]] = {}
@@ -440,7 +450,8 @@ def fluid_backlog(with_: FluidRun, without: FluidRun, end_h: float, horizon_h: f
     It has cleared at the first step at or after ``end_h`` (the window's end) and after
     its peak when the extra backlog is at most ``tolerance_teu`` (default 0.1 % of the
     peak: the fluid model is deterministic, only rounding remains), before
-    ``horizon_h``; else ``cleared_day`` is None.
+    ``horizon_h``; else (and for a window lasting to the horizon) ``cleared_day`` is
+    None.
     """
     dt = with_.dt_h
     extra = with_.total() - without.total()
@@ -454,7 +465,7 @@ def fluid_backlog(with_: FluidRun, without: FluidRun, end_h: float, horizon_h: f
     tol = 1e-3 * peak if tolerance_teu is None else tolerance_teu
     i_peak = int(e.argmax())
     start = max(int(math.ceil(end_h / dt)) - 1, i_peak)
-    after = np.flatnonzero(e[start:] <= tol)
+    after = np.flatnonzero(e[start:] <= tol) if end_h < horizon_h else np.zeros(0)
     cleared = (start + int(after[0]) + 1) * dt / 24.0 if len(after) else None
     by = {}
     for key, q in with_.queues.items():

@@ -20,12 +20,15 @@ from __future__ import annotations
 import concurrent.futures as cf
 import dataclasses
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from landbridge.planning.assignment import Assignment
 from landbridge.planning.context import PlanningContext
-from landbridge.planning.simcheck import RepOutcome, ci95_halfwidth, shorten, simulate_outcomes
 from landbridge.scenario.compile import CompiledScenario, apply_policies
 from landbridge.scenario.schema import Investment
+
+if TYPE_CHECKING:  # pragma: no cover
+    from landbridge.planning.simcheck import RepOutcome
 
 __all__ = ["InvestmentResult", "SimCheck", "rank_investments", "simulate_investments",
            "with_investment", "paired_gain"]
@@ -114,9 +117,11 @@ def with_investment(compiled: CompiledScenario, inv: Investment) -> CompiledScen
                                                       compiled.file))
 
 
-def paired_gain(compiled: CompiledScenario, base: list[RepOutcome],
-                variant: list[RepOutcome]) -> SimCheck:
+def paired_gain(compiled: CompiledScenario, base: "list[RepOutcome]",
+                variant: "list[RepOutcome]") -> SimCheck:
     """Paired differences variant − base per replication (same seeds)."""
+    from landbridge.planning.simcheck import ci95_halfwidth
+
     sc = compiled.scenario
     weeks = (sc.horizon_days - sc.warmup_days) / 7.0
     d = [(v.delivered_teu - b.delivered_teu) / weeks for b, v in zip(base, variant)]
@@ -129,7 +134,7 @@ def paired_gain(compiled: CompiledScenario, base: list[RepOutcome],
 def simulate_investments(ctx: PlanningContext, ranked: list[InvestmentResult], top: int = 3,
                          replications: int = 3, days: float | None = None,
                          executor: cf.Executor | None = None,
-                         base: list[RepOutcome] | None = None) -> list[InvestmentResult]:
+                         base: "list[RepOutcome]" | None = None) -> list[InvestmentResult]:
     """Attach a :class:`SimCheck` to the first ``top`` investments of ``ranked`` (by
     cost saving per USD; order kept), simulating ``days`` (default: the scenario's
     horizon) with ``replications`` paired replications.
@@ -139,6 +144,8 @@ def simulate_investments(ctx: PlanningContext, ranked: list[InvestmentResult], t
     InvariantError
         If a replication breaks TEU conservation.
     """
+    from landbridge.planning.simcheck import shorten, simulate_outcomes
+
     compiled = shorten(ctx.compiled, days)
     base = base or simulate_outcomes(compiled, replications, executor)
     by_id = {inv.id: inv for inv in ctx.compiled.scenario.investments}

@@ -23,6 +23,7 @@ from landbridge.planning.disruptions import DisruptionCost, cost_disruptions, si
 from landbridge.planning.investments import InvestmentResult, rank_investments, simulate_investments
 from landbridge.planning.lp import LpSolver
 from landbridge.planning.modes import ModeFactors, SeaRouter
+from landbridge.planning.routecache import RouteCache
 from landbridge.scenario.compile import CompiledScenario
 from landbridge.scenario.loader import scenario_hash
 from landbridge.scenario.schema import Scenario
@@ -262,7 +263,8 @@ def plan(compiled: CompiledScenario, k: int = 5, *, investments: bool = True,
          sim_disruption_days: float | None = 180.0,
          executor: cf.Executor | None = None,
          sea_router: SeaRouter | None = None, factors: ModeFactors | None = None,
-         solver: LpSolver | None = None, sea_mode: str = "fallback") -> PlanResult:
+         solver: LpSolver | None = None, sea_mode: str = "fallback",
+         route_cache: RouteCache | None = None) -> PlanResult:
     """Plan capacity for a compiled scenario.
 
     Parameters
@@ -283,6 +285,9 @@ def plan(compiled: CompiledScenario, k: int = 5, *, investments: bool = True,
         :func:`~landbridge.planning.assignment.solve_assignment`).
     sea_router, factors, solver
         Seams (defaults: :class:`PortSeaRouter`, bundled ``modes.yaml``, HiGHS).
+    route_cache : RouteCache, optional
+        Where candidate corridors are kept between runs (default: none; the CLI uses
+        :func:`~landbridge.planning.routecache.default_route_cache`).
 
     Returns
     -------
@@ -299,7 +304,7 @@ def plan(compiled: CompiledScenario, k: int = 5, *, investments: bool = True,
         If a simulation check breaks TEU conservation.
     """
     ctx = planning_context(compiled, k, sea_router=sea_router, factors=factors,
-                           solver=solver, sea_mode=sea_mode)
+                           solver=solver, sea_mode=sea_mode, route_cache=route_cache)
     base = ctx.solve()
     ranked = rank_investments(ctx, base) if investments else []
     costs = cost_disruptions(ctx, base) if disruptions else []
