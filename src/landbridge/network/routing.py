@@ -4,14 +4,23 @@ Pure functions over a :class:`~landbridge.network.model.Network`; they never cha
 it. Path search is networkx's Dijkstra. Alternatives are found by Yen's deviation
 idea (J. Y. Yen, "Finding the k shortest loopless paths in a network", *Management
 Science* 17(11), 1971) lifted from links to corridors: each candidate is the fastest
-path that avoids a set of banned border crossings; a found corridor spawns candidates
-that also ban one of its crossings; candidates are taken cheapest first.
+path that avoids a set of banned border crossings and ferry links; a found corridor
+spawns candidates that also ban one of its crossings or ferries; candidates are taken
+cheapest first.
 
-Two alternatives are *distinct* when they form a different corridor: a different
-sequence of gauge-break crossings (Alashankou–Dostyk vs Khorgos–Altynkol vs
-Manzhouli–Zabaikalsk), or, on routes without a gauge break, a different sequence of
-border crossing points; not merely a different junction inside one country.
-:func:`find_routes` returns the k best such corridors.
+Two alternatives are *distinct* when they form a different corridor (:attr:`Route.corridor`):
+a different sequence of gauge-break crossings and ferry links (Alashankou–Dostyk then
+Brest–Małaszewicze, vs Alashankou–Dostyk then the Kuryk–Alat and Poti–Constanța
+ferries of the Middle Corridor, vs the Baltiysk–Mukran ferry), or, on routes without a
+gauge break or ferry, a different sequence of border crossing points; not merely a
+different junction inside one country. :func:`find_routes` returns the k best such
+corridors.
+
+Via nodes (``via=`` of :func:`find_routes`, a service's ``route: [XA, KHG, AKU, IST]``)
+are passed in order, joined by fastest paths. A via node that is a port (it has ferry
+links) is where the ferry leaves, or lands: the route takes a ferry at that port (the
+faster of sailing from it and arriving on it), never a ferry from a neighbouring port
+reached by rail (Aktau, not Kuryk).
 
 The static minimum transit time of a route is the sum of uncontended running times
 plus, at each border crossing point, its minimum dwell (clearance and handover minima
@@ -21,9 +30,10 @@ plus transshipment of the train, no queueing, no closed hours).
 from __future__ import annotations
 
 import heapq
+import itertools
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Iterable, Literal
+from typing import Iterable, Literal, Sequence
 from zoneinfo import ZoneInfo
 
 import networkx as nx
@@ -31,8 +41,8 @@ import networkx as nx
 from landbridge.errors import NoRouteError
 from landbridge.network.model import Link, Mode, Network
 
-__all__ = ["Leg", "Route", "find_routes", "network_graph", "DEFAULT_TRAIN_CONTAINERS",
-           "route_from_nodes"]
+__all__ = ["Leg", "Route", "find_routes", "route_via", "network_graph",
+           "DEFAULT_TRAIN_CONTAINERS", "route_from_nodes"]
 
 DEFAULT_TRAIN_CONTAINERS = 41
 """Containers (FEU) on a typical China–Europe block train: 41–50 FEU (UTLC ERA 2018,
@@ -106,11 +116,26 @@ class Route:
         return tuple(leg.crossing for leg in self.legs if leg.crossing)
 
     @property
+    def ferries(self) -> tuple[str, ...]:
+        """The ferry links sailed, in order."""
+        return tuple(leg.link for leg in self.legs if leg.mode == Mode.ferry.value)
+
+    @property
     def corridor(self) -> tuple[str, ...]:
-        """The route's corridor: its gauge-break crossings in order (where the train is
-        transshipped), or all its crossings when the gauge never breaks."""
-        breaks = tuple(leg.crossing for leg in self.legs if leg.crossing and leg.gauge_break)
-        return breaks or self.crossings
+        """The route's corridor: its gauge-break crossings (where the train is
+        transshipped) and ferry links, in order, e.g. ``('ASK-DST', 'KUR-ALAT',
+        'POT-CND')``; all its crossings when it has neither."""
+        marks = tuple(leg.crossing if leg.crossing and leg.gauge_break else leg.link
+                      for leg in self.legs
+                      if (leg.crossing and leg.gauge_break) or leg.mode == Mode.ferry.value)
+        return marks or self.crossings
+
+    @property
+    def checkpoints(self) -> tuple[str, ...]:
+        """Every border crossing point and ferry link passed, in order: what the
+        planner's ``distinct="crossings"`` tells routes apart by."""
+        return tuple(leg.crossing or leg.link for leg in self.legs
+                     if leg.crossing or leg.mode == Mode.ferry.value)
 
     @property
     def gauge_breaks(self) -> int:
@@ -223,7 +248,8 @@ def find_routes(network: Network, origin: str, destination: str, k: int = 1,
                 modes: Iterable[Mode] = RAIL_MODES,
                 containers: int = DEFAULT_TRAIN_CONTAINERS,
                 depart: datetime | None = None,
-                distinct: Literal["corridor", "crossings"] = "corridor") -> list[Route]:
+                distinct: Literal["corridor", "crossings"] = "corridor",
+                via: Sequence[str] = ()) -> list[Route]:
     """The ``k`` best distinct routes from ``origin`` to ``destination``.
 
     Parameters
@@ -243,23 +269,27 @@ def find_routes(network: Network, origin: str, destination: str, k: int = 1,
         Departure time (timezone-aware; a naive time is taken as local time at the
         origin). Fills each leg's local ``depart``/``arrive``.
     distinct : {"corridor", "crossings"}
-        What makes two routes different: their corridor (sequence of gauge-break
-        crossings, the default) or their full sequence of border crossing points (the
-        planner's choice: every crossing then has its bypass among the alternatives).
+        What makes two routes different: their corridor (:attr:`Route.corridor`:
+        gauge-break crossings and ferries, the default) or every border crossing point
+        and ferry they pass (:attr:`Route.checkpoints`, the planner's choice: every
+        crossing and ferry then has its bypass among the alternatives).
+    via : sequence of str
+        Nodes (ids, names or aliases) every route passes, in this order; a via port is
+        where the ferry leaves or lands (see the module docstring).
 
     Returns
     -------
     list of Route
-        Best first; distinct by sequence of border crossing points.
+        Best first; distinct as ``distinct`` says.
 
     Raises
     ------
     UnknownNameError
         When a name matches no node.
     NoRouteError
-        When the nodes are not connected by the allowed modes.
+        When the nodes are not connected by the allowed modes (through the via nodes).
     ValueError
-        When ``k < 1`` or ``by`` is not one of the two criteria.
+        When ``k < 1`` or ``by`` or ``distinct`` is not one of its values.
     """
     if k < 1:
         raise ValueError(f"k must be at least 1, got {k}")
@@ -267,25 +297,33 @@ def find_routes(network: Network, origin: str, destination: str, k: int = 1,
         raise ValueError(f"by must be 'time' or 'distance', got {by!r}")
     if distinct not in ("corridor", "crossings"):
         raise ValueError(f"distinct must be 'corridor' or 'crossings', got {distinct!r}")
-    o, d = network.resolve(origin), network.resolve(destination)
-    if o == d:
-        raise NoRouteError(f"origin and destination are the same node ({o})")
+    points = [network.resolve(n) for n in (origin, *via, destination)]
+    for a, b in zip(points, points[1:]):
+        if a == b:
+            what = "origin and destination are" if len(points) == 2 else "consecutive via points are"
+            raise NoRouteError(f"{what} the same node ({a})")
     modes = tuple(modes)
     g = _simple_graph(network, modes, by, containers)
-    if not nx.has_path(g, o, d):
-        raise NoRouteError(
-            f"no {'/'.join(m.value for m in modes)} route from {network.nodes[o].name} ({o}) "
-            f"to {network.nodes[d].name} ({d})")
-    crossing_edges = {
+    o, d = points[0], points[-1]
+    for a, b in zip(points, points[1:]):
+        if not nx.has_path(g, a, b):
+            raise NoRouteError(
+                f"no {'/'.join(m.value for m in modes)} route from {network.nodes[a].name} "
+                f"({a}) to {network.nodes[b].name} ({b})")
+    # bannable elements: crossings and ferries, by the edge that carries them
+    bannable = {
         c.id: (c.station_a, c.station_b) for c in network.crossings.values()
         if g.has_edge(c.station_a, c.station_b)
         and g[c.station_a][c.station_b]["link"] == c.link}
+    bannable.update({
+        lk.id: (lk.from_node, lk.to_node) for lk in network.links.values()
+        if lk.mode == Mode.ferry and g.has_edge(lk.from_node, lk.to_node)
+        and g[lk.from_node][lk.to_node]["link"] == lk.id})
 
     def best_avoiding(banned: frozenset[str]) -> Route | None:
-        view = nx.restricted_view(g, [], [crossing_edges[b] for b in banned]) if banned else g
-        try:
-            path = nx.dijkstra_path(view, o, d, weight="weight")
-        except nx.NetworkXNoPath:
+        view = nx.restricted_view(g, [], [bannable[b] for b in banned]) if banned else g
+        path = _via_path(view, points, network)
+        if path is None:
             return None
         links = [g[u][v]["link"] for u, v in zip(path, path[1:])]
         return route_from_nodes(network, path, links, containers)
@@ -293,21 +331,26 @@ def find_routes(network: Network, origin: str, destination: str, k: int = 1,
     def cost(r: Route) -> float:
         return r.length_km if by == "distance" else r.min_transit_time_h
 
-    routes: list[Route] = []
-    seen_corridors: set[tuple[str, ...]] = set()
-    tried: set[frozenset[str]] = {frozenset()}
     first = best_avoiding(frozenset())
-    assert first is not None
+    if first is None:
+        raise NoRouteError(
+            f"no {'/'.join(m.value for m in modes)} route from {network.nodes[o].name} ({o}) "
+            f"to {network.nodes[d].name} ({d}) through "
+            + ", ".join(network.nodes[v].name for v in points[1:-1])
+            + " that takes the ferry at each via port")
+    routes: list[Route] = []
+    seen: set[tuple[str, ...]] = set()
+    tried: set[frozenset[str]] = {frozenset()}
     heap: list[tuple[float, int, frozenset[str], Route]] = [(cost(first), 0, frozenset(), first)]
     counter = 1
     while heap and len(routes) < k and counter < _MAX_CANDIDATES:
         _, _, banned, route = heapq.heappop(heap)
-        signature = route.corridor if distinct == "corridor" else route.crossings
-        if signature not in seen_corridors:
-            seen_corridors.add(signature)
+        signature = route.corridor if distinct == "corridor" else route.checkpoints
+        if signature not in seen:
+            seen.add(signature)
             routes.append(with_timetable(network, route, depart) if depart else route)
-        for cid in sorted(set(route.crossings) & set(crossing_edges)):
-            child = banned | {cid}
+        for element in sorted(set(route.checkpoints) & set(bannable)):
+            child = banned | {element}
             if child in tried:
                 continue
             tried.add(child)
@@ -316,6 +359,89 @@ def find_routes(network: Network, origin: str, destination: str, k: int = 1,
                 heapq.heappush(heap, (cost(alt), counter, child, alt))
                 counter += 1
     return routes
+
+
+def route_via(network: Network, nodes: Sequence[str],
+              containers: int = DEFAULT_TRAIN_CONTAINERS,
+              by: Literal["time", "distance"] = "time") -> Route:
+    """The fastest (or shortest) rail/ferry route through ``nodes`` in order: origin,
+    via nodes, destination; a via port is where the ferry leaves or lands.
+
+    Raises
+    ------
+    UnknownNameError
+        When a name matches no node.
+    NoRouteError
+        When consecutive nodes are not connected, or fewer than two nodes are given.
+    """
+    if len(nodes) < 2:
+        raise NoRouteError("a route needs at least an origin and a destination")
+    return find_routes(network, nodes[0], nodes[-1], k=1, by=by, containers=containers,
+                       via=list(nodes[1:-1]))[0]
+
+
+def _is_ferry(g: nx.Graph, u: str, v: str, network: Network) -> bool:
+    return network.links[g[u][v]["link"]].mode == Mode.ferry
+
+
+def _via_path(g: nx.Graph, points: list[str], network: Network) -> list[str] | None:
+    """Cheapest node path through ``points`` in ``g``; at each inner point that has
+    ferry edges the path takes one of them (sailing from it or arriving on it,
+    whichever is cheaper; sailing from it first on a tie). ``None`` when none exists."""
+    ports = [i for i in range(1, len(points) - 1)
+             if any(_is_ferry(g, points[i], x, network) for x in g[points[i]])]
+    best: tuple[float, list[str]] | None = None
+    for sides in itertools.product(("leave", "land"), repeat=len(ports)):
+        side = dict(zip(ports, sides))
+        path: list[str] = [points[0]]
+        total = 0.0
+        for i, (a, b) in enumerate(zip(points, points[1:])):
+            leg = _leg_path(g, a, b, side.get(i) == "leave", side.get(i + 1) == "land",
+                            network)
+            if leg is None:
+                break
+            total += nx.path_weight(g, leg, "weight")
+            path.extend(leg[1:])
+        else:
+            if best is None or total < best[0] - 1e-9:
+                best = (total, path)
+    return best[1] if best else None
+
+
+def _leg_path(g: nx.Graph, a: str, b: str, sail_from_a: bool, land_at_b: bool,
+              network: Network) -> list[str] | None:
+    """Cheapest path a → b, starting with a ferry from ``a`` and/or ending with a
+    ferry into ``b`` when asked; ``None`` when there is none."""
+    def shortest(u: str, v: str) -> list[str] | None:
+        if u == v:
+            return [u]
+        try:
+            return nx.dijkstra_path(g, u, v, weight="weight")
+        except (nx.NetworkXNoPath, nx.NodeNotFound):
+            return None
+
+    if not sail_from_a and not land_at_b:
+        return shortest(a, b)
+    heads = [[a, x] for x in sorted(g[a]) if _is_ferry(g, a, x, network)] if sail_from_a \
+        else [[a]]
+    tails = [[y, b] for y in sorted(g[b]) if _is_ferry(g, y, b, network)] if land_at_b \
+        else [[b]]
+    best: tuple[float, list[str]] | None = None
+    for head in heads:
+        for tail in tails:
+            if sail_from_a and land_at_b and head == tail:  # one ferry from a to b
+                candidate = head
+            else:
+                middle = shortest(head[-1], tail[0])
+                if middle is None:
+                    continue
+                candidate = head[:-1] + middle + tail[1:]
+            if len(set(candidate)) != len(candidate):
+                continue  # a loop (back through the port) is not a route
+            w = nx.path_weight(g, candidate, "weight")
+            if best is None or w < best[0] - 1e-9:
+                best = (w, candidate)
+    return best[1] if best else None
 
 
 def with_timetable(network: Network, route: Route, depart: datetime) -> Route:
