@@ -12,7 +12,6 @@ from rich.table import Table
 
 from landbridge.cli._common import handle_errors, out, print_json
 from landbridge.errors import Problem, UsageError
-from landbridge.network import Mode, find_routes, load_network
 
 network_app = typer.Typer(help="Inspect and validate corridor networks.", no_args_is_help=True)
 
@@ -29,13 +28,20 @@ def route(
         None, "--depart", help="Departure time, ISO 8601 (local time at origin if naive)."),
     network: Optional[Path] = NETWORK_OPT,
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+    via: Optional[list[str]] = typer.Option(
+        None, "--via", help="A node the route passes (repeat for several, in order); a "
+                            "port is where the ferry leaves, e.g. --via Aktau."),
 ) -> None:
-    """Fastest or shortest routes and the k best distinct corridors between two nodes."""
-    _route(origin, destination, k, by, mode, depart, network, as_json)
+    """Fastest or shortest routes and the k best distinct corridors between two nodes.
+
+    Corridors differ by their gauge-break crossings and ferries."""
+    _route(origin, destination, k, by, mode, depart, network, as_json, via or [])
 
 
 @handle_errors
-def _route(origin, destination, k, by, mode, depart, network, as_json) -> None:
+def _route(origin, destination, k, by, mode, depart, network, as_json, via=()) -> None:
+    from landbridge.network import Mode, find_routes, load_network
+
     problems = []
     if by not in ("time", "distance"):
         problems.append(Problem("<command line>", "--by", "", f"expected time or distance, got {by!r}"))
@@ -54,13 +60,15 @@ def _route(origin, destination, k, by, mode, depart, network, as_json) -> None:
         raise UsageError(problems)
     net = load_network(network)
     modes = (Mode.rail, Mode.ferry) if mode == "rail" else (Mode.road,)
-    routes = find_routes(net, origin, destination, k=k, by=by, modes=modes, depart=when)
+    routes = find_routes(net, origin, destination, k=k, by=by, modes=modes, depart=when,
+                         via=via)
     if as_json:
         print_json([r.to_dict() for r in routes])
         return
     for i, r in enumerate(routes, 1):
         o, d = net.nodes[r.origin], net.nodes[r.destination]
-        title = (f"[bold]{i}. {o.name} → {d.name}[/] via {', '.join(r.crossings) or 'no border'}: "
+        passed = [f"{c} (ferry)" if c in r.ferries else c for c in r.checkpoints]
+        title = (f"[bold]{i}. {o.name} → {d.name}[/] via {', '.join(passed) or 'no border'}: "
                  f"{r.length_km:,.0f} km, running {r.running_time_h / 24:.1f} d, "
                  f"static minimum transit {r.min_transit_time_h / 24:.1f} d, "
                  f"{r.gauge_breaks} gauge break{'s' if r.gauge_breaks != 1 else ''}, "
@@ -90,6 +98,8 @@ def validate(path: Path = typer.Argument(..., help="Network directory (or one of
 
 @handle_errors
 def _validate(path: Path) -> None:
+    from landbridge.network import load_network
+
     net = load_network(path)
     out.print(f"[green]ok[/]: {net.source}: {len(net.nodes)} nodes, {len(net.links)} links, "
               f"{len(net.crossings)} border crossing points")
@@ -141,6 +151,8 @@ def network_summary(net) -> dict:
 
 @handle_errors
 def _show(network: Optional[Path], as_json: bool) -> None:
+    from landbridge.network import load_network
+
     net = load_network(network)
     s = network_summary(net)
     if as_json:

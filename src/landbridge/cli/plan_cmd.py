@@ -211,23 +211,27 @@ def compare(
                                            help="Network directory (default: bundled)."),
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
     sources: bool = typer.Option(False, "--sources", help="Also list every factor's source."),
+    via: Optional[list[str]] = typer.Option(
+        None, "--via", help="A node every rail corridor passes (repeat for several, in "
+                            "order); a port is where the ferry leaves, e.g. --via Aktau."),
 ) -> None:
     """Each rail corridor, sea and air side by side: days, USD/FEU, kg CO2/TEU."""
-    _compare(origin, destination, k, network, as_json, sources)
+    _compare(origin, destination, k, network, as_json, sources, via or [])
 
 
 @handle_errors
-def _compare(origin, destination, k, network, as_json, sources):
+def _compare(origin, destination, k, network, as_json, sources, via=()):
     from landbridge.network import load_network
     from landbridge.planning import compare_modes
 
     net = load_network(network)
-    cmp = compare_modes(net, origin, destination, k=k)
+    cmp = compare_modes(net, origin, destination, k=k, via=via)
     if as_json:
         print_json(cmp.to_dict())
         return
+    through = (" through " + ", ".join(net.nodes[net.resolve(v)].name for v in via)) if via else ""
     t = Table(title=f"{net.nodes[cmp.origin].name} → {net.nodes[cmp.destination].name}: "
-                    "rail corridors, sea and air (static times, no queueing)",
+                    f"rail corridors{through}, sea and air (static times, no queueing)",
               title_justify="left")
     for col in ("mode", "via", "km", "days", "USD/FEU", "kg CO2/TEU"):
         t.add_column(col, justify="left" if col in ("mode", "via") else "right")

@@ -320,11 +320,15 @@ def find_routes(network: Network, origin: str, destination: str, k: int = 1,
         if lk.mode == Mode.ferry and g.has_edge(lk.from_node, lk.to_node)
         and g[lk.from_node][lk.to_node]["link"] == lk.id})
 
+    # a via port stays one when its ferries are banned (then no route passes it)
+    ports = {i for i in range(1, len(points) - 1)
+             if any(_is_ferry(g, points[i], x, network) for x in g[points[i]])}
+
     def best_avoiding(banned: frozenset[str]) -> Route | None:
         view = nx.restricted_view(g, [], [bannable[b] for b in banned]) if banned else g
-        path = _via_path(view, points, network)
-        if path is None:
-            return None
+        path = _via_path(view, points, ports, network)
+        if path is None or (banned and len(set(path)) < len(path)):
+            return None  # an alternative that passes a node twice is a detour, not a corridor
         links = [g[u][v]["link"] for u, v in zip(path, path[1:])]
         return route_from_nodes(network, path, links, containers)
 
@@ -384,15 +388,14 @@ def _is_ferry(g: nx.Graph, u: str, v: str, network: Network) -> bool:
     return network.links[g[u][v]["link"]].mode == Mode.ferry
 
 
-def _via_path(g: nx.Graph, points: list[str], network: Network) -> list[str] | None:
-    """Cheapest node path through ``points`` in ``g``; at each inner point that has
-    ferry edges the path takes one of them (sailing from it or arriving on it,
-    whichever is cheaper; sailing from it first on a tie). ``None`` when none exists."""
-    ports = [i for i in range(1, len(points) - 1)
-             if any(_is_ferry(g, points[i], x, network) for x in g[points[i]])]
+def _via_path(g: nx.Graph, points: list[str], ports: set[int], network: Network
+              ) -> list[str] | None:
+    """Cheapest node path through ``points`` in ``g``; at each point whose index is in
+    ``ports`` the path takes a ferry (sailing from it or arriving on it, whichever is
+    cheaper; sailing from it first on a tie). ``None`` when none exists."""
     best: tuple[float, list[str]] | None = None
     for sides in itertools.product(("leave", "land"), repeat=len(ports)):
-        side = dict(zip(ports, sides))
+        side = dict(zip(sorted(ports), sides))
         path: list[str] = [points[0]]
         total = 0.0
         for i, (a, b) in enumerate(zip(points, points[1:])):

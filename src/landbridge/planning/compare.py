@@ -12,7 +12,7 @@ and air (:func:`~landbridge.planning.modes.air_leg`). Every factor's source is l
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 from landbridge.network.model import Network
 from landbridge.network.routing import DEFAULT_TRAIN_CONTAINERS, find_routes
@@ -73,7 +73,8 @@ class ModeComparison:
 def compare_modes(network: Network, origin: str, destination: str, k: int = 5,
                   containers: int = DEFAULT_TRAIN_CONTAINERS,
                   factors: ModeFactors | None = None,
-                  sea_router: SeaRouter | None = None) -> ModeComparison:
+                  sea_router: SeaRouter | None = None,
+                  via: Sequence[str] = ()) -> ModeComparison:
     """Compare the rail corridors, sea and air between two places.
 
     Parameters
@@ -89,6 +90,9 @@ def compare_modes(network: Network, origin: str, destination: str, k: int = 5,
         Default: the bundled ``modes.yaml``.
     sea_router : SeaRouter, optional
         Default :class:`PortSeaRouter`.
+    via : sequence of str
+        Nodes every rail corridor passes, in order (a via port is where the ferry
+        leaves); sea and air go port to port and airport to airport regardless.
 
     Raises
     ------
@@ -102,20 +106,18 @@ def compare_modes(network: Network, origin: str, destination: str, k: int = 5,
     sea_router = sea_router or PortSeaRouter(f)
     o, d = network.resolve(origin), network.resolve(destination)
     options: list[ModeOption] = []
-    for r in find_routes(network, o, d, k=k, containers=containers):
+    for r in find_routes(network, o, d, k=k, containers=containers, via=via):
         tariff, hours = path_metrics(network, r, containers, f)
         co2 = sum(leg.length_km * f.co2_kg_per_teu_km(leg.mode, leg.gauge_mm, leg.from_country)
                   for leg in r.legs)
         modes = {leg.mode for leg in r.legs}
         label = "rail" if modes == {"rail"} else "+".join(
             m for m in ("rail", "ferry", "road") if m in modes)
-        via = " · ".join(r.crossings)
-        if not via:
-            ferries = [leg.link for leg in r.legs if leg.mode == "ferry"]
-            countries = r.countries
-            via = (f"ferry {', '.join(ferries)}" if ferries else
-                   "no border" if len(countries) == 1 else "–".join(countries))
-        options.append(ModeOption(label, via, r.length_km, hours / 24.0, tariff, co2))
+        ferries = set(r.ferries)
+        passed = " · ".join(f"{c} ferry" if c in ferries else c for c in r.checkpoints)
+        countries = r.countries
+        passed = passed or ("no border" if len(countries) == 1 else "–".join(countries))
+        options.append(ModeOption(label, passed, r.length_km, hours / 24.0, tariff, co2))
     sea = sea_router.sea_leg(network, o, d)
     if sea is not None:
         options.append(ModeOption("sea", f"{sea.origin_port}→{sea.destination_port}",
