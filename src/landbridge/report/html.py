@@ -23,7 +23,13 @@ from typing import Any, Iterable
 import pandas as pd
 
 from landbridge.errors import Problem, UsageError
-from landbridge.report.charts import map_figure, queue_figure, throughput_figure, transit_figure
+from jinja2 import Environment, PackageLoader, Template, select_autoescape
+from markupsafe import Markup
+
+from landbridge.analysis.schema import KPI_SCHEMA, column_spec, format_value
+from landbridge.report.charts import (direction_label, disruption_windows, map_figure,
+                                      queue_figure, stringline_figure, throughput_figure,
+                                      transit_figure)
 from landbridge.report.data import RunData, load_run
 from landbridge.store.compare import compare_kpis
 
@@ -33,26 +39,36 @@ _CONFIG = {"displaylogo": False, "responsive": True,
            "modeBarButtonsToRemove": ["sendDataToCloud"]}
 
 _CSS = """
+*{box-sizing:border-box}
 body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:0;color:#1d2733;
-     background:#fafbfc}
+     background:#fafbfc;overflow-wrap:anywhere}
 header{background:#1f3b57;color:#fff;padding:18px 32px}
 header h1{margin:0 0 4px 0;font-size:22px} header p{margin:2px 0;opacity:.9}
 main{padding:8px 32px 40px 32px;max-width:1400px}
 section{background:#fff;border:1px solid #e3e7ec;border-radius:6px;padding:12px 18px;
-        margin:16px 0}
+        margin:16px 0;min-width:0}
 h2{font-size:18px;margin:6px 0 10px 0} h3{font-size:15px;margin:14px 0 6px 0}
-table.kpi{border-collapse:collapse;font-size:13px;margin:6px 0 12px 0}
-table.kpi th,table.kpi td{border-bottom:1px solid #e3e7ec;padding:3px 9px;text-align:right;
-                           white-space:nowrap}
-table.kpi th{background:#f2f5f8;position:sticky;top:0}
+table.kpi{border-collapse:collapse;font-size:13px;margin:6px 0 12px 0;max-width:100%}
+table.kpi th,table.kpi td{border-bottom:1px solid #e3e7ec;padding:3px 7px;text-align:right;
+                           white-space:normal;overflow-wrap:anywhere;vertical-align:top}
+table.kpi th{background:#f2f5f8;font-weight:600}
 table.kpi td.k,table.kpi th.k{text-align:left}
+table.kv{border-collapse:collapse;font-size:13px;width:100%;table-layout:fixed}
+table.kv th{width:11em;text-align:left;vertical-align:top;padding:3px 8px;background:#f2f5f8}
+table.kv td{padding:3px 8px;border-bottom:1px solid #e3e7ec;white-space:pre-line;
+            overflow-wrap:anywhere}
 td.up{color:#b3261e} td.down{color:#1b7a3d} td.ns{color:#6b7785}
 .cards{display:flex;flex-wrap:wrap;gap:12px}
 .card{border:1px solid #e3e7ec;border-radius:6px;padding:8px 14px;min-width:170px}
 .card .v{font-size:20px;font-weight:600} .card .l{font-size:12px;color:#56616e}
 .card .d{font-size:12px}
-pre{background:#f5f7f9;padding:10px;overflow:auto;max-height:480px;font-size:12px}
+ul.headline{font-size:15px;line-height:1.5;margin:4px 0 8px 0;padding-left:1.2em}
+p.sentence{font-size:14px;margin:8px 0}
+details summary{cursor:pointer;color:#1f3b57;font-size:13px;margin:4px 0}
+pre{background:#f5f7f9;padding:10px;overflow:auto;max-height:480px;font-size:12px;
+    white-space:pre-wrap;overflow-wrap:anywhere}
 .note{font-size:12px;color:#56616e}
+.plotly-graph-div{max-width:100%}
 """
 
 
@@ -85,55 +101,66 @@ def _is_missing(v: Any) -> bool:
     return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA
 
 
-def _fmt(v: Any, digits: int = 2) -> str:
-    if _is_missing(v):
-        return "–"
-    if isinstance(v, (int, float)):
-        if float(v).is_integer() and abs(v) >= 10:
-            return f"{v:,.0f}"
-        return f"{v:,.{digits}f}"
-    return str(v)
+_TABLE = Template("""<table class="kpi"{% if id %} id="{{ id }}"{% endif %}><thead><tr>
+{%- for h in head %}<th class="{{ h.cls }}" title="{{ h.title }}">{{ h.text }}</th>{% endfor -%}
+</tr></thead><tbody>
+{%- for row in rows %}<tr>{% for c in row %}<td class="{{ c.cls }}">{{ c.text }}</td>{% endfor %}</tr>
+{%- endfor %}</tbody></table>""", autoescape=True)
 
 
-def _digits(col: str) -> int:
-    if col.endswith("_teu") or (col.startswith(("teu_", "trains")) and "per_day" not in col) \
-            or col in ("events", "replications", "day"):
-        return 0
-    if col.startswith("util"):
-        return 3
-    return 2
+def _header(table: str, col: str) -> dict:
+    spec = column_spec(table, col)
+    unit = f" ({spec.unit})" if spec is not None and spec.unit and spec.unit not in col else ""
+    text = col.replace("_", " ") + unit
+    if spec is not None and spec.percent:
+        text = col.replace("_", " ") + " (%)"
+    return dict(text=text, title=spec.description if spec else col,
+                cls="k" if spec is not None and spec.dtype == "str" else "")
 
 
-def _table(df: pd.DataFrame, key_cols: Iterable[str], rename: dict[str, str] | None = None,
-           table_id: str = "") -> str:
-    """An HTML table of a KPI summary: ``value ± ci95`` where a CI exists."""
+def _kpi_table(table: str, df: pd.DataFrame | None, run: RunData, table_id: str,
+               active: str | None = None, hide: tuple[str, ...] = ()) -> Markup:
+    """A KPI summary table from the schema: ``value ± ci95`` cells, keys shown by name,
+    crossing directions by station ids; rows whose ``active`` column is 0 behind a
+    toggle."""
     if df is None or not len(df):
-        return '<p class="note">no rows</p>'
-    keys = [c for c in key_cols if c in df.columns]
-    values = [c for c in df.columns if c not in keys and not c.endswith("_ci95")
-              and c != "replications"]
-    head = "".join(f'<th class="k">{_e(c)}</th>' for c in keys) + "".join(
-        f"<th>{_e(c)}</th>" for c in values)
-    body = []
-    for rec in df.to_dict("records"):
-        cells = "".join(f'<td class="k">{_e((rename or {}).get(str(rec[c]), rec[c]))}</td>'
-                        for c in keys)
-        for c in values:
-            s = _fmt(rec[c], _digits(c))
-            ci = rec.get(f"{c}_ci95")
-            if not _is_missing(ci) and not _is_missing(rec[c]):
-                s += f" ± {_fmt(ci, _digits(c))}"
-            cells += f"<td>{_e(s)}</td>"
-        body.append(f"<tr>{cells}</tr>")
-    tid = f' id="{_e(table_id)}"' if table_id else ""
-    return (f'<table class="kpi"{tid}><thead><tr>{head}</tr></thead><tbody>'
-            + "".join(body) + "</tbody></table>")
+        return Markup('<p class="note">no rows</p>')
+    spec = KPI_SCHEMA.get(table)
+    keys = spec.keys + spec.attrs if spec else []
+    values = spec.values if spec else [c for c in df.columns if not c.endswith("_ci95")]
+    cols = [c for c in keys + values if c in df.columns and c not in hide]
+    names = _names(run)
+
+    def cell(rec: dict, c: str) -> dict:
+        v = rec.get(c)
+        if c == "direction" and "crossing" in rec:
+            return dict(text=direction_label(run, rec["crossing"], str(v)), cls="k")
+        if c in ("origin", "destination", "crossing"):
+            return dict(text=names.get(str(v), v), cls="k")
+        if isinstance(v, str) or (spec and c in keys):
+            return dict(text="–" if _is_missing(v) else v, cls="k")
+        return dict(text=format_value(table, c, v, rec.get(f"{c}_ci95")), cls="")
+
+    recs = df.to_dict("records")
+    on = [r for r in recs if active is None or (_num(r.get(active)) or 0) > 0]
+    off = [r for r in recs if r not in on]
+    head = [_header(table, c) for c in cols]
+    out = _TABLE.render(id=table_id, head=head, rows=[[cell(r, c) for c in cols] for r in on])
+    if off:
+        out += (f"<details><summary>{len(off)} without traffic</summary>"
+                + _TABLE.render(id=f"{table_id}-idle", head=head,
+                                rows=[[cell(r, c) for c in cols] for r in off])
+                + "</details>")
+    return Markup(out)
 
 
-def _kv_table(items: Iterable[tuple[str, Any]], table_id: str) -> str:
-    rows = "".join(f'<tr><td class="k">{_e(k)}</td><td class="k">{_e(v)}</td></tr>'
-                   for k, v in items)
-    return f'<table class="kpi" id="{_e(table_id)}"><tbody>{rows}</tbody></table>'
+def _num(v: Any) -> float | None:
+    if _is_missing(v):
+        return None
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return None
 
 
 def _names(run: RunData) -> dict[str, str]:
@@ -144,48 +171,72 @@ def _names(run: RunData) -> dict[str, str]:
     return names
 
 
-def _cards(run: RunData, baseline: RunData | None) -> str:
+def _mean_transit(r: RunData) -> float | None:
+    od = r.tables.get("od", pd.DataFrame())
+    if not len(od):
+        return None
+    w = pd.to_numeric(od.trains, errors="coerce").fillna(0)
+    m = pd.to_numeric(od.transit_mean_d, errors="coerce")
+    ok = m.notna() & (w > 0)
+    return float((m[ok] * w[ok]).sum() / w[ok].sum()) if ok.any() else None
+
+
+def _cards(run: RunData, baseline: RunData | None) -> list[dict]:
     def get(r: RunData, col: str):
         t = r.tables.get("run", pd.DataFrame())
         return None if not len(t) or col not in t else t[col].iloc[0]
 
-    def mean_transit(r: RunData):
-        od = r.tables.get("od", pd.DataFrame())
-        if not len(od):
-            return None
-        w = pd.to_numeric(od.trains, errors="coerce").fillna(0)
-        m = pd.to_numeric(od.transit_mean_d, errors="coerce")
-        ok = m.notna() & (w > 0)
-        return float((m[ok] * w[ok]).sum() / w[ok].sum()) if ok.any() else None
-
     items = [("TEU delivered", lambda r: get(r, "teu_delivered"), 0),
              ("TEU dispatched", lambda r: get(r, "teu_dispatched"), 0),
              ("backlog waiting at the end (TEU)", lambda r: get(r, "backlog_teu"), 0),
-             ("mean transit time (days, trains-weighted)", mean_transit, 2)]
+             ("mean transit time (days, trains-weighted)", _mean_transit, 2)]
     out = []
     for label, fn, digits in items:
         v = fn(run)
         d = ""
         if baseline is not None:
             b = fn(baseline)
-            if not _is_missing(v) and not _is_missing(b):
-                d = f'<div class="d">baseline {_fmt(b, digits)}, Δ {float(v) - float(b):+,.{digits}f}</div>'
-        out.append(f'<div class="card"><div class="v">{_e(_fmt(v, digits))}</div>'
-                   f'<div class="l">{_e(label)}</div>{d}</div>')
-    return '<div class="cards">' + "".join(out) + "</div>"
+            if _num(v) is not None and _num(b) is not None:
+                d = f"baseline {float(b):,.{digits}f}, Δ {float(v) - float(b):+,.{digits}f}"
+        out.append(dict(value="–" if _num(v) is None else f"{float(v):,.{digits}f}",
+                        label=label, delta=d))
+    return out
+
+
+def _sentences(run: RunData) -> list[str]:
+    """Plain sentences: the busiest crossing, the slowest corridor, road posts' limits."""
+    out = []
+    cx = run.tables.get("crossings", pd.DataFrame())
+    if len(cx) and "wait_mean_h" in cx:
+        w = cx.assign(w=pd.to_numeric(cx.wait_mean_h, errors="coerce")).dropna(subset=["w"])
+        if len(w):
+            top = w.sort_values("w", ascending=False, kind="stable").iloc[0]
+            out.append(f"Longest mean wait: {run.crossing_name(top.crossing)} "
+                       f"{direction_label(run, top.crossing, top.direction)}, "
+                       f"{top.w:.1f} h before clearance starts.")
+    road = run.tables.get("road", pd.DataFrame())
+    if len(road) and "binding_limit" in road:
+        bound = road[road.binding_limit.isin(["quota", "lanes", "hours"])]
+        what = {"quota": "the daily quota", "lanes": "its lanes", "hours": "its opening hours"}
+        for r in bound.to_dict("records"):
+            out.append(f"Road post {run.crossing_name(r['crossing'])} "
+                       f"{direction_label(run, r['crossing'], r['direction'])}: trucks left "
+                       f"waiting on {format_value('road', 'days_limited', r['days_limited'])}"
+                       f" of days; the binding limit is {what[r['binding_limit']]}"
+                       + (f" ({r['quota_trucks_per_day']:,.0f} trucks/day)"
+                          if r["binding_limit"] == "quota"
+                          and _num(r.get("quota_trucks_per_day")) is not None else "")
+                       + ".")
+    return out
 
 
 from landbridge.store.compare import MAIN_KPIS as _DELTA_KPIS  # noqa: E402
 
 
-def _delta_section(run: RunData, baseline: RunData) -> str:
+def _delta_tables(run: RunData, baseline: RunData) -> list[dict]:
     cmp = compare_kpis(baseline.tables, run.tables)
     names = {**_names(baseline), **_names(run)}
-    parts = [f'<p class="note">Δ = this run ({_e(run.run_id)}) − baseline '
-             f'({_e(baseline.run_id)}). The 95 % interval of Δ is Welch\'s (1947) from the '
-             "replications of both runs; a Δ whose interval excludes 0 is coloured "
-             "(red up, green down), grey otherwise. Rows without an interval have a single "
-             "replication on one side.</p>"]
+    out = []
     for table, kpis in _DELTA_KPIS.items():
         sub = cmp[(cmp.table == table) & cmp.kpi.isin(kpis)]
         if not len(sub):
@@ -198,25 +249,93 @@ def _delta_section(run: RunData, baseline: RunData) -> str:
                 key = f"{names.get(o, o)} → {names.get(d, d)}"
             elif table in ("crossings", "road"):
                 c, _, direction = key.partition(" ")
-                key = f"{names.get(c, c)} {direction.replace('_', ' ')}"
-            digits = _digits(rec["kpi"])
+                key = f"{names.get(c, c)} {direction_label(run, c, direction)}"
             delta = rec["delta"]
             cls = "ns"
             if rec["significant"] is True:
                 cls = "up" if delta > 0 else "down"
-            ci = "" if _is_missing(rec["delta_ci95"]) else f"± {_fmt(rec['delta_ci95'], digits)}"
-            rows.append(
-                f'<tr><td class="k">{_e(key)}</td><td class="k">{_e(rec["kpi"])}</td>'
-                f"<td>{_e(_fmt(rec['a'], digits))}</td><td>{_e(_fmt(rec['b'], digits))}</td>"
-                f'<td class="{cls}">'
-                + _e("–" if _is_missing(delta) else f"{delta:+,.{digits}f}")
-                + f"</td><td>{_e(ci)}</td></tr>")
-        parts.append(
-            f"<h3>{_e(table)}</h3>"
-            f'<table class="kpi" id="delta-{_e(table)}"><thead><tr><th class="k">key</th>'
-            '<th class="k">KPI</th><th>baseline</th><th>this run</th><th>Δ</th>'
-            "<th>Δ 95 % CI</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>")
-    return "".join(parts)
+            rows.append([dict(text=key, cls="k"), dict(text=rec["kpi"], cls="k"),
+                         dict(text=format_value(table, rec["kpi"], rec["a"]), cls=""),
+                         dict(text=format_value(table, rec["kpi"], rec["b"]), cls=""),
+                         dict(text=format_value(table, rec["kpi"], delta, sign=True), cls=cls),
+                         dict(text="" if _is_missing(rec["delta_ci95"]) else "± " +
+                              format_value(table, rec["kpi"], rec["delta_ci95"]), cls="")])
+        head = [dict(text=h, title=h, cls="k" if i < 2 else "") for i, h in enumerate(
+            ("key", "KPI", "baseline", "this run", "Δ", "Δ 95 % CI"))]
+        out.append(dict(title=KPI_SCHEMA[table].description if table in KPI_SCHEMA
+                        else table,
+                        html=Markup(_TABLE.render(id=f"delta-{table}", head=head, rows=rows))))
+    return out
+
+
+def _delay_tables(summary, run: RunData) -> list[dict]:
+    names = _names(run)
+
+    def table(df: pd.DataFrame, cols: list[tuple[str, str, Any]], tid: str) -> Markup:
+        head = [dict(text=h, title=h, cls="k" if fmt is None else "") for _, h, fmt in cols]
+        rows = []
+        for rec in df.to_dict("records"):
+            rows.append([dict(text=names.get(str(rec[c]), rec[c]) if fmt is None
+                              else fmt(rec), cls="k" if fmt is None else "")
+                         for c, _, fmt in cols])
+        return Markup(_TABLE.render(id=tid, head=head, rows=rows))
+
+    def pm(v, ci, digits=1, sign=False):
+        if _num(v) is None:
+            return "–"
+        s = f"{float(v):+,.{digits}f}" if sign else f"{float(v):,.{digits}f}"
+        return s + (f" ± {float(ci):,.{digits}f}" if _num(ci) is not None else "")
+
+    out = [dict(title="Totals (per replication, mean ± 95 % CI)", html=table(
+        summary.totals, [("measure", "measure", None),
+                         ("mean", "value", lambda r: pm(r["mean"], r["ci95"], 0)),
+                         ("unit", "unit", lambda r: r["unit"])], "delay-totals"))]
+    if len(summary.queues):
+        out.append(dict(title="Queues back to baseline", html=table(
+            summary.queues, [("crossing", "crossing", None),
+                             ("direction", "direction", lambda r: r["direction"]),
+                             ("day", "back on", lambda r: summary.date_of(_num(r["day"]))
+                              or "not by the end"),
+                             ("ci95", "± days", lambda r: pm(r["ci95"], None)),
+                             ("not_recovered", "replications not back by the end",
+                              lambda r: str(r["not_recovered"])),
+                             ("peak_excess_trains", "peak excess queue (trains)",
+                              lambda r: pm(r["peak_excess_trains"], None))],
+            "delay-queues")))
+    for df, keyc, title, tid in ((summary.od, ["origin", "destination"],
+                                  "Extra transit time per origin–destination pair",
+                                  "delay-od"),
+                                 (summary.corridors, ["corridor"],
+                                  "Extra transit time per corridor", "delay-corridors")):
+        if len(df):
+            out.append(dict(title=title, html=table(df, [(k, k, None) for k in keyc] + [
+                ("extra_transit_d", "extra (d)",
+                 lambda r: pm(r["extra_transit_d"], r["ci95"], 2, True)),
+                ("baseline_transit_d", "baseline (d)",
+                 lambda r: pm(r["baseline_transit_d"], None, 2)),
+                ("run_transit_d", "this run (d)", lambda r: pm(r["run_transit_d"], None, 2))],
+                tid)))
+    return out
+
+
+def _busiest_corridor(run: RunData) -> str | None:
+    """The corridor to draw as a stringline: the one through the first disrupted
+    crossing, else the one with the most trains."""
+    cor = run.tables.get("corridors", pd.DataFrame())
+    if not len(cor) or not run.network:
+        return None
+    cor = cor[cor.corridor.astype(str) != ""]
+    known = {s.get("corridor") for s in run.network.get("services", [])}
+    cor = cor[cor.corridor.isin(known)]
+    if not len(cor):
+        return None
+    for w in disruption_windows(run):
+        hit = cor[cor.corridor.str.contains(str(w["target"]), regex=False)]
+        if len(hit):
+            return str(hit.sort_values("trains", ascending=False, kind="stable")
+                       .iloc[0].corridor)
+    return str(cor.assign(n=pd.to_numeric(cor.trains, errors="coerce"))
+               .sort_values("n", ascending=False, kind="stable").iloc[0].corridor)
 
 
 def _scenario_items(sc: dict[str, Any]) -> list[tuple[str, Any]]:
@@ -261,80 +380,96 @@ def _scenario_items(sc: dict[str, Any]) -> list[tuple[str, Any]]:
 
 
 def build_report(run: RunData, baseline: RunData | None = None) -> str:
-    """The report as one HTML string (plotly.js and map geometry inlined).
+    """The report as one HTML string (plotly.js and map geometry inlined), rendered from
+    ``templates/report.html.j2``.
 
     Parameters
     ----------
     run : RunData
         The run (see :func:`landbridge.report.data.load_run`).
     baseline : RunData, optional
-        A run to compare against: overlaid on the charts and a table of KPI deltas
-        (``run − baseline``) with Welch 95 % intervals.
+        A run to compare against: the delay headline (paired by consignment, see
+        :mod:`landbridge.analysis.delay`) first, overlaid on the charts and map, and
+        tables of KPI deltas (``run − baseline``) with Welch 95 % intervals.
     """
     from plotly.offline import get_plotlyjs
 
     m = run.manifest
-    names = _names(run)
     title = f"landbridge — {m.get('scenario_name', run.run_id)}"
     if baseline is not None:
         title += f" vs {baseline.manifest.get('scenario_name', baseline.run_id)}"
     sub = (f"run {run.run_id}: {m.get('horizon_days'):g} days from {m.get('start_date')}, "
            f"warm-up {m.get('warmup_days') or 0:g} d, seed {m.get('seed')}, "
            f"{m.get('replications')} replication(s)")
-    parts = [
-        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(title)}</title><style>{_CSS}</style>",
-        geo_assets_script(),
-        "<script>window.PlotlyConfig = {MathJaxConfig: 'local'};</script>",
-        f"<script>{_script_safe(get_plotlyjs())}</script>",
-        "</head><body>",
-        f"<header><h1>{_e(title)}</h1><p>{_e(sub)}</p>",
-    ]
+    ctx: dict[str, Any] = dict(title=title, subtitle=sub, css=Markup(_CSS),
+                               geo_script=Markup(geo_assets_script()),
+                               plotly_js=Markup(_script_safe(get_plotlyjs())),
+                               has_baseline=baseline is not None)
     if baseline is not None:
         bm = baseline.manifest
-        parts.append(f"<p>baseline: run {_e(baseline.run_id)} ({_e(bm.get('scenario_name'))}, "
-                     f"seed {_e(bm.get('seed'))}, {_e(bm.get('replications'))} "
-                     "replication(s))</p>")
-    parts.append("</header><main>")
-    parts.append(f'<section id="summary"><h2>Summary</h2>{_cards(run, baseline)}</section>')
-    parts.append('<section id="map-section"><h2>Map</h2>'
-                 + _fig_html(map_figure(run), "map")
-                 + '<p class="note">Link utilization: trains per day dispatched on the '
-                   "services using the link (busier direction) ÷ capacity_trains_per_day; "
-                   "grey links have no train capacity (road, ferry). Country outlines: "
-                   "Natural Earth 1:110m (public domain).</p></section>")
-    parts.append('<section id="charts"><h2>Charts</h2>'
-                 + _fig_html(queue_figure(run, baseline), "chart-queue")
-                 + _fig_html(transit_figure(run, baseline), "chart-transit")
-                 + _fig_html(throughput_figure(run, baseline), "chart-throughput")
-                 + "</section>")
-    if baseline is not None:
-        parts.append('<section id="deltas"><h2>Differences against the baseline</h2>'
-                     + _delta_section(run, baseline) + "</section>")
+        ctx["baseline_line"] = (f"baseline: run {baseline.run_id} "
+                                f"({bm.get('scenario_name')}, seed {bm.get('seed')}, "
+                                f"{bm.get('replications')} replication(s))")
+        from landbridge.analysis.delay import ComparabilityError, delay_against_baseline
+        from landbridge.report.data import run_events
+
+        try:
+            summary = delay_against_baseline(run_events(run.path), run_events(baseline.path))
+            ctx["headline"] = summary.headline(_names(run))
+            ctx["headline_method"] = "How: " + summary.method + "."
+            ctx["delay"] = _delay_tables(summary, run)
+        except ComparabilityError as exc:
+            ctx["headline_note"] = f"No delay headline: {exc}."
+        ctx["deltas"] = _delta_tables(run, baseline)
+        ctx["deltas_note"] = (
+            f"Δ = this run ({run.run_id}) − baseline ({baseline.run_id}). The 95 % interval "
+            "of Δ is Welch's (1947) from the replications of both runs; a Δ whose interval "
+            "excludes 0 is coloured (red up, green down), grey otherwise.")
+    ctx["cards"] = _cards(run, baseline)
+    ctx["sentences"] = _sentences(run)
+    ctx["map_html"] = Markup(_fig_html(map_figure(run, baseline), "map"))
+    ctx["queue_html"] = Markup(_fig_html(queue_figure(run, baseline), "chart-queue"))
+    corridor = _busiest_corridor(run)
+    if corridor:
+        ctx["stringline_html"] = Markup(_fig_html(stringline_figure(run, corridor),
+                                                  "chart-stringline"))
+        ctx["stringline_note"] = (
+            f"Space-time diagram of corridor {corridor}: one line per train, distance from "
+            "the corridor's first crossing against time; other corridors: "
+            f"`landbridge plot stringline {run.run_id} --corridor '...'`.")
+    ctx["transit_html"] = Markup(_fig_html(transit_figure(run, baseline), "chart-transit"))
+    ctx["throughput_html"] = Markup(_fig_html(throughput_figure(run, baseline),
+                                              "chart-throughput"))
     t = run.tables
-    parts.append(
-        '<section id="kpis"><h2>KPI tables</h2>'
-        '<p class="note">Mean over replications ± half-width of the Student-t 95 % '
-        "confidence interval (no interval with one replication).</p>"
-        "<h3>Origin–destination pairs</h3>"
-        + _table(t.get("od"), ["origin", "destination"], names, "kpi-od")
-        + "<h3>Border crossing points</h3>"
-        + _table(t.get("crossings"), ["crossing", "direction"], names, "kpi-crossings")
-        + ("<h3>Road border posts</h3>"
-           + _table(t.get("road"), ["crossing", "direction"], names, "kpi-road")
-           if t.get("road") is not None and len(t.get("road")) else "")
-        + "<h3>Run</h3>" + _table(t.get("run"), [], names, "kpi-run") + "</section>")
-    parts.append(
-        '<section id="scenario"><h2>Scenario parameters</h2>'
-        + _kv_table(_scenario_items(run.scenario), "scenario-table")
-        + "<details><summary>full scenario (JSON)</summary><pre>"
-        + _e(json.dumps(run.scenario, indent=2, ensure_ascii=False)) + "</pre></details>"
-        + "</section>")
-    parts.append('<section id="manifest"><h2>Manifest</h2>'
-                 + _kv_table(((k, v) for k, v in m.items()), "manifest-table") + "</section>")
-    parts.append("</main></body></html>\n")
-    return "\n".join(parts)
+    kpi = [dict(title="Origin–destination pairs",
+                html=_kpi_table("od", t.get("od"), run, "kpi-od", active="trains")),
+           dict(title="Corridors", note="A corridor is the sequence of gauge-break "
+                "crossings of a route, as `landbridge route` names it.",
+                html=_kpi_table("corridors", t.get("corridors"), run, "kpi-corridors",
+                                active="trains")),
+           dict(title="Services", html=_kpi_table("services", t.get("services"), run,
+                                                  "kpi-services", active="trains")),
+           dict(title="Border crossing points", html=_kpi_table(
+               "crossings", t.get("crossings"), run, "kpi-crossings",
+               active="trains_per_day"))]
+    if t.get("road") is not None and len(t.get("road")):
+        kpi.append(dict(title="Road border posts", note="binding limit: what left trucks "
+                        "waiting at the end of a day (quota, lanes or opening hours).",
+                        html=_kpi_table("road", t.get("road"), run, "kpi-road",
+                                        active="trucks_per_day")))
+    kpi.append(dict(title="Run", html=_kpi_table("run", t.get("run"), run, "kpi-run")))
+    ctx["kpi_tables"] = kpi
+    ctx["scenario_items"] = _scenario_items(run.scenario)
+    ctx["scenario_json"] = json.dumps(run.scenario, indent=2, ensure_ascii=False)
+    ctx["manifest_items"] = list(m.items())
+    return _template().render(**ctx) + "\n"
+
+
+@lru_cache(maxsize=1)
+def _template():
+    env = Environment(loader=PackageLoader("landbridge.report", "templates"),
+                      autoescape=select_autoescape(["html", "j2"]), keep_trailing_newline=False)
+    return env.get_template("report.html.j2")
 
 
 def write_report(run_dir: str | Path, out: str | Path | None = None,
@@ -348,13 +483,18 @@ def write_report(run_dir: str | Path, out: str | Path | None = None,
     StoreError
         A run directory is missing or incomplete.
     UsageError
-        ``out`` cannot be written (a directory ``out`` gets ``out/report.html``).
+        ``out`` cannot be written (a directory ``out`` gets ``out/report.html``), or is
+        a symbolic link, FIFO, device or socket (refused, never replaced).
     """
+    from landbridge.outpaths import check_name_lengths, check_output_file, note_written
+
+    out = Path(out) if out is not None else Path(run_dir) / "report.html"
+    check_name_lengths(out)
+    if not out.is_symlink() and out.is_dir():
+        out = out / "report.html"
+    check_output_file(out)
     run = load_run(run_dir, run_id)
     base = load_run(baseline_dir, baseline_id) if baseline_dir is not None else None
-    out = Path(out) if out is not None else Path(run_dir) / "report.html"
-    if out.is_dir():
-        out = out / "report.html"
     text = build_report(run, base)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -372,4 +512,5 @@ def write_report(run_dir: str | Path, out: str | Path | None = None,
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    note_written(out.parent, out.name)  # a report in a run directory is ours to delete
     return out
