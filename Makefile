@@ -1,5 +1,6 @@
-# landbridge: `make run` simulates the bundled default scenario, `make test` runs the tests.
-# Both create the virtual environment (.venv) from uv.lock when it is missing.
+# landbridge: `make run` simulates the bundled default scenario, `make serve` opens the
+# what-if page at http://127.0.0.1:8050/, `make test` runs the tests.
+# All three create the virtual environment (.venv) from uv.lock when it is missing.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 TOOLS := .tools
 UV := $(TOOLS)/bin/uv
@@ -7,7 +8,7 @@ VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PYTHON)
 
-.PHONY: run test venv lock bench clean
+.PHONY: run serve test venv lock bench clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -21,6 +22,9 @@ venv: $(VENV)/.synced
 
 run: venv
 	$(VENV)/bin/landbridge simulate
+
+serve: venv
+	$(VENV)/bin/landbridge serve
 
 test: venv
 	$(VENV)/bin/python -m pytest
