@@ -15,7 +15,7 @@ from toy import toy_scenario
 def test_every_factor_has_a_source():
     f = load_mode_factors()
     src = f.sources()
-    assert "sea.speed_knots" in src and "air.co2_kg_per_tonne_km" in src
+    assert "sea.speed_knots" in src and "air.co2_kg_per_teu_km" in src
     assert all(s.split(": ", 1)[1] for s in src.values())
 
 

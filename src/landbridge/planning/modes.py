@@ -76,7 +76,7 @@ class _Sea(_Rec):
     hinterland_km_per_day: Factor
     hinterland_detour_factor: Factor
     max_hinterland_km: Factor
-    co2_kg_per_tonne_km: Factor
+    co2_kg_per_teu_km: Factor
     ports: dict[str, tuple[str, float, float]]
     distances_km: _Distances
 
@@ -86,11 +86,20 @@ class _Air(_Rec):
     cruise_kmh: Factor
     handling_days: Factor
     gcd_uplift_km: Factor
-    co2_kg_per_tonne_km: Factor
+    co2_kg_per_teu_km: Factor
 
 
 class _Co2(_Rec):
-    co2_kg_per_tonne_km: Factor
+    co2_kg_per_teu_km: Factor
+
+
+class _RailCo2(_Co2):
+    """Rail CO2 per TEU-km by network; ``co2_kg_per_teu_km`` is the default (rail legs
+    outside the three networks, and the sea route's hinterland legs)."""
+
+    co2_kg_per_teu_km_1520: Factor
+    co2_kg_per_teu_km_china: Factor
+    co2_kg_per_teu_km_eu: Factor
 
 
 class _Cargo(_Rec):
@@ -105,15 +114,26 @@ class ModeFactors(_Rec):
     default_tariffs_usd_per_feu_km: _Tariffs
     sea: _Sea
     air: _Air
-    rail: _Co2
+    rail: _RailCo2
     ferry: _Co2
     road: _Co2
 
-    def co2_kg_per_teu_km(self, mode: str) -> float:
-        """CO2 intensity of ``mode`` (rail, ferry, road, sea, air) in kg per TEU-km:
-        kg per tonne-km × ``cargo.tonnes_per_teu``."""
-        factor = getattr(self, mode).co2_kg_per_tonne_km.value
-        return factor * self.cargo.tonnes_per_teu.value
+    def co2_kg_per_teu_km(self, mode: str, gauge_mm: int | None = None,
+                          country: str | None = None) -> float:
+        """CO2 intensity of ``mode`` (rail, ferry, road, sea, air) in kg per TEU-km, as
+        published per TEU-km or per tonne-km × ``cargo.tonnes_per_teu`` (``modes.yaml``
+        says which). A rail leg on 1520 mm track takes the 1520 figure, a rail leg in
+        China (``country`` "CN") the Chinese one, other standard-gauge legs the EU one;
+        without ``gauge_mm`` and ``country`` the rail default."""
+        if mode == "rail":
+            r = self.rail
+            if gauge_mm == 1520:
+                return r.co2_kg_per_teu_km_1520.value
+            if country == "CN":
+                return r.co2_kg_per_teu_km_china.value
+            if gauge_mm is not None or country is not None:
+                return r.co2_kg_per_teu_km_eu.value
+        return getattr(self, mode).co2_kg_per_teu_km.value
 
     def sources(self) -> dict[str, str]:
         """Every factor's source by dotted key (for reports)."""
