@@ -12,7 +12,7 @@ from typing import Iterable, Mapping
 
 __all__ = ["close_matches", "did_you_mean"]
 
-_SPREAD = 0.1
+_SPREAD = 0.05
 """Candidates less similar than the best by more than this are not suggested (a clear
 best match is suggested alone: ``windw`` → ``window``, not also ``kind``)."""
 
@@ -33,7 +33,7 @@ def close_matches(word: str, choices: Iterable[str] | Mapping[str, str], n: int 
         Most suggestions.
     cutoff : float
         Least similarity (``difflib.SequenceMatcher.ratio``), compared case-insensitively;
-        candidates more than 0.1 below the best are dropped too.
+        candidates more than 0.05 below the best are dropped too.
 
     Returns
     -------

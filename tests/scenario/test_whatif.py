@@ -251,3 +251,28 @@ def test_the_what_ifs_the_schema_accepts_load_and_the_bad_ones_do_not(tmp_path, 
         assert _load(tmp_path, text, f"w{i}.yaml").demand
     for i, text in enumerate(BAD_WHATIFS):
         assert _problems(_file(tmp_path, text, f"b{i}.yaml")), text
+
+
+def test_wrong_names_in_added_entries_are_named_where_written(tmp_path, base):
+    f = _file(tmp_path, "base: base.yaml\n"
+                        "demand+: [{origin: CQ, destination: DUI, route: [CQ, Aktua, DUI], "
+                        "teu_per_week: 100}]\n"
+                        "disruptions+: [{kind: closure, target: KHG-ALX, "
+                        "window: {start_day: 1, end_day: 2}}]\n")
+    got = {(p.file, p.item): p.message for p in _problems(f)}
+    assert got[str(f), "demand+[0].route[1]"].endswith("Did you mean Aktau port (AKU), Aktogay (AKT)?")
+    assert got[str(f), "disruptions+[0].target"].endswith("did you mean KHG-ALT?")
+
+
+def test_scenario_schema_command_prints_the_schema_that_accepts_what_ifs(base):
+    jsonschema = pytest.importorskip("jsonschema")
+    from typer.testing import CliRunner
+
+    from landbridge.cli import app
+
+    res = CliRunner().invoke(app, ["scenario", "schema"])
+    assert res.exit_code == 0, res.output
+    validator = jsonschema.Draft202012Validator(json.loads(res.stdout))
+    assert validator.is_valid(_json(scenario_path("pandemic-2021")))
+    assert validator.is_valid(_json(WHATIFS[1]))
+    assert not validator.is_valid(_json(BAD_WHATIFS[0]))

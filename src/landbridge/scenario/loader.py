@@ -310,6 +310,10 @@ def load_scenario(name_or_path: str | Path | None = None) -> tuple[Scenario, Pat
         extra = [p for p in _reference_problems(data, path) if p.item not in said]
         problems += [origins.locate(p) for p in exc.problems + extra]
     raise_if(list(dict.fromkeys(problems)))
+    if origins.edited():
+        # compiling would report a wrong name at its index in the merged list
+        # (demand[174]); report it here where the user wrote it (demand+[0])
+        raise_if([origins.locate(p) for p in _reference_problems(data, path)])
     return scenario, path
 
 

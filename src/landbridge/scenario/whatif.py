@@ -72,6 +72,12 @@ class Origins:
                 o.entries[k] = [(file, f"{k}[{i}]") for i in range(len(v))]
         return o
 
+    def edited(self) -> bool:
+        """Whether some list mixes entries of several files or added with ``+`` (so an
+        entry's index in the merged list is not where it was written)."""
+        return any(len({f for f, _ in where}) > 1 or any("+[" in p for _, p in where)
+                   for where in self.entries.values())
+
     def locate(self, problem: Problem) -> Problem:
         """``problem`` (found in the merged data) moved to the file and path it was
         written at; unchanged when its item is not a key of the merged data."""
