@@ -17,6 +17,8 @@ _EXPORTS = {
     "bundled_network_path": "loader", "load_network": "loader", "validate_network": "loader",
     "BorderCrossing": "model", "Link": "model", "Mode": "model", "Network": "model",
     "Node": "model", "NodeKind": "model", "OperatingHours": "model", "Transshipment": "model",
+    "Port": "model", "PortHandling": "model", "DepartureRule": "model",
+    "HandlingMethod": "model",
     "Leg": "routing", "Route": "routing", "find_routes": "routing", "network_graph": "routing",
     "route_from_nodes": "routing",
 }
@@ -41,7 +43,8 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from landbridge.network.distributions import (Distribution, Exponential, Fixed,
                                                   LogNormal, Triangular, Uniform)
     from landbridge.network.loader import bundled_network_path, load_network, validate_network
-    from landbridge.network.model import (BorderCrossing, Link, Mode, Network, Node, NodeKind,
-                                          OperatingHours, Transshipment)
+    from landbridge.network.model import (BorderCrossing, DepartureRule, HandlingMethod, Link,
+                                          Mode, Network, Node, NodeKind, OperatingHours, Port,
+                                          PortHandling, Transshipment)
     from landbridge.network.routing import (Leg, Route, find_routes, network_graph,
                                             route_from_nodes)

@@ -12,6 +12,10 @@ File format (a network is a directory holding three files):
 ``crossings.yaml``
     ``meta`` (free-form description) and ``crossings``: a list of
     :class:`~landbridge.network.model.BorderCrossing` records.
+``ports.yaml`` (optional)
+    ``meta`` and ``ports``: a list of :class:`~landbridge.network.model.Port` records,
+    one per seaport node where trains meet ships. When the file is present, both ends
+    of every ferry link must be ports in it; without it ports take no time.
 
 Both GeoJSON files open in QGIS and kepler.gl. Every problem found in all three files
 is collected and raised together as one :class:`~landbridge.errors.NetworkError`, each
@@ -37,14 +41,16 @@ from landbridge.network.model import (
     Network,
     Node,
     NodeKind,
+    Port,
 )
 
 __all__ = ["load_network", "bundled_network_path", "validate_network", "NODES_FILE",
-           "LINKS_FILE", "CROSSINGS_FILE"]
+           "LINKS_FILE", "CROSSINGS_FILE", "PORTS_FILE"]
 
 NODES_FILE = "nodes.geojson"
 LINKS_FILE = "links.geojson"
 CROSSINGS_FILE = "crossings.yaml"
+PORTS_FILE = "ports.yaml"
 
 _MIXED_GAUGE_KINDS = {NodeKind.gauge_change_yard, NodeKind.border_station}
 
@@ -191,14 +197,17 @@ def _duplicates(ids: list[str], file: str, problems: list[Problem]) -> None:
 
 
 def validate_network(nodes: list[Node], links: list[Link], crossings: list[BorderCrossing],
-                     invalid_ids: frozenset[str] = frozenset()) -> list[Problem]:
+                     invalid_ids: frozenset[str] = frozenset(),
+                     ports: list[Port] | None = None) -> list[Problem]:
     """Cross-check parsed records; return every problem (empty list if consistent).
 
     Checks: duplicate ids; links to unknown nodes; rail links of different gauges
     meeting at a node that is neither a gauge-change yard nor a border station; a
-    crossing whose stations are unknown, in one country, or not joined by its link.
-    ``invalid_ids`` are ids of items that failed to parse (already reported): references
-    to them are not reported again.
+    crossing whose stations are unknown, in one country, or not joined by its link;
+    a port on an unknown node, on a node that is not a seaport, or in another time
+    zone than its node; and, when ``ports`` is given (the network has a ports file),
+    a ferry link whose end is not a port. ``invalid_ids`` are ids of items that
+    failed to parse (already reported): references to them are not reported again.
     """
     problems: list[Problem] = []
     _duplicates([n.id for n in nodes], NODES_FILE, problems)
@@ -289,7 +298,69 @@ def validate_network(nodes: list[Node], links: list[Link], crossings: list[Borde
         if n > 1:
             problems.append(Problem(CROSSINGS_FILE, lid, "link",
                                     f"{n} crossings use the same link; expected one"))
+    if ports is not None:
+        problems.extend(_port_problems(node_by_id, links, ports, invalid_ids))
     return problems
+
+
+def _port_problems(node_by_id: dict[str, Node], links: list[Link], ports: list[Port],
+                   invalid_ids: frozenset[str]) -> list[Problem]:
+    problems: list[Problem] = []
+    _duplicates([p.node for p in ports], PORTS_FILE, problems)
+    for port in ports:
+        node = node_by_id.get(port.node)
+        if node is None:
+            if port.node not in invalid_ids:
+                problems.append(Problem(PORTS_FILE, port.node, "node",
+                                        f"unknown node {port.node!r}"))
+            continue
+        if node.kind is not NodeKind.seaport:
+            problems.append(Problem(PORTS_FILE, port.node, "node",
+                                    f"node {port.node!r} is a {node.kind.value}; expected seaport"))
+        if port.timezone != node.timezone:
+            problems.append(Problem(PORTS_FILE, port.node, "timezone",
+                                    f"{port.timezone!r} differs from the node's time zone "
+                                    f"{node.timezone!r}"))
+    known = {p.node for p in ports}
+    for link in links:
+        if link.mode is not Mode.ferry:
+            continue
+        for end in ("from_node", "to_node"):
+            nid = getattr(link, end)
+            if nid in node_by_id and nid not in known and nid not in invalid_ids:
+                problems.append(Problem(
+                    LINKS_FILE, link.id, f"properties.{end}",
+                    f"ferry link ends at {nid!r}, which has no entry in {PORTS_FILE} "
+                    "(handling, customs and hours of every ferry port are expected)"))
+    return problems
+
+
+def _read_ports(base: Path, problems: list[Problem]) -> list[Port] | None:
+    """The ports of ``base/ports.yaml``; ``None`` when the file does not exist."""
+    path = base / PORTS_FILE
+    if not path.exists():
+        return None
+    doc = _read_yaml(path, problems)
+    if doc is None:
+        if not any(p.file == PORTS_FILE for p in problems):
+            problems.append(Problem(PORTS_FILE, "", "", "the file is empty; expected "
+                                    "'ports:' with a list"))
+        return []
+    if not isinstance(doc, dict) or not isinstance(doc.get("ports"), list):
+        problems.append(Problem(PORTS_FILE, "", "ports",
+                                "expected a mapping with a list under 'ports'"))
+        return []
+    for key in sorted(set(doc) - {"meta", "ports"}):
+        problems.append(Problem(PORTS_FILE, "", key, "unknown top-level key; expected meta, ports"))
+    entries: list[tuple[str, dict]] = []
+    for i, entry in enumerate(doc["ports"]):
+        item = entry.get("node") if isinstance(entry, dict) and isinstance(
+            entry.get("node"), str) else f"ports[{i}]"
+        if not isinstance(entry, dict):
+            problems.append(Problem(PORTS_FILE, item, "", "expected a mapping"))
+            continue
+        entries.append((item, entry))
+    return _parse_records(entries, Port, PORTS_FILE, "", problems)
 
 
 def load_network(path: str | Path | None = None) -> Network:
@@ -354,6 +425,7 @@ def load_network(path: str | Path | None = None) -> Network:
                     continue
                 crossing_entries.append((item, c))
     crossings = _parse_records(crossing_entries, BorderCrossing, CROSSINGS_FILE, "", problems)
+    ports = _read_ports(base, problems)
     parsed = {n.id for n in nodes} | {k.id for k in links}
     invalid = frozenset(
         e["feature"]["properties"].get("id") for e in node_feats + link_feats
@@ -367,12 +439,13 @@ def load_network(path: str | Path | None = None) -> Network:
             str(getattr(c, k)) for c in crossings for k in ("station_a", "station_b"))
     if links_doc is None:
         invalid = invalid | frozenset(c.link for c in crossings)
-    problems.extend(validate_network(nodes, links, crossings, invalid))
+    problems.extend(validate_network(nodes, links, crossings, invalid, ports))
     problems.extend(_geometry_problems(nodes, link_feats))
     if problems:
         raise NetworkError(_relabel(problems, base))
     return Network(nodes={n.id: n for n in nodes}, links={k.id: k for k in links},
-                   crossings={c.id: c for c in crossings}, source=str(base))
+                   crossings={c.id: c for c in crossings}, source=str(base),
+                   ports={p.node: p for p in ports or ()})
 
 
 _GEOMETRY_TOLERANCE_DEG = 0.1  # ~10 km: a line must start and end at its nodes

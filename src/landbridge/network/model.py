@@ -31,6 +31,10 @@ __all__ = [
     "Transshipment",
     "BorderCrossing",
     "Network",
+    "DepartureRule",
+    "HandlingMethod",
+    "PortHandling",
+    "Port",
     "STANDARD_GAUGE_MM",
     "BROAD_GAUGE_MM",
     "IBERIAN_GAUGE_MM",
@@ -65,6 +69,20 @@ class Mode(str, Enum):
 
 
 class _Record(BaseModel):
+class DepartureRule(str, Enum):
+    """When a ferry sails: on its ``timetable`` or ``when_loaded`` (unscheduled)."""
+
+    timetable = "timetable"  # fixed departures every 168 / sailings_per_week hours
+    when_loaded = "when_loaded"  # sails once loaded enough or after max_wait_h
+
+
+class HandlingMethod(str, Enum):
+    """How a port moves a train's load between rail and ship."""
+
+    roll_on_roll_off = "roll_on_roll_off"  # wagons shunted aboard a rail ferry over a linkspan
+    crane = "crane"  # containers lifted between wagons and ship
+
+
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False, use_enum_values=False)
 
 
@@ -121,8 +139,16 @@ class Link(_Record):
 
     Rail links carry ``gauge_mm``, ``tracks`` (1 or 2) and
     ``capacity_trains_per_day`` per direction; road links ``capacity_trucks_per_day``;
-    ferry links a timetable (``sailings_per_week``) and a capacity per sailing in
-    wagons and TEU. The running time is ``length_km / speed_kmh`` unless a fixed
+    ferry links a capacity per sailing in wagons and TEU and a ``departure_rule``
+    (default ``timetable``): a timetabled ferry sails every ``168 / sailings_per_week``
+    hours; a ``when_loaded`` ferry (unscheduled, as the Caspian rail ferries) sails
+    once ``min_load_fraction`` of a sailing's capacity is aboard, or ``max_wait_h``
+    after loading began with whatever is aboard, and ``sailings_per_week`` is then the
+    most vessel departures per week and direction the fleet allows.
+    ``weather_cancellation_by_month`` (12 probabilities, January first) is the chance
+    that a sailing ready to leave is weather-bound; it tries again
+    ``weather_retry_h`` later (a timetabled ferry at its next departure). The running
+    time is ``length_km / speed_kmh`` unless a fixed
     ``running_time_h`` is given (ferries). ``max_train_wagons`` is the longest train
     the section accepts (where it changes along a route, trains are re-formed).
     ``tariff_usd_per_feu`` is the published or estimated through tariff for the leg.
@@ -145,6 +171,11 @@ class Link(_Record):
     capacity_wagons_per_sailing: StrictInt | None = Field(default=None, gt=0)
     capacity_teu_per_sailing: StrictFloat | None = Field(default=None, gt=0)
     tariff_usd_per_feu: StrictFloat | None = Field(default=None, ge=0)
+    departure_rule: DepartureRule | None = None
+    min_load_fraction: StrictFloat | None = Field(default=None, gt=0, le=1)
+    max_wait_h: StrictFloat | None = Field(default=None, gt=0)
+    weather_cancellation_by_month: tuple[StrictFloat, ...] | None = None
+    weather_retry_h: StrictFloat | None = Field(default=None, gt=0)
     source: str = Field(min_length=1)
     estimate: str | None = None
 
@@ -177,10 +208,27 @@ class Link(_Record):
                     f"capacity_teu_per_sailing {self.capacity_teu_per_sailing:g} is less than "
                     "one 40-ft container (2 TEU) per sailing; expected at least 2")
         only = {
+            loaded = self.departure_rule is DepartureRule.when_loaded
+            for f in ("min_load_fraction", "max_wait_h"):
+                if loaded and getattr(self, f) is None:
+                    problems.append(f"a when_loaded ferry needs {f}")
+                if not loaded and getattr(self, f) is not None:
+                    problems.append(f"{f} applies to when_loaded ferries; departure_rule is "
+                                    f"{(self.departure_rule or DepartureRule.timetable).value}")
+            months = self.weather_cancellation_by_month
+            if months is not None:
+                if len(months) != 12:
+                    problems.append("weather_cancellation_by_month needs 12 probabilities "
+                                    f"(January to December), found {len(months)}")
+                bad = [p for p in months if not 0.0 <= p < 1.0]
+                if bad:
+                    problems.append("weather_cancellation_by_month: each probability must be "
+                                    f"in [0, 1), found {bad}")
             Mode.rail: ("gauge_mm", "tracks", "capacity_trains_per_day", "max_train_wagons"),
             Mode.road: ("capacity_trucks_per_day",),
             Mode.ferry: ("sailings_per_week", "capacity_wagons_per_sailing",
-                         "capacity_teu_per_sailing"),
+                         "capacity_teu_per_sailing", "departure_rule", "min_load_fraction",
+                         "max_wait_h", "weather_cancellation_by_month", "weather_retry_h"),
         }
         for mode, fields in only.items():
             if mode is not self.mode:
@@ -208,6 +256,17 @@ class Link(_Record):
         return 24.0 / self.capacity_trains_per_day
 
     def other(self, node_id: str) -> str:
+    @property
+    def ferry_rule(self) -> DepartureRule:
+        """The departure rule of a ferry link (``timetable`` when not given)."""
+        return self.departure_rule or DepartureRule.timetable
+
+    def cancellation_probability(self, month: int) -> float:
+        """Probability (0–1) that a sailing in calendar ``month`` (1–12) is weather-bound."""
+        if self.weather_cancellation_by_month is None:
+            return 0.0
+        return self.weather_cancellation_by_month[month - 1]
+
         """The node at the other end of the link from ``node_id``."""
         return self.to_node if node_id == self.from_node else self.from_node
 
@@ -353,11 +412,60 @@ class BorderCrossing(_Record):
 
 
 @dataclass(frozen=True)
+class PortHandling(_Record):
+    """Rail↔ship handling at a port: ``positions`` trains handled at once (linkspans
+    of a rail-ferry berth, or crane tracks of a container terminal), each at
+    ``units_per_h`` (wagons per hour rolled on or off, or container lifts per hour),
+    plus ``setup_h`` per train (shunting, lashing, papers).
+
+    A train of ``n`` wagons (one container each) takes ``setup_h + n / units_per_h``
+    hours on one position, counted in open hours only.
+    """
+
+    method: HandlingMethod
+    positions: StrictInt = Field(gt=0)
+    units_per_h: StrictFloat = Field(gt=0)
+    setup_h: Distribution = Fixed(value=0.0)
+
+    def duration_h(self, containers: int, setup_h: float) -> float:
+        """Hours to load or unload ``containers`` boxes (one per wagon) after a setup of
+        ``setup_h`` hours."""
+        return setup_h + containers / self.units_per_h
+
+
+class Port(_Record):
+    """A seaport or ferry terminal where trains meet ships (first-class, like a
+    border crossing point).
+
+    A train arriving by rail waits for room in the port's rail yard
+    (``storage_trains``), is cleared by one of ``customs_teams`` (``clearance_h``),
+    then loaded aboard by :class:`PortHandling`; a train arriving by ship is
+    unloaded, then cleared. Handling and customs work only in ``operating_hours`` in
+    ``timezone`` (which must be the node's zone). ``source`` names the source of
+    every figure; ``estimate`` states the method of each figure that is not
+    published.
+    """
+
+    node: str = Field(min_length=1)
+    name: str = Field(min_length=1)
+    timezone: str
+    operating_hours: OperatingHours = OperatingHours()
+    handling: PortHandling
+    customs_teams: StrictInt = Field(gt=0)
+    clearance_h: Distribution
+    storage_trains: StrictInt = Field(gt=0)
+    source: str = Field(min_length=1)
+    estimate: str | None = None
+
+    _tz = field_validator("timezone")(classmethod(lambda cls, v: _check_timezone(v)))
+
+
 class Network:
     """A validated corridor network. Build it with :func:`landbridge.network.load_network`.
 
-    ``nodes``, ``links`` and ``crossings`` map ids to records (read-only mappings).
-    ``source`` is the directory or description it was loaded from.
+    ``nodes``, ``links`` and ``crossings`` map ids to records (read-only mappings);
+    ``ports`` maps a seaport node id to its :class:`Port` (empty when the network has
+    no ``ports.yaml``). ``source`` is the directory or description it was loaded from.
     """
 
     nodes: Mapping[str, Node]
@@ -365,12 +473,14 @@ class Network:
     crossings: Mapping[str, BorderCrossing]
     source: str = "<memory>"
     _crossing_by_link: Mapping[str, str] = field(default_factory=dict, repr=False)
+    ports: Mapping[str, Port] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "nodes", MappingProxyType(dict(self.nodes)))
         object.__setattr__(self, "links", MappingProxyType(dict(self.links)))
         object.__setattr__(self, "crossings", MappingProxyType(dict(self.crossings)))
         object.__setattr__(
+        object.__setattr__(self, "ports", MappingProxyType(dict(self.ports)))
             self,
             "_crossing_by_link",
             MappingProxyType({c.link: c.id for c in self.crossings.values()}),
@@ -379,7 +489,7 @@ class Network:
     def __reduce__(self):
         # read-only mapping proxies do not pickle; rebuild from plain dicts
         return (Network, (dict(self.nodes), dict(self.links), dict(self.crossings),
-                          self.source))
+                          self.source, dict(self.ports)))
 
     def crossing_on_link(self, link_id: str) -> BorderCrossing | None:
         """The border crossing point that uses ``link_id``, if any."""

@@ -210,7 +210,7 @@ def apply_policies(network: Network, policies, file: str = "<scenario>",
     if problems:
         raise ScenarioError(problems)
     return Network(nodes=network.nodes, links=links, crossings=crossings,
-                   source=network.source)
+                   source=network.source, ports=network.ports)
 
 
 def _unknown(kind: str, name: str, known) -> str:
@@ -296,7 +296,8 @@ def compile_scenario(scenario: Scenario, network: Network | None = None,
             continue
         crossings[cid] = _override(crossings[cid], changes, fname,
                                    f"overrides.crossings.{cid}", problems)
-    net = Network(nodes=network.nodes, links=links, crossings=crossings, source=network.source)
+    net = Network(nodes=network.nodes, links=links, crossings=crossings, source=network.source,
+                  ports=network.ports)
     try:
         net = apply_policies(net, scenario.policies, fname)
     except ScenarioError as exc:
