@@ -30,11 +30,11 @@ __all__ = [
     "OperatingHours",
     "Transshipment",
     "BorderCrossing",
-    "Network",
     "DepartureRule",
     "HandlingMethod",
     "PortHandling",
     "Port",
+    "Network",
     "STANDARD_GAUGE_MM",
     "BROAD_GAUGE_MM",
     "IBERIAN_GAUGE_MM",
@@ -68,7 +68,6 @@ class Mode(str, Enum):
     ferry = "ferry"
 
 
-class _Record(BaseModel):
 class DepartureRule(str, Enum):
     """When a ferry sails: on its ``timetable`` or ``when_loaded`` (unscheduled)."""
 
@@ -83,6 +82,7 @@ class HandlingMethod(str, Enum):
     crane = "crane"  # containers lifted between wagons and ship
 
 
+class _Record(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False, use_enum_values=False)
 
 
@@ -170,12 +170,12 @@ class Link(_Record):
     sailings_per_week: StrictFloat | None = Field(default=None, gt=0)
     capacity_wagons_per_sailing: StrictInt | None = Field(default=None, gt=0)
     capacity_teu_per_sailing: StrictFloat | None = Field(default=None, gt=0)
-    tariff_usd_per_feu: StrictFloat | None = Field(default=None, ge=0)
     departure_rule: DepartureRule | None = None
     min_load_fraction: StrictFloat | None = Field(default=None, gt=0, le=1)
     max_wait_h: StrictFloat | None = Field(default=None, gt=0)
     weather_cancellation_by_month: tuple[StrictFloat, ...] | None = None
     weather_retry_h: StrictFloat | None = Field(default=None, gt=0)
+    tariff_usd_per_feu: StrictFloat | None = Field(default=None, ge=0)
     source: str = Field(min_length=1)
     estimate: str | None = None
 
@@ -207,7 +207,6 @@ class Link(_Record):
                 problems.append(
                     f"capacity_teu_per_sailing {self.capacity_teu_per_sailing:g} is less than "
                     "one 40-ft container (2 TEU) per sailing; expected at least 2")
-        only = {
             loaded = self.departure_rule is DepartureRule.when_loaded
             for f in ("min_load_fraction", "max_wait_h"):
                 if loaded and getattr(self, f) is None:
@@ -224,6 +223,7 @@ class Link(_Record):
                 if bad:
                     problems.append("weather_cancellation_by_month: each probability must be "
                                     f"in [0, 1), found {bad}")
+        only = {
             Mode.rail: ("gauge_mm", "tracks", "capacity_trains_per_day", "max_train_wagons"),
             Mode.road: ("capacity_trucks_per_day",),
             Mode.ferry: ("sailings_per_week", "capacity_wagons_per_sailing",
@@ -255,7 +255,6 @@ class Link(_Record):
             return 0.0
         return 24.0 / self.capacity_trains_per_day
 
-    def other(self, node_id: str) -> str:
     @property
     def ferry_rule(self) -> DepartureRule:
         """The departure rule of a ferry link (``timetable`` when not given)."""
@@ -267,6 +266,7 @@ class Link(_Record):
             return 0.0
         return self.weather_cancellation_by_month[month - 1]
 
+    def other(self, node_id: str) -> str:
         """The node at the other end of the link from ``node_id``."""
         return self.to_node if node_id == self.from_node else self.from_node
 
@@ -411,7 +411,6 @@ class BorderCrossing(_Record):
         return dwell
 
 
-@dataclass(frozen=True)
 class PortHandling(_Record):
     """Rail↔ship handling at a port: ``positions`` trains handled at once (linkspans
     of a rail-ferry berth, or crane tracks of a container terminal), each at
@@ -460,6 +459,7 @@ class Port(_Record):
     _tz = field_validator("timezone")(classmethod(lambda cls, v: _check_timezone(v)))
 
 
+@dataclass(frozen=True)
 class Network:
     """A validated corridor network. Build it with :func:`landbridge.network.load_network`.
 
@@ -472,15 +472,15 @@ class Network:
     links: Mapping[str, Link]
     crossings: Mapping[str, BorderCrossing]
     source: str = "<memory>"
-    _crossing_by_link: Mapping[str, str] = field(default_factory=dict, repr=False)
     ports: Mapping[str, Port] = field(default_factory=dict)
+    _crossing_by_link: Mapping[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "nodes", MappingProxyType(dict(self.nodes)))
         object.__setattr__(self, "links", MappingProxyType(dict(self.links)))
         object.__setattr__(self, "crossings", MappingProxyType(dict(self.crossings)))
-        object.__setattr__(
         object.__setattr__(self, "ports", MappingProxyType(dict(self.ports)))
+        object.__setattr__(
             self,
             "_crossing_by_link",
             MappingProxyType({c.link: c.id for c in self.crossings.values()}),
