@@ -95,3 +95,25 @@ def test_bundled_chongqing_duisburg_alternatives_include_the_middle_corridor():
     assert caspian, [r.corridor for r in routes]
     assert all("BKS-GAR" in r.crossings for r in caspian)  # Azerbaijan–Georgia, no Russia
     assert not any(c in r.crossings for r in caspian for c in ("AKX-ILK", "BRE-MAL"))
+
+
+@pytest.fixture
+def loop(tmp_path):
+    """A –1 h– X –1 h– Z, X –1 h– Y –10 h– Z, and a branch X –1 h– W (a dead end)."""
+    g = 1520
+    nodes = [node(i, "KZ", 50.0 + n, 45.0, kind="terminal", gauge=g, name=f"Place {i}")
+             for n, i in enumerate("AXYZW")]
+    links = [link(f"{a}-{b}", a, b, km, speed=100, gauge=g)
+             for a, b, km in (("A", "X", 100), ("X", "Z", 100), ("X", "Y", 100),
+                              ("Y", "Z", 1000), ("X", "W", 100))]
+    return load_network(write(tmp_path / "loop", nodes, links, []))
+
+
+def test_a_leg_does_not_go_back_through_an_earlier_leg(loop):
+    r = route_via(loop, ["A", "Y", "Z"])
+    assert r.nodes == ("A", "X", "Y", "Z")  # not A–X–Y–X–Z (4 h): 1 + 1 + 10 h
+    assert r.running_time_h == pytest.approx(12.0)
+
+
+def test_a_via_node_on_a_branch_is_left_the_way_the_train_came(loop):
+    assert route_via(loop, ["A", "W", "Z"]).nodes == ("A", "X", "W", "X", "Z")

@@ -392,15 +392,21 @@ def _via_path(g: nx.Graph, points: list[str], ports: set[int], network: Network
               ) -> list[str] | None:
     """Cheapest node path through ``points`` in ``g``; at each point whose index is in
     ``ports`` the path takes a ferry (sailing from it or arriving on it, whichever is
-    cheaper; sailing from it first on a tie). ``None`` when none exists."""
+    cheaper; sailing from it first on a tie). A leg avoids the nodes of the legs before
+    it (a train does not re-enter the country it left), unless that leaves it no path
+    (a via node at the end of a branch line: back the way it came). ``None`` when
+    none exists."""
     best: tuple[float, list[str]] | None = None
     for sides in itertools.product(("leave", "land"), repeat=len(ports)):
         side = dict(zip(sorted(ports), sides))
         path: list[str] = [points[0]]
         total = 0.0
         for i, (a, b) in enumerate(zip(points, points[1:])):
-            leg = _leg_path(g, a, b, side.get(i) == "leave", side.get(i + 1) == "land",
-                            network)
+            sail, land = side.get(i) == "leave", side.get(i + 1) == "land"
+            fresh = nx.restricted_view(g, set(path) - {a}, []) if len(path) > 1 else g
+            leg = _leg_path(fresh, a, b, sail, land, network)
+            if leg is None and fresh is not g:
+                leg = _leg_path(g, a, b, sail, land, network)
             if leg is None:
                 break
             total += nx.path_weight(g, leg, "weight")
