@@ -54,7 +54,7 @@ class RouteCache:
     """Candidate routes per network in ``directory`` (created when first written)."""
 
     def __init__(self, directory: str | Path):
-        self.directory = Path(directory)
+        self.directory = Path(directory).expanduser()
 
     def routes(self, network: Network, k: int, pairs: list[tuple[str, str, int]],
                compute: Callable[[str, str, int], list[Route]]
