@@ -10,7 +10,7 @@ Units are in the field names: ``length_km``, ``speed_kmh``, ``running_time_h``,
 
 from __future__ import annotations
 
-import difflib
+import re
 from dataclasses import dataclass, field
 from enum import Enum
 from types import MappingProxyType
@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, field_validator, model_validator
 
 from landbridge.errors import UnknownNameError
+from landbridge.suggest import close_matches
 from landbridge.network.distributions import Distribution, Fixed
 
 __all__ = [
@@ -524,17 +525,17 @@ class Network:
         )
         if len(exact) == 0 and len(prefix) == 1:
             return prefix[0]
-        candidates = {n.casefold(): node.id for node in self.nodes.values()
-                      for n in (node.id, node.name, *node.aliases)}
         if len(exact) > 1 or len(prefix) > 1:
             ids = sorted(set(exact) or set(prefix))
-            raise UnknownNameError(f"{name!r} is ambiguous: it matches {', '.join(ids)}")
-        close = difflib.get_close_matches(key, list(candidates), n=3, cutoff=0.6)
-        hint = ""
-        if close:
-            hint = " Did you mean " + ", ".join(
-                f"{self.nodes[candidates[c]].name} ({candidates[c]})" for c in close
-            ) + "?"
+            raise UnknownNameError(f"{name!r} is ambiguous: it matches " + ", ".join(
+                f"{self.nodes[i].name} ({i})" for i in ids) + "; give the id")
+        # every spelling of a node (id, name, aliases, the name's words: "Istanbul" of
+        # "Istanbul (Halkalı)") is matched; each node is suggested once
+        spellings = {n: f"{node.name} ({node.id})" for node in self.nodes.values()
+                     for n in (node.id, node.name, *node.aliases,
+                               *re.split(r"[\s(),/]+", node.name)) if len(n) > 1}
+        close = close_matches(key, spellings)
+        hint = f" Did you mean {', '.join(close)}?" if close else ""
         raise UnknownNameError(f"no node named {name!r} in the network.{hint}")
 
     def countries(self) -> list[str]:
