@@ -44,6 +44,8 @@ disruptions:
 policies:
   - {kind: operate_24h, crossing: TC-BKT}
   - {kind: pre_declaration, crossing: ASK-DST, clearance_factor: 0.6}
+overrides:
+  links: {DST-AKT: {capacity_trains_per_day: 12, tracks: 1}}
 investments:
   - {id: dostyk-track, name: "+1 transshipment track at Alashankou–Dostyk", cost_usd: 1.5e+7,
      policies: [{kind: add_resources, crossing: ASK-DST, transshipment_tracks: 1}]}
@@ -217,6 +219,7 @@ WHATIFS = [
     "base: base.yaml\nhorizon_days: 30\ndisruptions:\n"
     "  - {kind: closure, target: KHG-ALT, window: {start: 2021-01-20, end: 2021-02-03}}\n",
     "base: base.yaml\ndemand_scale: 1.5\npolicies-: [operate_24h:TC-BKT]\n",
+    "base: base.yaml\noverrides+: {crossings: {ASK-DST: {inspection_teams: 4}}}\n",
 ]
 BAD_WHATIFS = [
     "base: base.yaml\nhorizon_dys: 30\n",                        # misspelled key
@@ -276,3 +279,16 @@ def test_scenario_schema_command_prints_the_schema_that_accepts_what_ifs(base):
     assert validator.is_valid(_json(scenario_path("pandemic-2021")))
     assert validator.is_valid(_json(WHATIFS[1]))
     assert not validator.is_valid(_json(BAD_WHATIFS[0]))
+
+
+def test_overrides_plus_adds_to_the_base_overrides_field_by_field(tmp_path, base):
+    sc = _load(tmp_path, "base: base.yaml\noverrides+:\n"
+                         "  links: {DST-AKT: {capacity_trains_per_day: 20}}\n"
+                         "  crossings: {ASK-DST: {inspection_teams: 4}}\n")
+    assert sc.overrides.links == {"DST-AKT": {"capacity_trains_per_day": 20, "tracks": 1}}
+    assert sc.overrides.crossings == {"ASK-DST": {"inspection_teams": 4}}
+    replaced = _load(tmp_path, "base: base.yaml\noverrides:\n"
+                               "  crossings: {ASK-DST: {inspection_teams: 4}}\n", "r.yaml")
+    assert replaced.overrides.links == {}
+    f = _file(tmp_path, "base: base.yaml\noverrides: {}\noverrides+: {}\n", "both.yaml")
+    assert [p.item for p in _problems(f)] == ["overrides"]

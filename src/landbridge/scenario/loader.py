@@ -433,6 +433,9 @@ def scenario_json_schema() -> dict:
         edits[key + "-"] = {"type": "array", "items": {"type": "string", "minLength": 1},
                             "description": f"Ids of the base's {key} entries to remove "
                                            "(before the additions)."}
+    edits["overrides+"] = {**{k: v for k, v in props["overrides"].items() if k != "default"},
+                           "description": "Link and crossing overrides added to the base's, "
+                                          "field by field."}
     whatif = {
         "title": "WhatIfFile", "type": "object", "additionalProperties": False,
         "description": "A scenario on top of a base: its keys replace the base's, "

@@ -7,6 +7,8 @@ base's keys and changes them:
 * ``<list>-: [id, ...]`` removes entries from one of the base's lists by id and
   ``<list>+: [...]`` appends entries, for the lists in :data:`LIST_KEYS`; removals come
   first, so removing and adding the same id replaces that entry;
+* ``overrides+`` adds link and crossing overrides to the base's, field by field
+  (``overrides`` replaces them all);
 * ``demand_scale`` multiplies the TEU per week of the demand rows the file ends up with
   (:func:`apply_demand_scale`).
 
@@ -42,7 +44,7 @@ __all__ = ["LIST_KEYS", "WHATIF_KEYS", "DIRECTIONS", "Origins", "entry_id", "der
 LIST_KEYS = ("services", "demand", "road_flows", "disruptions", "policies", "investments")
 """Scenario lists a what-if can add entries to (``<key>+``) or remove them from (``<key>-``)."""
 
-WHATIF_KEYS = ("base", "demand_scale", *(k + "+" for k in LIST_KEYS),
+WHATIF_KEYS = ("base", "demand_scale", "overrides+", *(k + "+" for k in LIST_KEYS),
                *(k + "-" for k in LIST_KEYS))
 """Top-level keys the loader resolves before the scenario is validated."""
 
@@ -166,10 +168,14 @@ def merge_whatif(base: dict, base_origins: Origins, data: dict, file: str
         else:
             origins.entries.pop(k, None)
     for k in data:
-        if isinstance(k, str) and k.endswith(("+", "-")) and k[:-1] not in LIST_KEYS:
+        if (isinstance(k, str) and k.endswith(("+", "-")) and k[:-1] not in LIST_KEYS
+                and k != "overrides+"):
             problems.append(Problem(file, k, "", "unknown list to edit; "
-                                    f"lists that take + and -: {', '.join(LIST_KEYS)}"
-                                    + did_you_mean(k[:-1], LIST_KEYS)))
+                                    f"lists that take + and -: {', '.join(LIST_KEYS)}; "
+                                    "overrides takes +" + did_you_mean(k[:-1], LIST_KEYS)))
+    if "overrides+" in data:
+        problems += _merge_overrides(merged, data, file)
+        origins.keys["overrides"] = file
     for key in LIST_KEYS:
         removals, additions = data.get(key + "-"), data.get(key + "+")
         if removals is None and additions is None:
@@ -217,6 +223,35 @@ def merge_whatif(base: dict, base_origins: Origins, data: dict, file: str
         merged["demand_scale"] = data["demand_scale"]
         origins.keys["demand_scale"] = file
     return merged, origins, problems
+
+
+def _merge_overrides(merged: dict, data: dict, file: str) -> list[Problem]:
+    """``overrides+``: the base's overrides with these added, field by field (this
+    file's value wins for a field both give)."""
+    extra = data["overrides+"]
+    if "overrides" in data:
+        return [Problem(file, "overrides", "", "give either overrides (replaces the base's) "
+                        "or overrides+ (adds to them), not both")]
+    if not isinstance(extra, dict):
+        return [Problem(file, "overrides+", "", "expected a mapping with links: and/or "
+                        f"crossings: by id; found {extra!r}")]
+    base = merged.get("overrides") or {}
+    if not isinstance(base, dict):
+        return []  # the base's own problem; the schema check reports it
+    out = dict(base)
+    for section, ids in extra.items():
+        have = base.get(section)
+        if not isinstance(ids, dict) or not isinstance(have or {}, dict):
+            out[section] = ids  # malformed: the schema check names it
+            continue
+        combined = dict(have or {})
+        for i, fields in ids.items():
+            old = combined.get(i)
+            combined[i] = ({**old, **fields} if isinstance(old, dict) and isinstance(fields, dict)
+                           else fields)
+        out[section] = combined
+    merged["overrides"] = out
+    return []
 
 
 def _example_id(key: str) -> str:
