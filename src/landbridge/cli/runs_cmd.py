@@ -244,17 +244,27 @@ def _export(run, fmt, out_dir, store):
 def delete(run: str = typer.Argument(..., help="Run id (exact, or a unique prefix)."),
            files: bool = typer.Option(False, "--files", help="Also delete the run directory."),
            store: Optional[Path] = typer.Option(None, "--store", help=_STORE_HELP)) -> None:
-    """Remove a run from the store (its run directory stays unless --files)."""
+    """Remove a run from the store (its run directory stays unless --files, which
+    deletes only the files landbridge wrote there, unchanged)."""
     _delete(run, files, store)
 
 
 @handle_errors
 def _delete(run, files, store):
+    from landbridge.outpaths import remove_written
+
     st = _store(store)
     info = st.run(run)
-    st.delete(info["run_id"], files=files)
-    kept = "" if files else f"; its run directory {info['run_dir']} was kept"
-    out.print(f"deleted {info['run_id']} from {st.path}{kept}")
+    st.delete(info["run_id"], files=False)
+    if not files:
+        out.print(f"deleted {info['run_id']} from {st.path}; its run directory "
+                  f"{info['run_dir']} was kept")
+        return
+    kept = remove_written(info["run_dir"])
+    out.print(f"deleted {info['run_id']} from {st.path} and the files landbridge wrote in "
+              f"{info['run_dir']}")
+    for k in kept:
+        err.print(f"kept: {k}", markup=False)
 
 
 @runs_app.command("add")

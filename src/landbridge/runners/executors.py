@@ -15,13 +15,16 @@ import concurrent.futures as cf
 import contextlib
 import os
 import signal
+import sys
+import threading
+import time
 from dataclasses import dataclass
 from typing import Iterator
 
 from landbridge.errors import Problem, ScenarioError
 from landbridge.runners.replications import InProcessExecutor
 
-__all__ = ["ExecutorInfo", "open_executor", "default_workers"]
+__all__ = ["ExecutorInfo", "open_executor", "default_workers", "process_pool", "worker_init"]
 
 
 def default_workers() -> int:
@@ -32,8 +35,47 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _ignore_sigint() -> None:
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def worker_init(parent_pid: int | None = None) -> None:
+    """Initializer of worker processes: ignore Ctrl-C (the parent handles it) and die
+    with the parent. A parent killed with SIGKILL cannot shut its pool down, so on
+    Linux the kernel is asked to kill the worker when its parent dies
+    (``prctl(PR_SET_PDEATHSIG, SIGKILL)``); elsewhere a watchdog thread polls
+    ``getppid()`` once a second. ``parent_pid`` closes the race of a parent that died
+    before the request was made.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = parent_pid if parent_pid is not None else os.getppid()
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            ok = libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+        except (OSError, AttributeError):  # pragma: no cover - no libc prctl
+            ok = False
+        if ok:
+            if os.getppid() != parent:  # the parent died before prctl took effect
+                os._exit(1)
+            return
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True,  # pragma: no cover
+                     name="landbridge-parent-watchdog").start()
+
+
+def _watch_parent(parent: int) -> None:  # pragma: no cover - non-Linux fallback
+    while True:
+        time.sleep(1.0)
+        if os.getppid() != parent:
+            os._exit(1)
+
+
+def process_pool(workers: int) -> cf.ProcessPoolExecutor:
+    """A ``ProcessPoolExecutor`` of ``workers`` processes that ignore Ctrl-C and die
+    with this process (:func:`worker_init`)."""
+    return cf.ProcessPoolExecutor(max_workers=workers, initializer=worker_init,
+                                  initargs=(os.getpid(),))
 
 
 @contextlib.contextmanager
@@ -89,7 +131,7 @@ def open_executor(workers: int | None = None, scheduler: str | None = None
         if n == 1:
             yield ExecutorInfo(InProcessExecutor(), "in-process", "this process", 1)
             return
-        ex = cf.ProcessPoolExecutor(max_workers=n, initializer=_ignore_sigint)
+        ex = process_pool(n)
         ok = False
         try:
             yield ExecutorInfo(ex, "process-pool", f"{n} local processes", n)

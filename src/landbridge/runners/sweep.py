@@ -217,7 +217,10 @@ def check_sweep_dir(plan: SweepPlan, out: str | Path, resume: bool = False) -> b
         ``out`` holds this sweep and ``resume`` is false; it holds another sweep; or it
         is a file or a non-empty directory that is no sweep directory.
     """
+    from landbridge.outpaths import check_name_lengths, check_output_dir
+
     out = Path(out)
+    check_name_lengths(out)
     manifest = out / "sweep.json"
     if manifest.exists():
         if not resume:
@@ -235,6 +238,7 @@ def check_sweep_dir(plan: SweepPlan, out: str | Path, resume: bool = False) -> b
         raise ScenarioError([Problem(str(out), "--out", "",
                                      "exists and is not an empty directory (nor a sweep "
                                      "directory); nothing was written")])
+    check_output_dir(out)  # a symbolic link, an unwritable parent: refused before running
     return False
 
 

@@ -17,22 +17,25 @@ The bytes depend only on scenario and seed (no wall-clock time anywhere).
 
 from __future__ import annotations
 
-import contextlib
+import errno
 import json
 import math
 import os
+import re
 import shutil
+import stat
 import tempfile
+import time
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pandas as pd
 import pyarrow.parquet as pq
 
-from landbridge.errors import Problem, StoreError, UsageError
+from landbridge.errors import StoreError
 
 __all__ = ["write_run_dir", "kpis_to_json", "read_kpis_json", "default_run_dir",
-           "network_snapshot"]
+           "network_snapshot", "check_output_dir", "atomic_dir", "clean_stale_temporaries"]
 
 
 def _clean(value: Any) -> Any:
@@ -129,67 +132,176 @@ def network_snapshot(compiled) -> dict:
 
 
 def check_output_dir(out: str | Path) -> None:
-    """Check that ``out`` can become a new run directory: it does not exist or is an
-    empty directory, and its parent is (or can be made) a writable directory.
+    """Check that ``out`` can become a new run directory (see
+    :func:`landbridge.outpaths.check_output_dir`).
 
     Raises
     ------
     UsageError
         Naming ``--out`` and what is wrong; nothing is written.
     """
-    out = Path(out)
-    if str(out).strip() in ("", "."):
-        raise UsageError([Problem(str(out), "--out", "", "expected a directory name")])
-    if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise UsageError([Problem(str(out), "--out", "",
-                                  "exists and is not an empty directory; choose another or "
-                                  "remove it (nothing was written)")])
-    parent = out.parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        probe = tempfile.mkdtemp(prefix=f".{out.name}.probe-", dir=parent)
-        os.rmdir(probe)
-    except OSError as exc:
-        raise UsageError([Problem(str(out), "--out", "",
-                                  f"cannot write in {parent}: {exc.strerror or exc}")]) from None
+    from landbridge.outpaths import check_output_dir as check
+
+    check(out)
 
 
-@contextlib.contextmanager
-def atomic_dir(out: Path, overwrite: bool = False) -> Iterator[Path]:
-    """Yield a temporary sibling directory of ``out``; when the block succeeds it
-    replaces ``out`` in one rename (``out`` must be absent or empty unless
-    ``overwrite``), when it fails it is removed: all files or none."""
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes 0700; a run is as readable as any dir
+_TMP_NAME = re.compile(r"^\..+\.tmp-[A-Za-z0-9_]{8}$")
+_NEW_NAME = re.compile(r"^\..+\.new-[A-Za-z0-9_]{8}$")
+
+
+def _lock(fd: int, block: bool) -> bool:
     try:
-        yield tmp
-        if out.exists():
-            if overwrite:
-                shutil.rmtree(out)
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: no locks, no cleaning
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if block else fcntl.LOCK_NB))
+        return True
+    except OSError:
+        return False
+
+
+def clean_stale_temporaries(parent: str | Path) -> list[Path]:
+    """Remove the temporary directories (``.NAME.tmp-XXXXXXXX``) that a killed writer
+    left in ``parent``; return those removed.
+
+    A writer holds an exclusive ``flock`` on its temporary directory from before the
+    directory gets its ``.tmp-`` name until it is renamed into place, so a temporary
+    directory that can be locked has no living writer. Only directories of this naming
+    pattern, owned by this user, are considered; a ``.NAME.new-XXXXXXXX`` directory (a
+    writer killed between creating and locking it) is removed once an hour old.
+    """
+    parent = Path(parent)
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(parent))
+    except OSError:
+        return removed
+    now = time.time()
+    for e in entries:
+        try:
+            st = e.stat(follow_symlinks=False)
+        except OSError:
+            continue
+        if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid():
+            continue
+        if not (_TMP_NAME.match(e.name) or (_NEW_NAME.match(e.name) and now - st.st_mtime > 3600)):
+            continue
+        try:
+            fd = os.open(e.path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+        except OSError:
+            continue
+        try:
+            if _lock(fd, block=False):
+                shutil.rmtree(e.path, ignore_errors=True)
+                removed.append(Path(e.path))
+        finally:
+            os.close(fd)
+    return removed
+
+
+class atomic_dir:  # noqa: N801 - used as a function: ``with atomic_dir(out) as tmp``
+    """Context manager: yield a temporary sibling directory of ``out``; when the block
+    succeeds it becomes ``out`` in one rename, when it fails it is removed (all files or
+    none). ``path`` is the directory written.
+
+    ``out`` must be absent or empty unless ``overwrite``. With ``unique`` (or when
+    ``out`` was filled by someone else meanwhile) the first free name of ``out``,
+    ``out-2``, ``out-3``, ... is taken, by an atomic rename that fails rather than
+    replace a directory with content: concurrent writers never lose a run. Stale
+    temporary directories of killed writers are removed first
+    (:func:`clean_stale_temporaries`).
+    """
+
+    def __init__(self, out: Path, overwrite: bool = False, unique: bool = False):
+        self.out = Path(out)
+        self.overwrite = overwrite
+        self.unique = unique
+        self.path: Path | None = None
+
+    def __enter__(self) -> Path:
+        parent = self.out.parent
+        clean_stale_temporaries(parent)
+        new = Path(tempfile.mkdtemp(prefix=f".{self.out.name}.new-", dir=parent))
+        self._fd = os.open(new, os.O_RDONLY | os.O_DIRECTORY)
+        _lock(self._fd, block=True)
+        self.tmp = new.with_name(new.name.replace(".new-", ".tmp-"))
+        os.rename(new, self.tmp)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(self.tmp, 0o777 & ~umask)  # mkdtemp makes 0700; a run is as readable as any dir
+        return self.tmp
+
+    def _publish(self) -> Path:
+        if self.overwrite and self.out.exists():
+            shutil.rmtree(self.out)
+        names = [self.out] if not self.unique else []
+        names += (self.out.with_name(f"{self.out.name}-{n}") if n > 1 else self.out
+                  for n in range(1, 100_000))
+        for cand in names:
+            if self.unique and os.path.lexists(cand):
+                continue
+            try:
+                os.rename(self.tmp, cand)  # replaces only an empty directory
+                return cand
+            except OSError as exc:
+                if exc.errno not in (errno.EEXIST, errno.ENOTEMPTY, errno.ENOTDIR,
+                                     errno.EISDIR):
+                    raise
+                self.unique = True  # taken meanwhile: the next free name
+        raise OSError(errno.EEXIST, f"no free name for {self.out}")  # pragma: no cover
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        try:
+            if exc_type is None:
+                try:
+                    self.path = self._publish()
+                except BaseException:
+                    shutil.rmtree(self.tmp, ignore_errors=True)
+                    raise
             else:
-                out.rmdir()
-        os.replace(tmp, out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+                shutil.rmtree(self.tmp, ignore_errors=True)
+        finally:
+            os.close(self._fd)
+        return False
 
 
-def write_run_dir(run, out: str | Path, overwrite: bool = False) -> Path:
+def write_run_dir(run, out: str | Path, overwrite: bool = False, unique: bool = False) -> Path:
     """Write ``run`` (a :class:`~landbridge.runners.SimulationRun`) to ``out``.
+
+    Parameters
+    ----------
+    run : SimulationRun
+    out : str or Path
+        A new or empty directory; with ``unique``, the name to start from (``out``,
+        ``out-2``, ... : the first free one is taken atomically).
+    overwrite : bool
+        Replace ``out`` whatever it holds.
+    unique : bool
+        Never fail or wait because the name is taken (concurrent runs of one scenario).
+
+    Returns
+    -------
+    Path
+        The run directory written. It lists its files in ``.landbridge-files.json``
+        (what ``runs delete --files`` may delete).
 
     Raises
     ------
     UsageError
-        When ``out`` exists and is not empty and ``overwrite`` is false, or cannot be
-        written (nothing is touched).
+        When ``out`` exists and is not empty (without ``overwrite`` or ``unique``), or
+        cannot be written (nothing is touched).
     """
+    from landbridge.outpaths import check_name_lengths, write_files_list
+
     out = Path(out)
-    if not overwrite:
+    if unique:
+        check_name_lengths(out)
+    elif not overwrite:
         check_output_dir(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_dir(out, overwrite) as tmp:
+    target = atomic_dir(out, overwrite, unique)
+    with target as tmp:
         (tmp / "manifest.json").write_text(
             json.dumps(run.manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         sc = run.compiled.scenario.model_dump(mode="json", by_alias=True)
@@ -206,4 +318,6 @@ def write_run_dir(run, out: str | Path, overwrite: bool = False) -> Path:
         (tmp / "network.json").write_text(
             json.dumps(network_snapshot(run.compiled), indent=1, ensure_ascii=False) + "\n",
             encoding="utf-8")
-    return out
+        write_files_list(tmp)
+    assert target.path is not None
+    return target.path
