@@ -126,24 +126,66 @@ def print_plan(result, no_sim: bool = False, sim_days: float | None = None) -> N
                       _f(r["sea_teu_per_week"], 1))
     out.print(t)
     if result.investments:
-        t = Table(title="Candidate investments (LP re-solved; simulation: paired replications, "
-                        "± 95 % CI)", title_justify="left")
-        for col in ("#", "investment", "cost USD", "TEU/week gain", "saving USD/week",
-                    "USD/yr per USD", "rank by TEU", "simulated TEU/week gain",
-                    "simulated transit Δ days"):
-            t.add_column(col, justify="left" if col == "investment" else "right")
-        for r in result.investments:
-            sim = r.simulation
-            t.add_row(str(r.rank_saving), r.id, _f(r.cost_usd), _f(r.throughput_gain_teu_per_week, 1),
-                      _f(r.saving_usd_per_week), _f(r.saving_usd_per_year_per_usd, 3),
-                      str(r.rank_throughput),
-                      (f"{sim.delivered_gain_teu_per_week:,.1f} ± {_f(sim.delivered_gain_ci95, 1)}"
-                       if sim else ""),
-                      (f"{_f(sim.transit_change_d, 2)} ± {_f(sim.transit_change_ci95, 2)}"
-                       if sim else ""))
-        out.print(t)
+        print_investments(result)
     if result.disruptions:
         print_disruptions(result, no_sim)
+
+
+def _useful(r) -> bool:
+    return r.saving_usd_per_week > 0.5 or r.throughput_gain_teu_per_week > 0.05
+
+
+def print_investments(result) -> None:
+    """One ranking of the candidate investments (USD a year saved per USD invested, the
+    LP re-solved with each; ties by TEU/week gained), ranks only for those that change
+    the plan, and one sentence saying what to do."""
+    invs = sorted(result.investments, key=lambda r: r.rank_saving)
+    t = Table(title="Candidate investments, best first by USD/yr saved per USD invested "
+                    "(LP re-solved; simulation: paired replications, ± 95 % CI)",
+              title_justify="left")
+    simulated = any(r.simulation for r in invs)
+    for col in ("#", "investment", "cost USD", "TEU/week gain", "saving USD/week",
+                "USD/yr per USD", *(("simulated TEU/week gain", "simulated transit Δ days")
+                                    if simulated else ())):
+        t.add_column(col, justify="left" if col == "investment" else "right",
+                     overflow="fold")
+    rank = 0
+    for r in invs:
+        sim = r.simulation
+        rank += _useful(r)
+        row = [str(rank) if _useful(r) else "–", f"{r.name} ({r.id})", _f(r.cost_usd),
+               _f(r.throughput_gain_teu_per_week, 1), _f(r.saving_usd_per_week),
+               _f(r.saving_usd_per_year_per_usd, 3)]
+        if simulated:
+            row += [(f"{sim.delivered_gain_teu_per_week:,.1f} ± {_f(sim.delivered_gain_ci95, 1)}"
+                     if sim else "not checked"),
+                    (f"{_f(sim.transit_change_d, 2)} ± {_f(sim.transit_change_ci95, 2)}"
+                     if sim else "")]
+        t.add_row(*row)
+    out.print(t)
+    out.print(investment_advice(result), markup=False)
+
+
+def investment_advice(result) -> str:
+    """The sentence under the investment table: the best candidate and by how much it
+    beats the next, or, when none changes the plan, the limit that binds instead."""
+    useful = sorted((r for r in result.investments if _useful(r)), key=lambda r: r.rank_saving)
+    if not useful:
+        binding = [b["label"] for b in result.binding()][:2]
+        why = (f"the binding limit is {' and '.join(binding)}" if binding
+               else "no capacity binds (all demand already goes by its cheapest route)")
+        return ("No candidate investment changes the plan at this demand: " + why
+                + ". Add a candidate on that element (investments+: in a what-if).")
+    best = useful[0]
+    line = (f"Recommended: {best.name} — USD {best.saving_usd_per_year_per_usd:,.2f} a year "
+            f"saved per USD invested (USD {best.saving_usd_per_week * 52:,.0f}/yr for "
+            f"USD {best.cost_usd:,.0f}")
+    line += (f", +{best.throughput_gain_teu_per_week:,.0f} TEU/week by rail)"
+             if best.throughput_gain_teu_per_week > 0.05 else ", no extra TEU by rail)")
+    if len(useful) > 1 and useful[1].saving_usd_per_year_per_usd > 0:
+        ratio = best.saving_usd_per_year_per_usd / useful[1].saving_usd_per_year_per_usd
+        line += f"; {ratio:,.1f} × the return of the next, {useful[1].name}"
+    return line + "."
 
 
 def print_disruptions(result, no_sim: bool = False) -> None:

@@ -1,0 +1,40 @@
+"""The plan command's investment table: one ranking, no ranks for candidates that change
+nothing, and one sentence that says what to do."""
+
+from types import SimpleNamespace
+
+from landbridge.cli.plan_cmd import investment_advice, print_investments
+
+
+def _inv(id, name, cost, gain, saving_week, rank):
+    return SimpleNamespace(id=id, name=name, cost_usd=cost, throughput_gain_teu_per_week=gain,
+                           saving_usd_per_week=saving_week,
+                           saving_usd_per_year_per_usd=saving_week * 52 / cost,
+                           rank_saving=rank, simulation=None)
+
+
+def _result(invs, binding=()):
+    return SimpleNamespace(investments=invs, binding=lambda: [{"label": b} for b in binding])
+
+
+def test_the_best_candidate_is_recommended_against_the_next():
+    a = _inv("a", "Pre-declaration at Dostyk", 2e6, 0.0, 20_000, 1)   # 0.52 USD/yr per USD
+    b = _inv("b", "Second ferry Aktau–Alat", 4e7, 120.0, 40_000, 2)  # 0.052
+    c = _inv("c", "24 h at Bakhty", 1.5e6, 0.0, 0.0, 3)
+    assert investment_advice(_result([b, c, a])) == (
+        "Recommended: Pre-declaration at Dostyk — USD 0.52 a year saved per USD invested "
+        "(USD 1,040,000/yr for USD 2,000,000, no extra TEU by rail); 10.0 × the return of "
+        "the next, Second ferry Aktau–Alat.")
+
+
+def test_no_ranks_and_the_binding_limit_when_nothing_changes_the_plan(capsys):
+    invs = [_inv("a", "Track at Dostyk", 1.5e7, 0.0, 0.0, 1),
+            _inv("b", "24 h at Bakhty", 1.5e6, 0.0, 0.0, 2)]
+    result = _result(invs, binding=["Kuryk–Alat ferry: sailings"])
+    assert investment_advice(result) == (
+        "No candidate investment changes the plan at this demand: the binding limit is "
+        "Kuryk–Alat ferry: sailings. Add a candidate on that element (investments+: in a "
+        "what-if).")
+    print_investments(result)
+    rows = [line for line in capsys.readouterr().out.splitlines() if "(a)" in line or "(b)" in line]
+    assert len(rows) == 2 and all(line.split("│")[1].strip() == "–" for line in rows)
