@@ -46,6 +46,7 @@ def test_fastest_route_sails_from_the_nearer_port(net):
     assert r.nodes == ("S", "M", "P2", "X", "Z")
     assert r.running_time_h == pytest.approx(25.0)
     assert r.ferries == ("P2-X",) and r.corridor == ("P2-X",)
+    assert r.corridor_label == "P2-X" and r.to_dict()["corridor"] == "P2-X"
 
 
 def test_a_via_port_is_where_the_ferry_leaves(net):
@@ -91,6 +92,7 @@ def test_bundled_chongqing_duisburg_alternatives_include_the_middle_corridor():
     net = load_network()
     routes = find_routes(net, "Chongqing", "Duisburg", k=12)
     assert len({r.corridor for r in routes}) == 12
+    assert routes[0].corridor_label == "ASK-DST > BRE-MAL"
     caspian = [r for r in routes if {"KUR-ALAT", "AKU-ALAT"} & set(r.ferries)]
     assert caspian, [r.corridor for r in routes]
     assert all("BKS-GAR" in r.crossings for r in caspian)  # Azerbaijan–Georgia, no Russia

@@ -72,7 +72,7 @@ def _route(origin, destination, k, by, mode, depart, network, as_json, via=()) -
                  f"{r.length_km:,.0f} km, running {r.running_time_h / 24:.1f} d, "
                  f"static minimum transit {r.min_transit_time_h / 24:.1f} d, "
                  f"{r.gauge_breaks} gauge break{'s' if r.gauge_breaks != 1 else ''}, "
-                 f"countries {'–'.join(r.countries)}")
+                 f"countries {'–'.join(r.countries)}; corridor {r.corridor_label or '–'}")
         t = Table(title=title, title_justify="left", show_lines=False)
         for col in ("leg", "from", "to", "mode", "km", "run h", "gauge", "crossing", "dwell h"):
             t.add_column(col, justify="right" if col in ("km", "run h", "dwell h", "leg") else "left")

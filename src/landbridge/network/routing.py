@@ -131,6 +131,13 @@ class Route:
         return marks or self.crossings
 
     @property
+    def corridor_label(self) -> str:
+        """The corridor as one string, ``"ASK-DST > KUR-ALAT > POT-CND"`` (the event
+        log's ``corridor`` column and the per-corridor KPIs use it); ``""`` without any
+        crossing or ferry."""
+        return " > ".join(self.corridor)
+
+    @property
     def checkpoints(self) -> tuple[str, ...]:
         """Every border crossing point and ferry link passed, in order: what the
         planner's ``distinct="crossings"`` tells routes apart by."""
@@ -158,6 +165,7 @@ class Route:
             "running_time_h": round(self.running_time_h, 3),
             "min_transit_time_h": round(self.min_transit_time_h, 3),
             "crossings": list(self.crossings),
+            "corridor": self.corridor_label,
             "gauge_breaks": self.gauge_breaks,
             "countries": list(self.countries),
             "legs": [asdict(leg) for leg in self.legs],
