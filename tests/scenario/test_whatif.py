@@ -292,3 +292,20 @@ def test_overrides_plus_adds_to_the_base_overrides_field_by_field(tmp_path, base
     assert replaced.overrides.links == {}
     f = _file(tmp_path, "base: base.yaml\noverrides: {}\noverrides+: {}\n", "both.yaml")
     assert [p.item for p in _problems(f)] == ["overrides"]
+
+
+@pytest.mark.parametrize("text,item", [
+    ("demand+: null\n", "demand+"),
+    ("demand+: {origin: XA}\n", "demand+"),
+    ("demand-: XA-DUI\n", "demand-"),
+    ("disruptions-: [3]\n", "disruptions-"),
+    ("demand_scale: true\n", "demand_scale"),
+    ("demand_scale: {od: []}\n", "demand_scale.od"),
+    ("demand: []\nservices: [{id: S, origin: XA, destination: DUI, departures_per_week: 1}]\n"
+     "demand_scale: 2\n", "demand_scale"),
+    ("1: 2\n", "[1]"),
+    ("overrides: {}\noverrides+: {}\n", "overrides"),
+])
+def test_malformed_edits_are_one_plain_problem(tmp_path, base, text, item):
+    (p,) = _problems(_file(tmp_path, "base: base.yaml\n" + text))
+    assert p.item == item and p.file.endswith("whatif.yaml")

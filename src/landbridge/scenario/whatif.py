@@ -159,7 +159,7 @@ def merge_whatif(base: dict, base_origins: Origins, data: dict, file: str
                       {k: list(v) for k, v in base_origins.entries.items()})
     problems: list[Problem] = []
     for k, v in data.items():
-        if k == "base" or k.endswith(("+", "-")) or k == "demand_scale":
+        if k in ("base", "demand_scale") or (isinstance(k, str) and k.endswith(("+", "-"))):
             continue
         merged[k] = v
         origins.keys[k] = file
@@ -177,9 +177,9 @@ def merge_whatif(base: dict, base_origins: Origins, data: dict, file: str
         problems += _merge_overrides(merged, data, file)
         origins.keys["overrides"] = file
     for key in LIST_KEYS:
-        removals, additions = data.get(key + "-"), data.get(key + "+")
-        if removals is None and additions is None:
+        if key + "-" not in data and key + "+" not in data:
             continue
+        removals, additions = data.get(key + "-", ()), data.get(key + "+", ())
         if key in data:
             problems.append(Problem(file, key, "", f"give either {key} (replaces the base's "
                                     f"list) or {key}+/{key}- (edit it), not both"))
@@ -189,7 +189,7 @@ def merge_whatif(base: dict, base_origins: Origins, data: dict, file: str
             continue  # the base's own problem; the schema check reports it
         where = list(origins.entries.get(key, [(origins.keys.get(key, file), f"{key}[{i}]")
                                                for i in range(len(current))]))
-        if removals is not None:
+        if removals != ():
             if not isinstance(removals, list) or not all(isinstance(x, str) for x in removals):
                 problems.append(Problem(file, f"{key}-", "", "expected a list of ids "
                                         f"(e.g. [{_example_id(key)}]); found {removals!r}"))
@@ -209,7 +209,7 @@ def merge_whatif(base: dict, base_origins: Origins, data: dict, file: str
                 keep = [i for i in range(len(current)) if i not in drop]
                 current = [current[i] for i in keep]
                 where = [where[i] for i in keep]
-        if additions is not None:
+        if additions != ():
             if not isinstance(additions, list):
                 problems.append(Problem(file, f"{key}+", "",
                                         f"expected a list of entries to add; found {additions!r}"))
@@ -327,8 +327,9 @@ def apply_demand_scale(data: dict, origins: Origins,
         elif not _positive(v):
             problems.append(Problem(file, where, "", f"expected a factor in (0, 1000]; found {v!r}"))
     demand = data.get("demand")
-    if not isinstance(demand, list):
-        return problems or [Problem(file, "demand_scale", "", "there is no demand to scale")]
+    if not isinstance(demand, list) or not demand:
+        return problems or [Problem(file, "demand_scale", "", "there is no demand to scale "
+                                    "(services are not scaled)")]
     od = spec.get("od") if isinstance(spec.get("od"), dict) else {}
     ids = [entry_id("demand", row) for row in demand]
     for i in od:
