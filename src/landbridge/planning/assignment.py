@@ -43,7 +43,7 @@ from landbridge.planning.modes import ModeFactors, SeaLeg, link_tariff_usd_per_f
 from landbridge.scenario.schema import Scenario
 
 __all__ = ["Commodity", "Adjustments", "PathFlow", "SeaFlow", "ConstraintRow", "Assignment",
-           "weekly_demand", "candidate_routes", "path_metrics",
+           "PathTemplate", "path_templates", "weekly_demand", "candidate_routes", "path_metrics",
            "solve_assignment", "TEU_PER_FEU"]
 
 TEU_PER_FEU = 2.0
@@ -252,6 +252,58 @@ def path_metrics(network: Network, route: Route, containers: int, factors: ModeF
 
 # ----------------------------------------------------------------------------- LP
 
+@dataclass(frozen=True)
+class PathTemplate:
+    """What the LP needs of one candidate route that does not change with
+    :class:`Adjustments`: its commodity index, the route, its tariff (USD/FEU), its
+    transit hours and each link's and crossing's share of them (keyed like
+    ``Adjustments.duration``, so a duration factor ``f`` adds ``(f − 1) × share``), and
+    its capacity-row coefficients (stage, TEU/day of the stage per TEU/week)."""
+
+    commodity: int
+    route: Route
+    tariff_usd_per_feu: float
+    transit_h: float
+    duration_share_h: Mapping[tuple[str, str], float]
+    coefficients: tuple[tuple[Stage, float], ...]
+
+    def hours(self, adjust: Adjustments | None) -> float:
+        """Transit hours with ``adjust``'s duration factors."""
+        if adjust is None or not adjust.duration:
+            return self.transit_h
+        return self.transit_h + sum((f - 1.0) * self.duration_share_h.get(k, 0.0)
+                                    for k, f in adjust.duration.items())
+
+
+def path_templates(network: Network, commodities: Sequence[Commodity],
+                   routes: Sequence[Sequence[Route]], factors: ModeFactors,
+                   ref_teu_per_train: float, ref_containers: int) -> tuple[PathTemplate, ...]:
+    """:class:`PathTemplate` of every candidate route, commodity by commodity (the order
+    of the LP's variables); build once per network and reuse for every adjustment."""
+    teu_per_container = ref_teu_per_train / ref_containers
+    stage_cache: dict = {}
+    out: list[PathTemplate] = []
+    for ci, (com, rts) in enumerate(zip(commodities, routes)):
+        for route in rts:
+            tariff, hours = path_metrics(network, route, com.containers, factors)
+            share: dict[tuple[str, str], float] = {}
+            for leg in route.legs:
+                link = network.links[leg.link]
+                key = ("link", link.id)
+                share[key] = share.get(key, 0.0) + link.base_running_time_h
+                c = network.crossing_on_link(link.id)
+                if c is not None and c.mode == "rail":
+                    key = ("crossing", c.id)
+                    share[key] = share.get(key, 0.0) + c.mean_dwell_h(com.containers)
+            coefs: list[tuple[Stage, float]] = []
+            for st in _leg_stages(network, route, ref_containers, teu_per_container, stage_cache):
+                ref_use = usage_h(network, st, ref_containers) / ref_teu_per_train
+                use = usage_h(network, st, com.containers) / com.teu_per_train
+                coefs.append((st, (use / ref_use if st.unit != "TEU/day" else 1.0) / 7.0))
+            out.append(PathTemplate(ci, route, tariff, hours, share, tuple(coefs)))
+    return tuple(out)
+
+
 def _leg_stages(network: Network, route: Route, ref_containers: int, teu_per_container: float,
                 cache: dict) -> list[Stage]:
     out: list[Stage] = []
@@ -288,7 +340,8 @@ def solve_assignment(network: Network, commodities: Sequence[Commodity],
                      ref_teu_per_train: float, ref_containers: int,
                      adjust: Adjustments | None = None,
                      solver: LpSolver | None = None, sea_mode: str = "fallback",
-                     max_utilization: float = 1.0) -> Assignment:
+                     max_utilization: float = 1.0,
+                     templates: Sequence[PathTemplate] | None = None) -> Assignment:
     """Build and solve the LP (see the module docstring).
 
     Parameters
@@ -317,6 +370,9 @@ def solve_assignment(network: Network, commodities: Sequence[Commodity],
         candidate route plus ``FALLBACK_MARGIN_USD_PER_TEU``, so sea takes only what rail
         cannot carry. ``choice``: sea at
         its own generalised cost (free mode choice).
+    templates : sequence of PathTemplate, optional
+        :func:`path_templates` of ``network``, ``commodities`` and ``routes`` (built
+        here when not given; pass them to re-solve cheaply under other adjustments).
 
     Returns
     -------
@@ -329,29 +385,30 @@ def solve_assignment(network: Network, commodities: Sequence[Commodity],
         involved) or the programme is unbounded or the solver fails.
     """
     solver = solver or HighsSolver()
-    teu_per_container = ref_teu_per_train / ref_containers
     vot = value_of_time_usd_per_teu_day
+    if templates is None:
+        templates = path_templates(network, commodities, routes, factors, ref_teu_per_train,
+                                   ref_containers)
     var_names: list[str] = []
     cost: list[float] = []
     path_info: list[tuple[int, Route, float, float, float]] = []
-    stage_cache: dict = {}
     rows: dict[str, tuple[Stage, dict[int, float]]] = {}
     eq_cols: list[list[int]] = [[] for _ in commodities]
-    for ci, (com, rts) in enumerate(zip(commodities, routes)):
-        for ri, route in enumerate(rts):
-            j = len(var_names)
-            tariff, hours = path_metrics(network, route, com.containers, factors, adjust)
-            cpt = tariff / TEU_PER_FEU + vot * hours / 24.0
-            var_names.append(f"{com.label} route {ri + 1} via {'/'.join(route.crossings) or '-'}")
-            cost.append(cpt)
-            path_info.append((ci, route, tariff, hours, cpt))
-            eq_cols[ci].append(j)
-            for st in _leg_stages(network, route, ref_containers, teu_per_container, stage_cache):
-                ref_use = usage_h(network, st, ref_containers) / ref_teu_per_train
-                use = usage_h(network, st, com.containers) / com.teu_per_train
-                coef = (use / ref_use if st.unit != "TEU/day" else 1.0) / 7.0
-                entry = rows.setdefault(st.key, (st, {}))[1]
-                entry[j] = entry.get(j, 0.0) + coef
+    rank = [0] * len(commodities)
+    for tpl in templates:
+        ci, route = tpl.commodity, tpl.route
+        com = commodities[ci]
+        rank[ci] += 1
+        j = len(var_names)
+        tariff, hours = tpl.tariff_usd_per_feu, tpl.hours(adjust)
+        cpt = tariff / TEU_PER_FEU + vot * hours / 24.0
+        var_names.append(f"{com.label} route {rank[ci]} via {'/'.join(route.crossings) or '-'}")
+        cost.append(cpt)
+        path_info.append((ci, route, tariff, hours, cpt))
+        eq_cols[ci].append(j)
+        for st, coef in tpl.coefficients:
+            entry = rows.setdefault(st.key, (st, {}))[1]
+            entry[j] = entry.get(j, 0.0) + coef
     if sea_mode not in ("fallback", "choice"):
         raise ValueError(f"sea_mode must be 'fallback' or 'choice', got {sea_mode!r}")
     sea_cols: list[int | None] = []

@@ -8,7 +8,7 @@ commodities and candidate routes so that results are comparable.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from landbridge.errors import NoRouteError, Problem, ScenarioError
 from landbridge.network.model import Network
@@ -18,6 +18,7 @@ from landbridge.planning.assignment import (
     Assignment,
     Commodity,
     candidate_routes,
+    path_templates,
     solve_assignment,
     weekly_demand,
 )
@@ -41,6 +42,7 @@ class PlanningContext:
     k: int
     solver: LpSolver
     sea_mode: str = "fallback"
+    _templates: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def network(self) -> Network:
@@ -63,12 +65,20 @@ class PlanningContext:
 
     def solve(self, network: Network | None = None,
               adjust: Adjustments | None = None) -> Assignment:
-        """Solve the LP on ``network`` (default: the scenario's) with ``adjust``."""
+        """Solve the LP on ``network`` (default: the scenario's) with ``adjust``; the
+        scenario network's path templates are built once and reused."""
+        templates = None
+        if network is None or network is self.network:
+            templates = self._templates.get("base")
+            if templates is None:
+                templates = self._templates["base"] = path_templates(
+                    self.network, self.commodities, self.routes, self.factors,
+                    self.ref_teu_per_train, self.ref_containers)
         return solve_assignment(
             network or self.network, self.commodities, self.routes, self.sea,
             self.compiled.scenario.value_of_time_usd_per_teu_day, self.factors,
             self.ref_teu_per_train, self.ref_containers, adjust, self.solver, self.sea_mode,
-            self.max_utilization)
+            self.max_utilization, templates)
 
 
 def planning_context(compiled: CompiledScenario, k: int = 5, *,

@@ -312,6 +312,34 @@ def _order(visits: list[list[_Visit]]) -> list[ElementKey]:
         return sorted(offs, key=lambda k: (sum(offs[k]) / len(offs[k]), k))
 
 
+def _static(compiled: CompiledScenario, dt_h: float):
+    """What does not depend on the windows: visits, grid length, TEU-weighted train
+    mix per element (TEU, TEU × boxes, TEU × TEU per train), slots per element, order."""
+    sc = compiled.scenario
+    visits = _visits(compiled)
+    longest = max((s.route.min_transit_time_h for s in compiled.services), default=0.0)
+    horizon_h = sc.horizon_h
+    n = int(math.ceil((horizon_h + 2 * longest + 24.0) / dt_h))
+    # TEU-weighted mean train of each element (its capacity in TEU)
+    weight: dict[ElementKey, list[float]] = {}
+    for vs in visits:
+        for v in vs:
+            s = compiled.services[v.service]
+            w = weight.setdefault(v.key, [0.0, 0.0, 0.0])
+            rate = len(s.departures_h) or s.poisson_per_h * horizon_h
+            w[0] += rate * s.teu_per_train
+            w[1] += rate * s.teu_per_train * s.containers_per_train
+            w[2] += rate * s.teu_per_train * s.teu_per_train
+    by_key: dict[ElementKey, list[tuple[int, int]]] = {}
+    for si, vs in enumerate(visits):
+        for i, v in enumerate(vs):
+            by_key.setdefault(v.key, []).append((si, i))
+    net = compiled.network
+    order = _order(visits)
+    meta = {key: (_targets(net, key), _label(net, key)) for key in order}
+    return visits, n, weight, by_key, order, meta
+
+
 def run_fluid(compiled: CompiledScenario, windows: Sequence[WindowEffect] | None = None,
               dt_h: float = DT_H, reuse: FluidRun | None = None) -> FluidRun:
     """The fluid model of ``compiled`` under ``windows`` (default: its own).
@@ -345,26 +373,13 @@ def run_fluid(compiled: CompiledScenario, windows: Sequence[WindowEffect] | None
     net = compiled.network
     sc = compiled.scenario
     wins = compiled.windows if windows is None else tuple(windows)
-    visits = _visits(compiled)
-    longest = max((s.route.min_transit_time_h for s in compiled.services), default=0.0)
-    horizon_h = sc.horizon_h
-    n = int(math.ceil((horizon_h + 2 * longest + 24.0) / dt_h))
-    # TEU-weighted mean train of each element (its capacity in TEU)
-    weight: dict[ElementKey, list[float]] = {}
-    for vs in visits:
-        for v in vs:
-            s = compiled.services[v.service]
-            w = weight.setdefault(v.key, [0.0, 0.0, 0.0])
-            rate = len(s.departures_h) or s.poisson_per_h * horizon_h
-            w[0] += rate * s.teu_per_train
-            w[1] += rate * s.teu_per_train * s.containers_per_train
-            w[2] += rate * s.teu_per_train * s.teu_per_train
-    by_key: dict[ElementKey, list[tuple[int, int]]] = {}
-    for si, vs in enumerate(visits):
-        for i, v in enumerate(vs):
-            by_key.setdefault(v.key, []).append((si, i))
     old_memo = reuse.memo if reuse is not None and reuse.dt_h == dt_h else {}
-    memo: dict = {}
+    static = old_memo.get("static")
+    if static is None:
+        static = _static(compiled, dt_h)
+    visits, n, weight, by_key, order, meta = static
+    horizon_h = sc.horizon_h
+    memo: dict = {"static": static}
     arrivals: dict[tuple[int, int], np.ndarray] = {}
     for si, vs in enumerate(visits):
         if vs:
@@ -375,16 +390,16 @@ def run_fluid(compiled: CompiledScenario, windows: Sequence[WindowEffect] | None
             arrivals[(si, 0)] = memo[("origin", si)] = a0
     queues: dict[ElementKey, np.ndarray] = {}
     labels: dict[ElementKey, str] = {}
-    for key in _order(visits):
+    for key in order:
         slots = by_key[key]
         w = weight[key]
         mean_teu = w[2] / w[0] if w[0] > 0 else sc.train.teu_per_train
         mean_cont = max(1, int(round(w[1] / w[0]))) if w[0] > 0 else \
             sc.train.containers(sc.train.teu_per_train)
-        per_slot = [arrivals.pop(sl, np.zeros(n)) for sl in slots]
-        tg = _targets(net, key)
+        per_slot = [arrivals.pop(sl, None) for sl in slots]
+        per_slot = [np.zeros(n) if x is None else x for x in per_slot]
+        tg, labels[key] = meta[key]
         own = tuple(w for w in wins if (w.target_type, w.target) in tg)
-        labels[key] = _label(net, key)
         old = old_memo.get(key)
         # the same arrays (not merely equal ones): inputs come from the reused run
         if old is not None and old[0] == own and all(
@@ -396,7 +411,9 @@ def run_fluid(compiled: CompiledScenario, windows: Sequence[WindowEffect] | None
                     arrivals[(si, i + 1)] = dep
             continue
         cap = _capacity_teu_per_h(net, key, own, n, dt_h, mean_cont, mean_teu) * dt_h
-        a = np.sum(per_slot, axis=0)
+        a = per_slot[0].copy()
+        for x in per_slot[1:]:
+            a += x
         fq = fluid_queue(a, cap)
         queues[key] = fq.queue
         deps: list[np.ndarray | None] = []
