@@ -14,6 +14,7 @@ import simpy
 
 from landbridge.errors import NetworkError, ScenarioError
 from landbridge.network.distributions import Fixed
+from landbridge.network.capacity import ferry_weather_availability, port_capacity
 from landbridge.network.loader import load_network
 from landbridge.network.model import Link, Network, Node, Port, PortHandling
 from landbridge.simulation.ferry import FerryCrossing
@@ -273,3 +274,22 @@ def test_ports_file_problems_are_collected(tmp_path):
     assert "ports.yaml: NOPE.node: unknown node 'NOPE'" in msg
     assert "ports.yaml: ALAT.timezone" in msg
     assert "links.geojson: KGS-MUK.properties.to_node" in msg and "MUK" in msg
+
+
+def test_weather_availability_and_port_capacity_hand_computed():
+    probs = [0.35, 0.35, 0.25, 0.15, 0.1, 0.05, 0.05, 0.05, 0.1, 0.25, 0.5, 0.5]
+    timetable = _network(weather_cancellation_by_month=probs).links["A-B"]
+    assert ferry_weather_availability(timetable, 1) == pytest.approx(0.65)  # 1 − p
+    # unscheduled, 4 vessels/week (42 h apart), re-checked after 24 h: in December
+    # (p = 0.5) one failed attempt per departure on average → 42 / (42 + 24)
+    loaded = _network(departure_rule="when_loaded", min_load_fraction=0.9, max_wait_h=48.0,
+                      sailings_per_week=4.0, weather_retry_h=24.0,
+                      weather_cancellation_by_month=probs).links["A-B"]
+    assert ferry_weather_availability(loaded, 12) == pytest.approx(42.0 / 66.0)
+    # year average weighs months by their days
+    year = sum(d * (1 - p) for d, p in zip((31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31),
+                                           probs)) / 365
+    assert ferry_weather_availability(timetable) == pytest.approx(year)
+    # port A: one linkspan, 1 h setup + 10 wagons at 5/h = 3 h → 8 trains a day;
+    # one customs team at 1 h → 24 a day
+    assert port_capacity(_port("A"), 10) == {"handling": 8.0, "customs": 24.0}

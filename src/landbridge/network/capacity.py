@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from landbridge.network.model import BorderCrossing, Link, Mode
+from landbridge.network.model import BorderCrossing, DepartureRule, Link, Mode, Port
 
 __all__ = ["StageCapacity", "crossing_capacity", "link_capacity_trains_per_day",
-           "ferry_capacity_teu_per_day"]
+           "ferry_capacity_teu_per_day", "ferry_weather_availability", "port_capacity"]
 
 
 @dataclass(frozen=True)
@@ -97,3 +97,49 @@ def ferry_capacity_teu_per_day(link: Link, teu_per_wagon: float = 2.0) -> float 
     if per_sailing is None:
         return None
     return link.sailings_per_week / 7.0 * per_sailing
+
+
+_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def ferry_weather_availability(link: Link, month: int | None = None) -> float:
+    """Share (0–1] of a ferry's nominal sailings that weather leaves, in calendar
+    ``month`` (1–12) or averaged over a 365-day year (``None``).
+
+    With ``p`` the month's cancellation probability: a timetabled sailing that is
+    weather-bound is lost (its cargo waits for the next departure), so ``1 − p`` of
+    the sailings leave; an unscheduled (``when_loaded``) vessel that is weather-bound
+    waits ``weather_retry_h`` and tries again, so the number of failed attempts per
+    departure is geometric with mean ``p / (1 − p)`` and a departure cycle of
+    ``interval`` hours becomes ``interval + retry_h · p / (1 − p)``: availability
+    ``interval / (interval + retry_h · p / (1 − p))``, ``interval = 168 /
+    sailings_per_week``. Rail and road links, and ferries without weather figures,
+    return 1.
+    """
+    if link.mode is not Mode.ferry or link.weather_cancellation_by_month is None:
+        return 1.0
+
+    def one(m: int) -> float:
+        prob = link.cancellation_probability(m)
+        if link.ferry_rule is DepartureRule.timetable:
+            return 1.0 - prob
+        assert link.sailings_per_week is not None
+        interval = 168.0 / link.sailings_per_week
+        retry = link.weather_retry_h or 24.0
+        return interval / (interval + retry * prob / (1.0 - prob))
+
+    if month is not None:
+        return one(month)
+    return sum(d * one(m) for m, d in enumerate(_DAYS_IN_MONTH, start=1)) / 365.0
+
+
+def port_capacity(port: Port, containers: int) -> dict[str, float]:
+    """Static capacity (trains/day, both directions together) of a port's stages for
+    trains of ``containers`` boxes: ``handling`` = positions × open hours /
+    (mean setup + containers / units_per_h) and ``customs`` = teams × open hours /
+    mean clearance. A train passes each stage once per port call."""
+    hours = port.operating_hours.hours_per_day
+    h = port.handling
+    handle_h = h.setup_h.mean() + containers / h.units_per_h
+    return {"handling": h.positions * hours / handle_h,
+            "customs": port.customs_teams * hours / port.clearance_h.mean()}
