@@ -37,13 +37,19 @@ def test_transit_times_fall_in_published_range(default_120d):
     assert eastbound.between(12, 18).all(), eastbound
 
 
-def test_weekly_volume_matches_the_erai_2021_level(default_120d):
-    """Dispatched TEU per week equal the scenario's demand: 7,874 westbound + 4,014
-    eastbound (ERAI 2021) + 260 Middle Corridor = 12,148 TEU/week, within the rounding
-    of whole trains."""
+def test_weekly_volume_matches_the_2021_demand(default_120d):
+    """Dispatched TEU equal the scenario's demand: the whole CRE of 2021 (1.46 M TEU, China
+    State Railway Group) plus the China–Central Asia and Middle Corridor trains at the
+    Xinjiang crossings, 1.89 M TEU a year (`scenario list`), within the rounding of whole
+    trains."""
+    from landbridge.network import load_network
+    from landbridge.scenario.volumes import scenario_volumes
+
     result, _ = default_120d
-    weeks = 120 / 7
-    assert result.end.dispatched_teu / weeks == pytest.approx(12_148, rel=0.02)
+    sc, _ = load_scenario("default")
+    per_year = scenario_volumes(sc, load_network()).teu_per_year
+    assert per_year == pytest.approx(1_888_000, rel=0.01)
+    assert result.end.dispatched_teu == pytest.approx(per_year * 120 / 365, rel=0.02)
 
 
 def test_pandemic_window_slows_alashankou_and_restored_does_not():
