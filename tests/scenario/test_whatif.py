@@ -309,3 +309,8 @@ def test_overrides_plus_adds_to_the_base_overrides_field_by_field(tmp_path, base
 def test_malformed_edits_are_one_plain_problem(tmp_path, base, text, item):
     (p,) = _problems(_file(tmp_path, "base: base.yaml\n" + text))
     assert p.item == item and p.file.endswith("whatif.yaml")
+
+
+def test_a_complete_scenario_may_scale_its_own_demand(tmp_path):
+    sc = _load(tmp_path, BASE + "demand_scale: {eastbound: 0.5}\n", "full.yaml")
+    assert sum(_teu(sc).values()) == WEST_TEU + EAST_TEU / 2
