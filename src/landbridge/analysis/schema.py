@@ -329,3 +329,7 @@ def schema_markdown() -> str:
             lines.append(f"| `{c.name}` | {c.role} | {c.dtype} | {unit} | {c.description} |")
         lines.append("")
     return "\n".join(lines)
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m landbridge.analysis.schema`
+    print(schema_markdown())

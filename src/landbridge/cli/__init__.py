@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from landbridge.cli import plan_cmd, runs_cmd, serve_cmd, simulate_cmd, sweep_cmd
+from landbridge.cli import plan_cmd, plot_cmd, runs_cmd, serve_cmd, simulate_cmd, sweep_cmd
 from landbridge.cli.network_cmd import network_app, route
 from landbridge.cli import validate_cmd
 
@@ -21,7 +21,23 @@ app.add_typer(network_app, name="network")
 validate_cmd.register(app)
 
 
-for _module in (simulate_cmd, runs_cmd, plan_cmd, sweep_cmd, serve_cmd):
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        typer.echo(f"landbridge {version('landbridge')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=_version,
+                                       is_eager=True, help="Print the version and exit.")
+          ) -> None:
+    """Simulator and capacity planner for the China–Europe overland freight corridors
+    through Kazakhstan."""
+
+
+for _module in (simulate_cmd, runs_cmd, plan_cmd, sweep_cmd, serve_cmd, plot_cmd):
     _module.register(app)
 
 

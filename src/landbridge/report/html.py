@@ -33,7 +33,7 @@ from landbridge.report.charts import (direction_label, disruption_windows, map_f
 from landbridge.report.data import RunData, load_run
 from landbridge.store.compare import compare_kpis
 
-__all__ = ["build_report", "write_report", "geo_assets_script"]
+__all__ = ["build_report", "write_report", "write_figure", "geo_assets_script"]
 
 _CONFIG = {"displaylogo": False, "responsive": True,
            "modeBarButtonsToRemove": ["sendDataToCloud"]}
@@ -513,4 +513,42 @@ def write_report(run_dir: str | Path, out: str | Path | None = None,
         Path(tmp).unlink(missing_ok=True)
         raise
     note_written(out.parent, out.name)  # a report in a run directory is ours to delete
+    return out
+
+
+def write_figure(fig, out: str | Path, title: str = "landbridge") -> Path:
+    """Write one plotly figure as a self-contained HTML page (plotly.js inlined, no
+    network access needed), atomically.
+
+    Raises
+    ------
+    UsageError
+        ``out`` cannot be written, or is a symbolic link, FIFO, device or socket.
+    """
+    from plotly.offline import get_plotlyjs
+
+    from landbridge.outpaths import check_output_file
+
+    out = Path(out)
+    check_output_file(out)
+    body = _fig_html(fig, "figure")
+    text = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{_e(title)}'
+            f"</title><style>{_CSS}</style><script>{_script_safe(get_plotlyjs())}</script>"
+            f"</head><body><main>{body}</main></body></html>\n")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    except OSError as exc:
+        raise UsageError([Problem(str(out), "out", "",
+                                  f"cannot write there: {exc.strerror or exc}")]) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
     return out
