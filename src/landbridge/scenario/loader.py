@@ -13,7 +13,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, get_args
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
 from landbridge.errors import Problem, ScenarioError, UnknownNameError

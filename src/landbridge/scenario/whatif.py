@@ -22,7 +22,7 @@ Xi'an→Duisburg row).
 
 The result is plain scenario data: the :class:`~landbridge.scenario.schema.Scenario`
 model, its JSON and its hash never see these keys. :class:`Origins` remembers which
-file and line item every key and list entry came from, so a problem found in the merged
+file and place every key and list entry came from, so a problem found in the merged
 data names the file and the path where the user wrote it.
 """
 
@@ -38,8 +38,8 @@ from landbridge.errors import LandbridgeError, Problem, ScenarioError
 from landbridge.suggest import did_you_mean
 
 __all__ = ["LIST_KEYS", "WHATIF_KEYS", "DIRECTIONS", "Origins", "entry_id", "derived_id",
-           "merge_whatif",
-           "apply_demand_scale", "demand_direction"]
+           "merge_whatif", "apply_demand_scale", "demand_direction", "raise_if",
+           "relative_network"]
 
 LIST_KEYS = ("services", "demand", "road_flows", "disruptions", "policies", "investments")
 """Scenario lists a what-if can add entries to (``<key>+``) or remove them from (``<key>-``)."""
