@@ -50,7 +50,8 @@ def test_different_seed_different_log(tmp_path):
        teu=st.sampled_from([40.0, 82.0, 100.0]))
 def test_conservation_holds_for_any_scenario(tmp_path_factory, dpw, teams, yard, hold, seed,
                                              close_from, teu):
-    """TEU dispatched = delivered + in transit + waiting + held + buffered, always
+    """TEU dispatched = delivered + in transit + waiting + held + buffered + unshipped
+    at the origin, always
     (simulate_replication raises InvariantError otherwise), and KPIs add up."""
     d = tmp_path_factory.mktemp("n")
     net = load_network(two_corridor_network(d / "n"))
@@ -64,7 +65,8 @@ def test_conservation_holds_for_any_scenario(tmp_path_factory, dpw, teams, yard,
                                  "window": {"start_day": close_from, "end_day": close_from + 2}}])
     r = simulate_replication(compile_scenario(sc, net))
     e = r.end
-    total = e.delivered_teu + e.in_transit_teu + e.waiting_at_crossings_teu + e.held_teu + e.in_buffers_teu
+    total = e.delivered_teu + e.in_transit_teu + e.waiting_at_crossings_teu + e.held_teu \
+        + e.in_buffers_teu + e.unshipped_at_origin_teu
     assert abs(total - e.dispatched_teu) < 1e-6
     ev = r.events.to_pandas()
     assert ev[ev.event == "dispatch"].teu.sum() == e.dispatched_teu

@@ -111,6 +111,14 @@ def print_kpis(run) -> None:
               f"held upstream {_fmt(r['held_teu'], None, 0)}, "
               f"in re-formation buffers {_fmt(r['in_buffers_teu'], None, 0)}). "
               "Conservation checked.")
+    results = getattr(run, "results", None) or ()
+    if results:  # the limiting element of each corridor, from the first replication
+        end = results[0].end
+        if end.unshipped_at_origin_teu or end.diverted_trains:
+            out.print(f"Unshipped at origins at the end: {end.unshipped_at_origin_teu:,.0f} TEU; "
+                      f"diverted: {end.diverted_trains} trains, {end.diverted_teu:,.0f} TEU.")
+        for sentence in end.overload_sentences:
+            out.print(f"[bold]Overload:[/] {sentence}")
 
 
 def simulate(
@@ -128,8 +136,10 @@ def simulate(
     store: Optional[Path] = typer.Option(None, "--store", help="Results store (DuckDB file)."),
     report: bool = typer.Option(False, "--report", help="Also write report.html into the run."),
     baseline: Optional[str] = typer.Option(
-        None, "--baseline", help="With --report: a run (id, scenario name or directory) to "
-                                 "report against, with the delay headline."),
+        None, "--baseline", help="Print the delay headline against this baseline and report "
+                                 "against it: a bundled scenario or scenario file (run first "
+                                 "with the same days, seed and replications, or reused), or "
+                                 "a stored run or run directory."),
     force: bool = typer.Option(False, "--force", help="Simulate even when an identical run "
                                                       "is stored (default: reuse it)."),
     as_json: bool = typer.Option(False, "--json", help="Print the KPIs as JSON."),
@@ -189,7 +199,7 @@ def _simulate(scenario, days, seed, replications, out_dir, workers, store, repor
     if baseline is not None:
         from landbridge.workflow import delay_headline
 
-        head = delay_headline(path, baseline, store=store)
+        head = delay_headline(path, outcome.baseline_dir or baseline, store=store)
         out.print(f"[bold]Against {head.baseline_id}:[/]")
         for line in head.lines:
             out.print("  " + line, markup=False)

@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from landbridge.errors import NoRouteError, Problem, ScenarioError, UnknownNameError
-from landbridge.network.model import Network, OperatingHours, Transshipment
-from landbridge.network.routing import Route, find_routes, route_from_nodes
+from landbridge.errors import NetworkError, NoRouteError, Problem, ScenarioError, UnknownNameError
+from landbridge.network.model import Mode, Network, OperatingHours, Transshipment
+from landbridge.network.routing import Route, find_routes, route_via
 from landbridge.network.loader import load_network, validate_network
 from landbridge.scenario.schema import (
     WEEKDAYS,
@@ -42,7 +42,9 @@ __all__ = ["CompiledScenario", "ServicePlan", "WindowEffect", "compile_scenario"
 
 @dataclass(frozen=True)
 class ServicePlan:
-    """A service ready to simulate: its route, departure times (h) and train load."""
+    """A service ready to simulate: its route, departure times (h) and train load;
+    ``alternatives`` are other corridors a held train may be diverted to (only with a
+    ``rerouting`` policy)."""
 
     id: str
     origin: str
@@ -52,6 +54,7 @@ class ServicePlan:
     teu_per_train: float
     containers_per_train: int
     poisson_per_h: float = 0.0
+    alternatives: tuple[Route, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,12 @@ def resolve_network(scenario: Scenario, scenario_file: str | Path | None) -> Net
     p = Path(scenario.network)
     if not p.is_absolute() and scenario_file is not None:
         p = Path(scenario_file).parent / p
-    return load_network(p)
+    try:
+        return load_network(p)
+    except NetworkError as exc:  # name the file and field that referred to it
+        ref = Problem(str(scenario_file or "<scenario>"), "network", "",
+                      f"{scenario.network!r} (the directory {p}) cannot be loaded:")
+        raise NetworkError([ref, *exc.problems]) from None
 
 
 _STRUCTURAL = {"id", "mode", "from_node", "to_node", "station_a", "station_b", "link"}
@@ -256,13 +264,7 @@ def _route(network: Network, origin: str, destination: str, route, containers: i
     ids = [network.resolve(n) for n in route]
     if ids[0] != network.resolve(origin) or ids[-1] != network.resolve(destination):
         raise NoRouteError("route must start at the origin and end at the destination")
-    nodes: list[str] = [ids[0]]
-    links: list[str] = []
-    for a, b in zip(ids, ids[1:]):
-        part = find_routes(network, a, b, k=1, containers=containers)[0]
-        nodes.extend(part.nodes[1:])
-        links.extend(part.links)
-    return route_from_nodes(network, nodes, links, containers)
+    return route_via(network, ids, containers)  # a via port is where the ferry leaves
 
 
 def compile_scenario(scenario: Scenario, network: Network | None = None,
@@ -339,6 +341,22 @@ def compile_scenario(scenario: Scenario, network: Network | None = None,
             problems.append(Problem(fname, f"{path}.route", "", str(exc)))
             continue
         o = r.origin
+        too_small = _ferries_below_one_container(net, r, scenario.train.teu_per_container)
+        if too_small:
+            problems.append(Problem(fname, f"{path}.route", "", too_small))
+            continue
+        # a train is formed no longer than its first section takes (or, with
+        # ``formation: tightest``, than the tightest limit on its route)
+        tight = _first_section_containers(net, r, scenario.train.teu_per_container)
+        if spec.formation == "tightest":
+            tight = _tightest_containers(net, r, scenario.train.teu_per_container)
+        if tight is not None and tight < containers:
+            containers = tight
+            teu = containers * scenario.train.teu_per_container
+        alternatives: tuple[Route, ...] = ()
+        if scenario.rerouting is not None:
+            alternatives = _alternatives(net, r, scenario.rerouting.alternatives, containers,
+                                         scenario.train.teu_per_container)
         if sid is None:  # demand → service
             sid = f"D{len(plans) + 1:02d}-{r.origin}-{r.destination}"
             dpw = spec.teu_per_week / teu
@@ -360,7 +378,7 @@ def compile_scenario(scenario: Scenario, network: Network | None = None,
                                  departures_h=tuple(deps), teu_per_train=teu,
                                  containers_per_train=containers,
                                  poisson_per_h=(svc.departures_per_week or 0) / 168.0
-                                 if poisson else 0.0))
+                                 if poisson else 0.0, alternatives=alternatives))
 
     for i, f in enumerate(scenario.road_flows):
         c = net.crossings.get(f.crossing)
@@ -409,6 +427,66 @@ def compile_scenario(scenario: Scenario, network: Network | None = None,
     return CompiledScenario(scenario=scenario, network=net, services=tuple(plans),
                             windows=tuple(windows), failures=tuple(failures), file=fname,
                             notes=tuple(notes))
+
+
+def _containers_per_sailing(link, teu_per_container: float) -> int | None:
+    cap = link.capacity_wagons_per_sailing
+    if link.capacity_teu_per_sailing is not None:
+        teu_cap = int(link.capacity_teu_per_sailing // teu_per_container)
+        cap = teu_cap if cap is None else min(cap, teu_cap)
+    return cap
+
+
+def _ferries_below_one_container(net: Network, route: Route, teu_per_container: float
+                                 ) -> str | None:
+    """A message when a ferry on ``route`` cannot take one container per sailing (no
+    train could ever board it; issue 14)."""
+    for leg in route.legs:
+        link = net.links[leg.link]
+        if link.mode is Mode.ferry:
+            cap = _containers_per_sailing(link, teu_per_container)
+            if cap is not None and cap < 1:
+                return (f"ferry link {link.id} takes less than one container of "
+                        f"{teu_per_container:g} TEU per sailing (capacity_teu_per_sailing "
+                        f"{link.capacity_teu_per_sailing}, capacity_wagons_per_sailing "
+                        f"{link.capacity_wagons_per_sailing}); no train could board it")
+    return None
+
+
+def _tightest_containers(net: Network, route: Route, teu_per_container: float) -> int | None:
+    """The shortest train length limit along ``route`` in containers (links'
+    ``max_train_wagons``, ferries' containers per sailing), ``None`` without limit."""
+    limits = []
+    for leg in route.legs:
+        link = net.links[leg.link]
+        if link.mode is Mode.ferry:
+            limits.append(_containers_per_sailing(link, teu_per_container))
+        else:
+            limits.append(link.max_train_wagons)
+    return min((x for x in limits if x is not None), default=None)
+
+
+def _first_section_containers(net: Network, route: Route, teu_per_container: float
+                              ) -> int | None:
+    """The length limit of the route's first link in containers (``None``: none)."""
+    first = net.links[route.legs[0].link] if route.legs else None
+    if first is None:
+        return None
+    if first.mode is Mode.ferry:
+        return _containers_per_sailing(first, teu_per_container)
+    return first.max_train_wagons
+
+
+def _alternatives(net: Network, route: Route, k: int, containers: int,
+                  teu_per_container: float) -> tuple[Route, ...]:
+    """Up to ``k`` other corridors between the route's ends, fastest first."""
+    try:
+        found = find_routes(net, route.origin, route.destination, k=k + 1,
+                            containers=containers)
+    except NoRouteError:
+        return ()
+    return tuple(r for r in found if r.corridor != route.corridor
+                 and not _ferries_below_one_container(net, r, teu_per_container))[:k]
 
 
 def _target_type(net: Network, target: str) -> str | None:

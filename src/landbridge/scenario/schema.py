@@ -28,6 +28,7 @@ __all__ = [
     "Service",
     "Demand",
     "RoadFlow",
+    "Rerouting",
     "TrainDefaults",
     "Window",
     "Closure",
@@ -100,6 +101,7 @@ class Service(_Rec):
     teu_per_train: StrictFloat | None = Field(default=None, gt=0, le=400)
     first_departure_day: StrictFloat = Field(default=0.0, ge=0)
     arrival_process: Literal["timetable", "poisson"] = "timetable"
+    formation: Literal["full", "tightest"] = "full"
     source: str | None = None
 
     @field_validator("times", mode="before")
@@ -137,6 +139,7 @@ class Demand(_Rec):
     route: Union[Literal["fastest"], list[str]] = "fastest"
     teu_per_train: StrictFloat | None = Field(default=None, gt=0, le=400)
     arrival_process: Literal["timetable", "poisson"] = "timetable"
+    formation: Literal["full", "tightest"] = "full"
     source: str | None = None
 
     @model_validator(mode="after")
@@ -144,6 +147,20 @@ class Demand(_Rec):
         if isinstance(self.route, list) and len(self.route) < 2:
             raise ValueError("route needs at least origin and destination node ids")
         return self
+
+
+class Rerouting(_Rec):
+    """Operator policy: a train held at its origin whose expected wait exceeds
+    ``max_wait_h`` (the crossing it waits for is closed for longer, or it has waited
+    that long) is diverted to the next of its ``alternatives`` best other corridors that
+    avoids that crossing (as operators diverted trains between Alashankou and Khorgos
+    and to the Middle Corridor in 2021–22); each diverted TEU costs
+    ``cost_usd_per_teu`` (an operator's estimate: extra tariff and re-booking)."""
+
+    max_wait_h: StrictFloat = Field(gt=0, le=10000)
+    cost_usd_per_teu: StrictFloat = Field(default=0.0, ge=0)
+    alternatives: StrictInt = Field(default=2, ge=1, le=5)
+    source: str | None = None
 
 
 class RoadFlow(_Rec):
@@ -424,6 +441,7 @@ class Scenario(_Rec):
     value_of_time_usd_per_teu_day: StrictFloat = Field(default=35.0, ge=0)
     planning_max_utilization: StrictFloat = Field(default=0.85, gt=0, le=1)
     sources: dict[str, str] = Field(default_factory=dict)
+    rerouting: Rerouting | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> "Scenario":

@@ -12,8 +12,17 @@ node           str     node id where the event happens
 crossing       str     border crossing point id, or "" away from crossings
 time_h         float   simulation time, hours from ``start_date`` 00:00 UTC
 teu            float   TEU on the train at the event
-dispatch_h     float   dispatch time at the origin of the train's first containers
+dispatch_h     float   dispatch time at the origin of the train's first lot (of the lot
+                       on a ``deliver`` row)
+corridor       str     corridor of the train's first lot (of the lot on ``deliver``):
+                       its gauge-break crossings joined by " > "; "" without crossings
+departure      int     departure number (1-based) of that lot within its service
 =============  ======  ==============================================================
+
+A train carries lots (a service's boxes of one departure); ``deliver`` is logged once
+per lot, with the lot's service, TEU, dispatch time, corridor and departure, so
+transit times per origin–destination, service and corridor stay exact when boxes of
+several services share a train after re-formation.
 """
 
 from __future__ import annotations
@@ -24,8 +33,10 @@ __all__ = ["EventLog", "EVENTS", "SCHEMA"]
 
 EVENTS = (
     "dispatch",          # left the origin terminal
-    "held",              # held before a run: the next crossing's approach is full
+    "held",              # held where it stands: no room at the next crossing (crossing
+                         # column) or a closed line; at the origin its boxes are unshipped
     "released",          # hold lifted
+    "divert",            # a held train rerouted to another corridor (crossing = avoided)
     "arrive",            # arrived at a border crossing point
     "yard_in",           # got a receiving-yard track (accepted by the crossing)
     "clearance_start",   # an inspection team starts border/customs control
@@ -34,9 +45,21 @@ EVENTS = (
     "transship_start",   # transshipment track and cranes start
     "transshipped",      # transshipment finished
     "depart",            # left the crossing
-    "ferry_wait",        # arrived at a ferry port
+    # ports and ferries (simulation.port, simulation.ferry)
+    "port_arrive",       # arrived at a port
+    "port_full",         # the port's rail yard is full: waits outside
+    "customs_start",     # port customs/border control starts
+    "customs_cleared",   # port control finished
+    "ferry_wait",        # ready to board, waiting to be called aboard
+    "load_start",        # loading onto the ship starts
+    "loaded",            # loaded
+    "ferry_board",       # aboard a sailing
     "ferry_sail",        # sailed
+    "ferry_cancel",      # sailing weather-bound
     "ferry_arrive",      # arrived at the other port
+    "unload_start",      # unloading starts
+    "unloaded",          # unloaded
+    "port_depart",       # left the arrival port
     "reform_in",         # train's containers put into the re-formation buffer
     "reform_out",        # a new train formed from the buffer
     "deliver",           # arrived at the destination terminal
@@ -53,6 +76,8 @@ SCHEMA = pa.schema([
     ("time_h", pa.float64()),
     ("teu", pa.float64()),
     ("dispatch_h", pa.float64()),
+    ("corridor", pa.string()),
+    ("departure", pa.int32()),
 ])
 
 
@@ -63,12 +88,14 @@ class EventLog:
 
     def __init__(self, replication: int):
         self.replication = replication
-        self.rows: list[tuple[str, str, str, str, str, float, float, float]] = []
+        self.rows: list[tuple] = []
 
     def record(self, train: str, service: str, event: str, node: str, crossing: str,
-               time_h: float, teu: float, dispatch_h: float) -> None:
+               time_h: float, teu: float, dispatch_h: float, corridor: str = "",
+               departure: int = 0) -> None:
         """Append one event (columns as in the module docstring; hours, TEU)."""
-        self.rows.append((train, service, event, node, crossing, time_h, teu, dispatch_h))
+        self.rows.append((train, service, event, node, crossing, time_h, teu, dispatch_h,
+                          corridor, departure))
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -76,9 +103,9 @@ class EventLog:
     def to_table(self) -> pa.Table:
         """The events as a pyarrow Table of :data:`SCHEMA`, ``seq`` numbering them."""
         n = len(self.rows)
-        cols = list(zip(*self.rows)) if n else [()] * 8
         names = ("train", "service", "event", "node", "crossing", "time_h", "teu",
-                 "dispatch_h")
+                 "dispatch_h", "corridor", "departure")
+        cols = list(zip(*self.rows)) if n else [()] * len(names)
         data = {"replication": pa.array([self.replication] * n, pa.int32()),
                 "seq": pa.array(range(n), pa.int64())}
         for name, col in zip(names, cols):

@@ -13,15 +13,19 @@ posts have, blind to the within-hour variability of processing times.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 import math
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Mapping
+
+import numpy as np
+
+from landbridge.simulation.availability import Availability
+from landbridge.simulation.disruptions import Disruptions
 
 if TYPE_CHECKING:  # pragma: no cover
     from landbridge.scenario.compile import CompiledScenario
-    from landbridge.simulation.corridor import CorridorModel
 
-__all__ = ["RoadPosts", "RoadDay"]
+__all__ = ["RoadDay", "road_post_days"]
 
 
 @dataclass
@@ -40,65 +44,80 @@ class RoadDay:
     lane_hours_open: float
 
 
-@dataclass
-class RoadPosts:
-    """The road posts of one replication; ``days`` collects one :class:`RoadDay` per
-    post, direction and day; ``teu_per_truck`` per flow for TEU figures."""
+def road_post_days(compiled: "CompiledScenario", availability: Mapping[str, Availability],
+                   disruptions: Disruptions, rng_for: Callable[[str], np.random.Generator]
+                   ) -> list[RoadDay]:
+    """Every road flow's days, computed outside the event loop (road posts do not
+    interact with trains): a pure function of its arguments.
 
-    model: "CorridorModel"
-    compiled: "CompiledScenario"
-    days: list[RoadDay] = field(default_factory=list)
-    queues: dict[tuple[str, str], float] = field(default_factory=dict)
-    teu_per_truck: dict[tuple[str, str], float] = field(default_factory=dict)
+    Parameters
+    ----------
+    compiled : CompiledScenario
+        Its ``scenario.road_flows`` on its ``network``.
+    availability : mapping of crossing id to Availability
+    disruptions : Disruptions
+    rng_for : callable
+        Stream by name; a flow draws its arrivals from ``road:<crossing>:<direction>``.
 
-    def start(self) -> None:
-        """Compute every road flow's days (road posts do not interact with trains, so
-        they are computed outside the event loop, hour by hour)."""
-        for f in self.compiled.scenario.road_flows:
-            key = (f.crossing, f.direction)
-            self.teu_per_truck[key] = f.teu_per_truck
-            self._post(f.crossing, f.direction, f.trucks_per_day)
+    Returns
+    -------
+    list of RoadDay
+        One per post, direction and simulated day, in flow order.
+    """
+    days: list[RoadDay] = []
+    sc = compiled.scenario
+    for f in sc.road_flows:
+        c = compiled.network.crossings[f.crossing]
+        days.extend(_post(c, f.direction, f.trucks_per_day, sc.horizon_h,
+                          availability[c.id], disruptions,
+                          rng_for(f"road:{c.id}:{f.direction}")))
+    return days
 
-    def _post(self, cid: str, direction: str, trucks_per_day: float) -> None:
-        m = self.model
-        c = m.network.crossings[cid]
-        assert c.lanes is not None and c.truck_processing_h is not None
-        avail = m.avail[cid]
-        n_hours = int(math.ceil(m.scenario.horizon_h))
-        arrivals = m.rng_road.poisson(trucks_per_day / 24.0, size=n_hours).astype(float)
-        proc_h = c.truck_processing_h.mean()
-        cap_open_h = (c.max_trucks_per_day / c.operating_hours.hours_per_day
-                      if c.max_trucks_per_day is not None else math.inf)
-        queue = 0.0
-        acc = [0.0] * 6  # arrived, processed, queue max, truck-hours waiting, busy, open
-        constant = avail.always_open and not any(
-            (kind, "crossing", cid) in m.scales for kind in ("duration_scale", "capacity_scale"))
-        const_rate = min(c.lanes / proc_h, cap_open_h)
-        for hour in range(n_hours):
-            if constant:
-                is_open, dur_f, rate = True, 1.0, const_rate
+
+def _post(c, direction: str, trucks_per_day: float, horizon_h: float, avail: Availability,
+          dis: Disruptions, rng: np.random.Generator) -> list[RoadDay]:
+    assert c.lanes is not None and c.truck_processing_h is not None
+    cid = c.id
+    out: list[RoadDay] = []
+    n_hours = int(math.ceil(horizon_h))
+    arrivals = rng.poisson(trucks_per_day / 24.0, size=n_hours).astype(float)
+    proc_h = c.truck_processing_h.mean()
+    cap_open_h = (c.max_trucks_per_day / c.operating_hours.hours_per_day
+                  if c.max_trucks_per_day is not None else math.inf)
+
+    def lane_rate(dur_f: float) -> float:  # trucks per open hour; instantaneous service
+        return c.lanes / (proc_h * dur_f) if proc_h * dur_f > 0 else math.inf
+
+    queue = 0.0
+    acc = [0.0] * 6  # arrived, processed, queue max, truck-hours waiting, busy, open
+    constant = avail.always_open and not any(
+        dis.has(kind, "crossing", cid) for kind in ("duration_scale", "capacity_scale"))
+    const_rate = min(lane_rate(1.0), cap_open_h)
+    for hour in range(n_hours):
+        if constant:
+            is_open, dur_f, rate = True, 1.0, const_rate
+        else:
+            t = float(hour)
+            is_open = avail.always_open or avail.next_open(t) <= t + 1e-9
+            dur_f = dis.factor("duration_scale", "crossing", cid, t)
+            if is_open:
+                rate = min(lane_rate(dur_f), cap_open_h)
+                rate *= dis.factor("capacity_scale", "crossing", cid, t)
             else:
-                t = float(hour)
-                is_open = avail.always_open or avail.next_open(t) <= t + 1e-9
-                dur_f = m._factor("duration_scale", "crossing", cid, t)
-                if is_open:
-                    rate = min(c.lanes / (proc_h * dur_f), cap_open_h)
-                    rate *= m._factor("capacity_scale", "crossing", cid, t)
-                else:
-                    rate = 0.0
-            a = arrivals[hour]
-            before = queue + a
-            served = before if before < rate else rate
-            queue = before - served
-            acc[0] += a
-            acc[1] += served
-            if queue > acc[2]:
-                acc[2] = queue
-            acc[3] += (before + queue) / 2.0  # truck-hours in the queue this hour
-            acc[4] += served * proc_h * dur_f
-            acc[5] += c.lanes if is_open else 0.0
-            if (hour + 1) % 24 == 0:
-                self.days.append(RoadDay(cid, direction, hour // 24, acc[0], acc[1], queue,
-                                         acc[2], acc[3], acc[4], acc[5]))
-                acc = [0.0] * 6
-        self.queues[(cid, direction)] = queue
+                rate = 0.0
+        a = arrivals[hour]
+        before = queue + a
+        served = before if before < rate else rate
+        queue = before - served
+        acc[0] += a
+        acc[1] += served
+        if queue > acc[2]:
+            acc[2] = queue
+        acc[3] += (before + queue) / 2.0  # truck-hours in the queue this hour
+        acc[4] += served * proc_h * dur_f
+        acc[5] += c.lanes if is_open else 0.0
+        if (hour + 1) % 24 == 0:
+            out.append(RoadDay(cid, direction, hour // 24, acc[0], acc[1], queue,
+                               acc[2], acc[3], acc[4], acc[5]))
+            acc = [0.0] * 6
+    return out

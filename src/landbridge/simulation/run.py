@@ -13,7 +13,8 @@ import numpy as np
 import pyarrow as pa
 
 from landbridge.scenario.compile import CompiledScenario
-from landbridge.simulation.corridor import CorridorModel, EndState
+from landbridge.simulation.accounting import EndState
+from landbridge.simulation.corridor import CorridorModel
 from landbridge.simulation.road import RoadDay
 
 __all__ = ["ReplicationResult", "simulate_replication", "replication_seed"]
@@ -57,7 +58,8 @@ def simulate_replication(compiled: CompiledScenario, replication: int = 0,
     Raises
     ------
     InvariantError
-        If TEU are not conserved at the end of the run.
+        If TEU are not conserved at the end of the run (dispatched = delivered + in
+        transit + waiting + held + in re-formation buffers + unshipped at the origin).
     """
     key = spawn_key if spawn_key is not None else (replication,)
     model = CorridorModel(compiled, replication, replication_seed(compiled.scenario.seed, *key))
@@ -65,5 +67,5 @@ def simulate_replication(compiled: CompiledScenario, replication: int = 0,
     end = model.end_state()
     return ReplicationResult(replication=replication, seed=compiled.scenario.seed,
                              spawn_key=tuple(key), events=model.log.to_table(),
-                             road_days=tuple(model.road.days), end=end,
+                             road_days=tuple(model.road_days), end=end,
                              n_events=len(model.log))

@@ -1,0 +1,223 @@
+"""One direction of a rail border crossing point (BCP) as a SimPy component.
+
+A train arriving at the crossing waits for a receiving-yard track (first come, first
+served; none is given while the crossing is closed), is accepted within the agreed
+trains/day cap, is inspected by one of the border/customs teams, handed over
+(locomotive and crew), transshipped where the gauge breaks, and crosses the border
+link. It keeps its yard track after departure until it may move on (back-pressure).
+
+Work is done only while the crossing is open (local operating hours, no closure).
+
+Capacity windows (``capacity_scale``) at a crossing with an agreed cap scale the cap
+(trains accepted per day, e.g. the 2021 Alashankou limit of 5–6 of 16 trains/day); at
+a crossing without a cap they scale its service rate: every service time is divided
+by the factor, so the teams and tracks pass that share of their trains, first come,
+first served. ``duration_scale`` windows multiply the service times.
+
+The approach gate (:attr:`CrossingSide.gate`, :mod:`~landbridge.simulation.approach`)
+decides when a train may be sent towards this side, so that the trains waiting to be
+accepted never need more than the physical room: approach sidings and the standing
+room of the line leading to it.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+import numpy as np
+import simpy
+
+from landbridge.network.model import BorderCrossing
+from landbridge.simulation.approach import ApproachGate
+from landbridge.simulation.availability import Availability
+from landbridge.simulation.disruptions import Disruptions
+from landbridge.simulation.kinds import TrainState
+from landbridge.simulation.train import Train
+
+__all__ = ["CrossingSide"]
+
+_EPS = 1e-9
+
+
+class CrossingSide:
+    """Resources and process of one crossing in one direction.
+
+    Parameters
+    ----------
+    env : simpy.Environment
+    crossing : BorderCrossing
+    direction : {"a_to_b", "b_to_a"}
+    rng : numpy.random.Generator
+        This side's own stream (``crossing:<id>:<direction>``).
+    disruptions : Disruptions
+    availability : Availability
+        Operating hours and closures of the crossing.
+    record : callable
+        ``record(train, event, node, where)``.
+    border_run_h : float
+        Running time over the border link.
+    room_trains : int
+        Trains that may wait to be accepted (approach sidings + line storage, >= 1).
+    capacity_per_day : float
+        Static capacity of the side (trains/day), for the approach projection.
+    """
+
+    def __init__(self, env: simpy.Environment, crossing: BorderCrossing, direction: str,
+                 rng: np.random.Generator, disruptions: Disruptions,
+                 availability: Availability, record, border_run_h: float, room_trains: int,
+                 capacity_per_day: float):
+        c = crossing
+        self.env = env
+        self.crossing = c
+        self.id = c.id
+        self.direction = direction
+        self.entry = c.station_a if direction == "a_to_b" else c.station_b
+        self.exit = c.station_b if direction == "a_to_b" else c.station_a
+        self.yard = simpy.Resource(env, c.receiving_yard_tracks or 1)
+        self.teams = simpy.Resource(env, c.inspection_teams or 1)
+        self.tracks = simpy.Resource(env, c.transshipment.tracks) if c.transshipment else None
+        self.blocked = 0  # yard tracks kept by departed trains waiting for room further on
+        self._rng = rng
+        self._dis = disruptions
+        self._avail = availability
+        self._record = record
+        self._border_run_h = border_run_h
+        self._next_accept_h = 0.0
+        assert c.clearance_h is not None
+        self._clearance = c.clearance_h.sampler(rng)
+        self._handover = c.handover_h.sampler(rng)
+        self._closures = bool(disruptions.closures("crossing", c.id))
+        self._scaled = (disruptions.has("capacity_scale", "crossing", c.id)
+                        or disruptions.has("duration_scale", "crossing", c.id))
+        self._capacity_per_h = min(capacity_per_day, 1e9) / 24.0
+        wake = [t for w in disruptions.closures("crossing", c.id) for t in w]
+        for kind in ("capacity_scale", "duration_scale"):
+            wake += [t for s, e, _ in disruptions.scales.get((kind, "crossing", c.id), ())
+                     for t in (s, e)]
+        self.gate = ApproachGate(env, room_trains, self._rate_per_h,
+                                 lambda t: disruptions.closed_until("crossing", c.id, t), wake)
+
+    def _rate_per_h(self, t: float) -> float:
+        """Trains per hour the side can accept at ``t``, ignoring closures (the gate
+        handles them). While trains that have passed wait in its yard for room further
+        on (back-pressure), it accepts only as fast as they move on: counted as none,
+        so that no more trains are sent than its approach can hold."""
+        if self.blocked:
+            return 0.0
+        if not self._scaled:
+            return self._capacity_per_h
+        f = self._dis.factor("capacity_scale", "crossing", self.id, t) \
+            / self._dis.factor("duration_scale", "crossing", self.id, t)
+        return self._capacity_per_h * f
+
+    def release_yard(self, req) -> None:
+        """A departed train that kept its yard track moves on."""
+        self.blocked -= 1
+        self.yard.release(req)
+        self.gate.release_held()
+
+    # ------------------------------------------------------------------ helpers
+    def _service_factor(self, t: float) -> float:
+        """Multiplier of service times at ``t``: duration windows, and capacity
+        windows where no agreed cap exists (service rate scaling)."""
+        if not self._scaled:
+            return 1.0
+        f = self._dis.factor("duration_scale", "crossing", self.id, t)
+        if self.crossing.max_trains_per_day is None:
+            f /= self._dis.factor("capacity_scale", "crossing", self.id, t)
+        return f
+
+    def _acceptance_cap(self, t: float) -> float | None:
+        cap = self.crossing.max_trains_per_day
+        if cap is None:
+            return None
+        if self._scaled:
+            cap *= self._dis.factor("capacity_scale", "crossing", self.id, t)
+        return cap
+
+    def _work(self, hours: float) -> Iterator[simpy.Event]:
+        """Spend ``hours`` of open time here (closed hours and closures hold work)."""
+        avail = self._avail
+        env = self.env
+        remaining = hours
+        while True:
+            now = env.now
+            t0 = avail.next_open(now)
+            if t0 > now + _EPS:
+                yield env.timeout(t0 - now)
+            if remaining <= _EPS:
+                return
+            now = env.now
+            run = min(remaining, avail.open_until(now) - now)
+            yield env.timeout(run)
+            remaining -= run
+
+    # ------------------------------------------------------------------ process
+    def pass_through(self, train: Train) -> Iterator[simpy.Event]:
+        """Take ``train`` from arrival to departure on the far side (a process body).
+        On return the train keeps its yard track in ``train.yard``."""
+        env = self.env
+        rec = self._record
+        cid = self.id
+        here = self.entry
+        train.state = TrainState.waiting
+        train.node = here
+        rec(train, "arrive", here, cid)
+        gate = self.gate
+        gate.arrived(train)
+        yard_req = self.yard.request()
+        yield yard_req
+        if self._closures:  # no train is received while the crossing is closed
+            until = self._dis.closed_until("crossing", cid, env.now)
+            if until > env.now:
+                yield env.timeout(until - env.now)
+        cap = self._acceptance_cap(max(env.now, self._next_accept_h))
+        if cap is not None:
+            t_acc = max(env.now, self._next_accept_h)
+            self._next_accept_h = t_acc + 24.0 / cap
+            if t_acc > env.now:
+                yield env.timeout(t_acc - env.now)
+        train.admission = None
+        rec(train, "yard_in", here, cid)
+        gate.accepted()
+        f = self._service_factor(env.now)
+        if self._avail.always_open:
+            with self.teams.request() as team:
+                yield team
+                rec(train, "clearance_start", here, cid)
+                yield env.timeout(self._clearance() * f)
+            rec(train, "cleared", here, cid)
+            h = self._handover() * f
+            if h > 0:
+                yield env.timeout(h)
+            rec(train, "handed_over", here, cid)
+            if self.tracks is not None:
+                with self.tracks.request() as track:
+                    yield track
+                    rec(train, "transship_start", here, cid)
+                    yield env.timeout(
+                        self.crossing.transshipment.duration_h(train.containers) * f)
+                rec(train, "transshipped", here, cid)
+        else:
+            with self.teams.request() as team:
+                yield team
+                yield from self._work(0.0)  # wait for opening before starting
+                rec(train, "clearance_start", here, cid)
+                yield from self._work(self._clearance() * f)
+            rec(train, "cleared", here, cid)
+            yield from self._work(self._handover() * f)
+            rec(train, "handed_over", here, cid)
+            if self.tracks is not None:
+                with self.tracks.request() as track:
+                    yield track
+                    yield from self._work(0.0)
+                    rec(train, "transship_start", here, cid)
+                    yield from self._work(
+                        self.crossing.transshipment.duration_h(train.containers) * f)
+                rec(train, "transshipped", here, cid)
+        yield env.timeout(self._border_run_h)
+        train.node = self.exit
+        train.state = TrainState.running
+        rec(train, "depart", self.exit, cid)
+        self.blocked += 1
+        train.yard = (self, yard_req)

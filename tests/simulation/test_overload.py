@@ -1,0 +1,89 @@
+"""Bounded queues: overload is held back to the origin and the limiting element named."""
+
+import numpy as np
+import pytest
+from netfactory import crossing, link, node, write
+
+from landbridge.network import load_network
+from mini import run
+
+
+def _chain(tmp_path, last_cap):
+    """O -1 h- X1a =X1= X1b -1 h- X2a =X2= X2b -1 h- X3a =X3= X3b -1 h- D.
+
+    X1 and X2 clear a train in 0.5 h with 4 teams and have 2 yard tracks (static
+    capacity 96 trains/day: yard 2 × 24 / 0.5); X3 accepts at most ``last_cap``
+    trains/day."""
+    nodes = [node("O", "KZ", 60, 45, kind="terminal", gauge=1520)]
+    countries = {1: ("KZ", "RU"), 2: ("RU", "KZ"), 3: ("KZ", "RU")}
+    for i in (1, 2, 3):
+        a, b = countries[i]
+        nodes += [node(f"X{i}a", a, 60 + 2 * i, 45, kind="border_station", gauge=1520),
+                  node(f"X{i}b", b, 60.5 + 2 * i, 45, kind="border_station", gauge=1520)]
+    nodes.append(node("D", "RU", 70, 45, kind="terminal", gauge=1520))
+    seq = ["O", "X1a", "X1b", "X2a", "X2b", "X3a", "X3b", "D"]
+    links = [link(f"{a}-{b}", a, b, 50, running_time_h=1.0 if i % 2 == 0 else 0.1,
+                  gauge=1520, cap=1000) for i, (a, b) in enumerate(zip(seq, seq[1:]))]
+    cr = [crossing(f"X{i}", f"X{i}a", f"X{i}b", f"X{i}a-X{i}b", receiving_yard_tracks=2,
+                   inspection_teams=4, clearance_h={"kind": "fixed", "value": 0.5},
+                   handover_h={"kind": "fixed", "value": 0.0},
+                   **({"max_trains_per_day": last_cap} if i == 3 else {}))
+          for i in (1, 2, 3)]
+    return load_network(write(tmp_path / "n", nodes, links, cr))
+
+
+def _queue_max(ev, cid):
+    """Most trains at once that had arrived at ``cid`` and not yet got a yard track."""
+    sub = ev[ev.crossing == cid]
+    steps = np.concatenate([np.column_stack([sub[sub.event == "arrive"].time_h, np.ones(
+        (sub.event == "arrive").sum())]), np.column_stack([sub[sub.event == "yard_in"].time_h,
+                                                          -np.ones((sub.event == "yard_in").sum())])])
+    order = np.lexsort((steps[:, 1], steps[:, 0]))  # at equal times, leave before join
+    return int(np.cumsum(steps[order, 1]).max())
+
+
+def test_overload_is_held_at_the_origin_and_the_last_crossing_named(tmp_path):
+    net = _chain(tmp_path, last_cap=6)
+    room = 2  # approach sidings; the lines store no train (1e5 km per train)
+    result, compiled = run(net, horizon_days=10, approach_holding_trains=room,
+                           line_storage_km_per_train=1e5, services=[
+                               {"id": "S", "origin": "O", "destination": "D",
+                                "departures_per_week": 84, "teu_per_train": 2}])
+    ev = result.events.to_pandas()
+    # the middle crossing never queues more than its physical room
+    assert _queue_max(ev, "X2") <= room
+    assert _queue_max(ev, "X1") <= room
+    # the overload is held at the origin: 11.9 trains/day offered, 6 accepted by X3
+    held = ev[ev.event == "held"]
+    assert (held.node == "O").any()
+    e = result.end
+    assert e.unshipped_at_origin_teu > 0
+    # X3 accepted at most 6 trains/day: 10 days → at most 61 trains delivered
+    assert e.trains_delivered <= 61
+    # conservation, with unshipped boxes at the origin
+    assert e.dispatched_teu == e.delivered_teu + e.in_transit_teu + e.waiting_at_crossings_teu \
+        + e.held_teu + e.in_buffers_teu + e.unshipped_at_origin_teu
+    (c,) = e.corridors
+    assert c.limiting_id == "X3" and c.limiting_kind == "crossing"
+    assert c.limiting_element == "Crossing X3 acceptance"
+    # every 2 h from 08:00 Almaty (03:00 UTC): 119 departures in 10 days
+    assert c.demand_trains_per_day == pytest.approx(11.9) and c.capacity_trains_per_day == 6.0
+    assert c.overloaded
+    assert c.sentence == (
+        f"Eastbound via X1 > X2 > X3: demand 11.9 trains/day exceeds the capacity of its "
+        f"limiting element, Crossing X3 acceptance, 6.0 trains/day; "
+        f"{e.unshipped_at_origin_teu:,.0f} TEU unshipped at origins at the end.")
+    assert e.overload_sentences == (c.sentence,)
+
+
+def test_demand_below_capacity_is_not_overloaded(tmp_path):
+    net = _chain(tmp_path, last_cap=24)
+    result, _ = run(net, horizon_days=5, approach_holding_trains=2,
+                    line_storage_km_per_train=1e5, services=[
+                        {"id": "S", "origin": "O", "destination": "D",
+                         "departures_per_week": 84, "teu_per_train": 2}])
+    (c,) = result.end.corridors
+    assert c.limiting_id == "X3" and c.utilization == pytest.approx(59 / 5 / 24)  # 59 departures in 5 days
+    assert not c.overloaded
+    assert c.sentence is None and result.end.overload_sentences == ()
+    assert result.end.unshipped_at_origin_teu == 0
