@@ -68,6 +68,8 @@ class RunOutcome:
         The replications (event logs in memory), None when reused.
     notes : tuple of str
         Notes worth showing (compilation notes, reuse, warm-up adjustments).
+    baseline_dir : Path or None
+        The baseline's run directory (when a baseline was given).
     """
 
     run_dir: Path
@@ -79,6 +81,7 @@ class RunOutcome:
     reused: bool = False
     run: "SimulationRun | None" = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    baseline_dir: Path | None = None
 
 
 def _usage(param: str, message: str, value: Any = "") -> UsageError:
@@ -187,8 +190,12 @@ def run_scenario(scenario: "Scenario | str | Path | None" = None, *,
         not record (and do not reuse).
     report : bool
         Write ``report.html`` into the run directory.
-    baseline : str or Path, optional
-        A run id, scenario name or run directory to report against.
+    baseline : str, Path or Scenario, optional
+        What to report against. A bundled scenario name, a scenario file (``.yaml``) or
+        a Scenario object is run first with this run's horizon, seed and replications
+        (an identical stored run is reused), so the two runs pair consignment by
+        consignment; anything else is a stored run (id, unique prefix) or a run
+        directory.
     workers : int
         Processes for the replications (1 = in this process); ignored with
         ``executor``.
@@ -234,6 +241,15 @@ def run_scenario(scenario: "Scenario | str | Path | None" = None, *,
                                       replications=replications)
     n = compiled.scenario.replications
     manifest = build_manifest(compiled, n)
+    if baseline is not None and _is_scenario(baseline):
+        sc = compiled.scenario
+        base = run_scenario(baseline, horizon_days=sc.horizon_days, seed=sc.seed,
+                            replications=n, runs_root=runs_root, store=store, report=False,
+                            workers=workers, executor=executor, reuse=reuse)
+        baseline = base.run_dir
+        notes.append(f"baseline: {base.run_id or base.run_dir} ("
+                     + ("reused" if base.reused else "simulated") + f", {sc.horizon_days:g} "
+                     f"days, seed {sc.seed}, {n} replication{'s' if n != 1 else ''})")
     if reuse and out_dir is None and st is not None and st.path.exists():
         found = st.find_identical(manifest)
         if found is not None:
@@ -244,7 +260,8 @@ def run_scenario(scenario: "Scenario | str | Path | None" = None, *,
             rep = _write_report(run_dir, run_id, baseline, st) if report else None
             return RunOutcome(run_dir=Path(run_dir), run_id=run_id, manifest=manifest,
                               summary=load_summary(run_dir), compiled=compiled,
-                              report=rep, reused=True, notes=tuple(notes))
+                              report=rep, reused=True, notes=tuple(notes),
+                              baseline_dir=_baseline_dir(baseline, st))
     own = None
     if executor is None and workers > 1 and n > 1:
         from landbridge.runners.executors import process_pool  # workers die with us
@@ -278,7 +295,24 @@ def run_scenario(scenario: "Scenario | str | Path | None" = None, *,
     rep = _write_report(path, run_id or path.name, baseline, st) if report else None
     return RunOutcome(run_dir=path, run_id=run_id, manifest=run.manifest,
                       summary=run.summary, compiled=compiled, report=rep, reused=False,
-                      run=run, notes=tuple(notes))
+                      run=run, notes=tuple(notes), baseline_dir=_baseline_dir(baseline, st))
+
+
+def _baseline_dir(baseline, st) -> Path | None:
+    return None if baseline is None else _locate(baseline, st)[0]
+
+
+def _is_scenario(ref) -> bool:
+    """A Scenario object, a scenario file or a bundled scenario name (not a run)."""
+    from landbridge.scenario import bundled_scenarios
+    from landbridge.scenario.schema import Scenario
+
+    if isinstance(ref, Scenario):
+        return True
+    p = Path(str(ref))
+    if p.suffix.lower() in (".yaml", ".yml") and p.is_file():
+        return True
+    return str(ref) in bundled_scenarios()
 
 
 def _write(run, out_dir, runs_root) -> Path:
