@@ -21,6 +21,7 @@ __all__ = [
     "InputError",
     "NetworkError",
     "ScenarioError",
+    "SweepError",
     "UsageError",
     "UnknownNameError",
     "NoAnswerError",
@@ -57,7 +58,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = self.item + (f".{self.field}" if self.field else "")
+        where = ".".join(x for x in (self.item, self.field) if x)
         return f"{self.file}: {where}: {self.message}" if where else f"{self.file}: {self.message}"
 
 
@@ -85,6 +86,12 @@ class ScenarioError(InputError):
     """A scenario (or sweep) file is malformed or inconsistent."""
 
     kind = "scenario"
+
+
+class SweepError(ScenarioError):
+    """A sweep file is malformed, or a point of it makes an invalid scenario."""
+
+    kind = "sweep"
 
 
 class UnknownNameError(LandbridgeError, LookupError):

@@ -437,7 +437,7 @@ def load_network(path: str | Path | None = None) -> Network:
         invalid = invalid | frozenset(
             str(getattr(r, k)) for r in links for k in ("from_node", "to_node")) | frozenset(
             str(getattr(c, k)) for c in crossings for k in ("station_a", "station_b"))
-    if links_doc is None:
+    if links_doc is None or not link_feats:  # no links loaded: "unknown link" says nothing new
         invalid = invalid | frozenset(c.link for c in crossings)
     problems.extend(validate_network(nodes, links, crossings, invalid, ports))
     problems.extend(_geometry_problems(nodes, link_feats))

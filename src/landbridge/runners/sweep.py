@@ -26,7 +26,7 @@ from typing import Any, Callable
 
 from landbridge import __version__
 from landbridge.analysis.kpis import Kpis
-from landbridge.errors import LandbridgeError, Problem, ScenarioError, UnknownNameError
+from landbridge.errors import LandbridgeError, Problem, ScenarioError, SweepError, UnknownNameError
 from landbridge.runners.params import PathError, set_path
 from landbridge.runners.replications import InProcessExecutor, replication_task
 from landbridge.runners.sweepdir import (failure_file, finished_replications, rep_file,
@@ -123,16 +123,25 @@ def plan_sweep(sweep: Sweep, file: str = "<sweep>") -> SweepPlan:
 
     Raises
     ------
-    ScenarioError
+    SweepError
         Every problem of every point, each naming the sweep file, the point and its
         parameters, and the scenario path and message.
     UnknownNameError
         When the base scenario is neither a file nor a bundled scenario.
     """
     try:
-        base, base_path = load_scenario(_base_path(sweep, file))
-    except UnknownNameError as exc:
-        raise ScenarioError([Problem(file, "scenario", "", str(exc))]) from None
+        ref = _base_path(sweep, file)
+    except (UnknownNameError, ScenarioError) as exc:
+        msg = str(exc) if isinstance(exc, UnknownNameError) else (
+            f"no scenario file {Path(file).parent / sweep.scenario} (a path is taken from "
+            "the sweep file's directory) and no bundled scenario of that name")
+        raise SweepError([Problem(file, "scenario", "", msg)]) from None
+    try:
+        base, base_path = load_scenario(ref)
+    except ScenarioError as exc:  # name the sweep file and field that referred to it
+        raise SweepError([Problem(file, "scenario", "",
+                                  f"{sweep.scenario!r} ({ref}) is not a valid scenario:"),
+                          *exc.problems]) from None
     network = resolve_network(base, base_path)
     data = base.model_dump(mode="json", by_alias=True)
     problems: list[Problem] = []
@@ -170,7 +179,7 @@ def plan_sweep(sweep: Sweep, file: str = "<sweep>") -> SweepPlan:
             continue
         points.append(SweepPoint(i, params, compiled, scenario_hash(sc)))
     if problems:
-        raise ScenarioError(problems)
+        raise SweepError(problems)
     return SweepPlan(sweep=sweep, file=file, base_file=str(base_path), seed=seed,
                      replications=n, points=tuple(points))
 
@@ -213,7 +222,7 @@ def check_sweep_dir(plan: SweepPlan, out: str | Path, resume: bool = False) -> b
 
     Raises
     ------
-    ScenarioError
+    SweepError
         ``out`` holds this sweep and ``resume`` is false; it holds another sweep; or it
         is a file or a non-empty directory that is no sweep directory.
     """
@@ -224,18 +233,18 @@ def check_sweep_dir(plan: SweepPlan, out: str | Path, resume: bool = False) -> b
     manifest = out / "sweep.json"
     if manifest.exists():
         if not resume:
-            raise ScenarioError([Problem(str(out), "--out", "",
+            raise SweepError([Problem(str(out), "--out", "",
                                          "holds a sweep already; pass --resume to complete it, "
                                          "or choose another directory")])
         old = json.loads(manifest.read_text(encoding="utf-8"))
         if old.get("identity") != plan.identity():
-            raise ScenarioError([Problem(str(out), "--resume", "",
+            raise SweepError([Problem(str(out), "--resume", "",
                                          "the sweep in this directory differs from the sweep "
                                          "file (points, seed or replications changed); choose "
                                          "another --out")])
         return True
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise ScenarioError([Problem(str(out), "--out", "",
+        raise SweepError([Problem(str(out), "--out", "",
                                      "exists and is not an empty directory (nor a sweep "
                                      "directory); nothing was written")])
     check_output_dir(out)  # a symbolic link, an unwritable parent: refused before running
@@ -302,7 +311,7 @@ def run_sweep(plan: SweepPlan, out: str | Path, executor: cf.Executor | None = N
 
     Raises
     ------
-    ScenarioError
+    SweepError
         ``out`` is not usable (exists with other content; or a different sweep).
     SweepInterruptedError
         The executor broke down; finished replications are saved.

@@ -27,10 +27,10 @@ from pathlib import Path
 from typing import Any, Literal, Union
 
 from landbridge.textfiles import load_yaml_file
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, model_validator
 
 from landbridge.analysis.schema import KPI_SCHEMA
-from landbridge.errors import Problem, ScenarioError, UnknownNameError
+from landbridge.errors import Problem, SweepError, UnknownNameError
 from landbridge.scenario.loader import pydantic_problems
 
 __all__ = ["Sweep", "Range", "ChartKpi", "KPI_COLUMNS", "load_sweep", "parse_sweep",
@@ -113,8 +113,8 @@ class Sweep(_Rec):
     name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.\-]+$")
     description: str = ""
     scenario: str = Field(min_length=1)
-    replications: int | None = Field(default=None, ge=1, le=10000)
-    seed: int | None = Field(default=None, ge=0)
+    replications: StrictInt | None = Field(default=None, ge=1, le=10000)
+    seed: StrictInt | None = Field(default=None, ge=0, le=2**63 - 1)
     set: dict[str, Any] = Field(default_factory=dict)
     grid: dict[str, Union[list[Any], Range]] = Field(default_factory=dict)
     points: list[dict[str, Any]] = Field(default_factory=list)
@@ -146,6 +146,9 @@ class Sweep(_Rec):
         if n_points * reps > MAX_REPLICATIONS:
             raise ValueError(f"{n_points:,} points × {reps:,} replications = "
                              f"{n_points * reps:,} runs; at most {MAX_REPLICATIONS:,}")
+        _same_parameter_twice([("set", self.set), ("grid", self.grid)])
+        for i, p in enumerate(self.points):
+            _same_parameter_twice([("set", self.set), (f"points[{i}]", p)])
         known = set(self.grid) | {k for p in self.points for k in p}
         unknown = sorted(set(self.labels) - known)
         if unknown:
@@ -163,6 +166,26 @@ class Sweep(_Rec):
         return self.labels.get(path, path)
 
 
+def _same_parameter_twice(groups: list[tuple[str, dict]]) -> None:
+    """Refuse one scenario value given under two spellings (``crossings.X.f`` and
+    ``overrides.crossings.X.f``), or in ``set`` and varied: one would silently
+    overwrite the other, and points would be labelled with values they did not run."""
+    from landbridge.runners.params import PathError, normalize_path
+
+    seen: dict[tuple, str] = {}
+    for where, params in groups:
+        for key in params:
+            try:
+                norm = tuple(normalize_path(key))
+            except PathError:
+                continue  # malformed: reported with the point
+            spelled = f"{where}.{key}"
+            if norm in seen:
+                raise ValueError(f"{seen[norm]} and {spelled} set the same scenario value; "
+                                 "give it once")
+            seen[norm] = spelled
+
+
 def _sweeps_dir() -> Path:
     return Path(str(resources.files("landbridge") / "data" / "sweeps"))
 
@@ -178,7 +201,7 @@ def sweep_path(name_or_path: str | Path) -> Path:
 
     Raises
     ------
-    ScenarioError
+    SweepError
         When a ``.yaml`` path does not exist.
     UnknownNameError
         When it is neither a file nor a bundled sweep name.
@@ -187,7 +210,7 @@ def sweep_path(name_or_path: str | Path) -> Path:
     if p.exists():
         return p
     if p.suffix in (".yaml", ".yml"):
-        raise ScenarioError([Problem(str(p), "", "", "sweep file not found")])
+        raise SweepError([Problem(str(p), "", "", "sweep file not found")])
     bundled = _sweeps_dir() / f"{name_or_path}.yaml"
     if bundled.exists():
         return bundled
@@ -200,11 +223,11 @@ def parse_sweep(data: Any, file: str = "<sweep>") -> Sweep:
 
     Raises
     ------
-    ScenarioError
+    SweepError
         Listing every schema problem (file, path inside it, what was expected).
     """
     if not isinstance(data, dict):
-        raise ScenarioError([Problem(file, "", "", "expected a mapping at the top level")])
+        raise SweepError([Problem(file, "", "", "expected a mapping at the top level")])
     try:
         return Sweep.model_validate(data)
     except ValidationError as err:
@@ -212,7 +235,7 @@ def parse_sweep(data: Any, file: str = "<sweep>") -> Sweep:
         problems = [Problem(p.file, p.item, p.field,
                             p.message.replace("scenario format", "sweep format"))
                     for p in problems]
-        raise ScenarioError(problems) from None
+        raise SweepError(problems) from None
 
 
 def load_sweep(name_or_path: str | Path) -> tuple[Sweep, Path]:
@@ -220,11 +243,11 @@ def load_sweep(name_or_path: str | Path) -> tuple[Sweep, Path]:
 
     Raises
     ------
-    ScenarioError
+    SweepError
         Malformed YAML (with the line) or schema problems (all of them).
     UnknownNameError
         Neither a file nor a bundled sweep.
     """
     path = sweep_path(name_or_path)
-    data = load_yaml_file(path, ScenarioError)
+    data = load_yaml_file(path, SweepError)
     return parse_sweep(data, str(path)), path
