@@ -106,3 +106,15 @@ def test_simulation_check_of_a_closure_reports_both_backlogs(tmp_path):
     line = agreement(d)
     assert line is not None and ("agree" in line or "differ" in line)
     assert d.to_dict()["agreement"] == line
+
+
+def test_a_closed_section_after_the_crossing_holds_the_flow_behind_it(tmp_path):
+    # F-D (48 trains/day) closed days 2-7: the 22 TEU/day that passed E-F queue at F-D
+    # and leave at 48 × 88 / day once it reopens: 110 TEU, cleared within the day
+    res = poisson_run(tmp_path, [{"kind": "closure", "target": "F-D",
+                                  "window": {"start_day": 2, "end_day": 7}}])
+    (d,) = res.disruptions
+    assert d.backlog_teu == pytest.approx(110.0, rel=1e-3)
+    assert d.binding_element.startswith("Foxtrot–Delta (F→D)")
+    clear = 110.0 / (48 * 88 - 22.0)
+    assert d.backlog_cleared_day == pytest.approx(7.0 + clear, abs=1 / 24)

@@ -33,15 +33,17 @@ so a queue upstream delays arrivals downstream and a binding element downstream 
 the flow behind it; the total backlog is the sum of the queues (the simulator holds the
 same TEU upstream, at its origins, when the queue room runs out).
 
-**Capacity** follows the simulator's rules (:mod:`landbridge.simulation.corridor`):
-a rail crossing passes ``min(stages / duration factor, acceptance cap)`` trains a day,
-the stages being the static capacities of :func:`landbridge.network.capacity.crossing_capacity`
-(yard, teams, transshipment) and the acceptance cap the agreed ``max_trains_per_day``,
-which a ``capacity_scale`` window scales (a crossing without a cap: its stages' capacity
-scaled); a rail section passes ``capacity_trains_per_day`` per direction (both
-directions together on single track) × its ``capacity_scale``; a ferry its sailings ×
-capacity per sailing (TEU) × ``capacity_scale``; a closure passes nothing, a closed node
-closes every element at it. Train capacities become TEU at the TEU-weighted mean train
+**Capacity** follows the simulator's rules (:mod:`landbridge.simulation.crossing`):
+a rail crossing passes ``min(stages / duration factor, agreed cap × capacity factor)``
+trains a day, the stages being the static capacities of
+:func:`landbridge.network.capacity.crossing_capacity` (yard, teams, transshipment) and
+the cap its ``max_trains_per_day``; a crossing without a cap passes ``stages ×
+capacity factor / duration factor`` (its service times divided by the capacity
+factor); a rail section passes ``capacity_trains_per_day`` per direction × its
+``capacity_scale`` (single track: the two directions share it in proportion to their
+trains, a static split of what the simulator's trains contend for one by one); a
+ferry its sailings × capacity per sailing (TEU) × ``capacity_scale``; a closure passes
+nothing, a closed node closes every element at it. Train capacities become TEU at the TEU-weighted mean train
 of the services using the element. Road posts carry the scenario's ``road_flows``
 (trucks/day × TEU per truck) against lanes and daily caps, as the simulator's road model.
 
@@ -205,8 +207,7 @@ def _visits(compiled: CompiledScenario) -> list[list[_Visit]]:
                 visits.append(_Visit(si, ("crossing", c.id, d), t))
                 t += c.mean_dwell_h(svc.containers_per_train)
             elif link.mode is Mode.rail and link.capacity_trains_per_day:
-                d = "both" if link.tracks == 1 else (
-                    "fwd" if leg.from_node == link.from_node else "rev")
+                d = "fwd" if leg.from_node == link.from_node else "rev"
                 visits.append(_Visit(si, ("section", link.id, d), t))
             elif link.mode is Mode.ferry and ferry_capacity_teu_per_day(link) is not None:
                 d = "fwd" if leg.from_node == link.from_node else "rev"
@@ -240,10 +241,10 @@ def _capacity_teu_per_h(net: Network, key: ElementKey, windows: Sequence[WindowE
         stages = min(v for k, v in st.items() if k != "max trains/day")
         dur = _factor(windows, "duration_scale", {("crossing", eid)}, n, dt)
         cap = c.max_trains_per_day
-        accept = (np.full(n, math.inf) if cap is None else np.full(n, float(cap)))
-        scaled = scale != 1.0
-        accept[scaled] = (cap if cap is not None else stages) * scale[scaled]
-        trains = np.minimum(stages / dur, accept)
+        if cap is None:  # service rate scaled: every service time ÷ factor
+            trains = stages * scale / dur
+        else:            # the agreed cap scaled
+            trains = np.minimum(stages / dur, cap * scale)
         return trains * teu_per_train / 24.0
     if etype == "road_post":
         st = crossing_capacity(net.crossings[eid]).stages  # trucks/day: lanes, daily cap
@@ -271,7 +272,7 @@ def _label(net: Network, key: ElementKey) -> str:
     link = net.links[eid]
     a, b = (link.from_node, link.to_node) if d != "rev" else (link.to_node, link.from_node)
     name = f"{net.nodes[link.from_node].name}–{net.nodes[link.to_node].name}"
-    return f"{name} ({a}→{b}{', both directions' if d == 'both' else ''})"
+    return f"{name} ({a}→{b})"
 
 
 def _shift(x: np.ndarray, hours: float, dt: float) -> np.ndarray:
@@ -297,9 +298,10 @@ def _origin_arrivals(svc: ServicePlan, n: int, dt: float, horizon_h: float) -> n
     return a
 
 
-def _order(visits: list[list[_Visit]]) -> list[ElementKey]:
-    """Elements in route order (topological); on a cycle (two services passing two
-    elements in opposite orders), by the mean free-flow offset at which they are reached."""
+def _order(visits: list[list[_Visit]]) -> tuple[list[ElementKey], bool]:
+    """Elements in route order (topological) and True; on a cycle (two services passing
+    two elements in opposite orders), by the mean free-flow offset at which they are
+    reached and False (:func:`run_fluid` then repeats its pass until nothing changes)."""
     ts: TopologicalSorter = TopologicalSorter()
     offs: dict[ElementKey, list[float]] = {}
     for vs in visits:
@@ -307,9 +309,9 @@ def _order(visits: list[list[_Visit]]) -> list[ElementKey]:
             offs.setdefault(v.key, []).append(v.offset_h)
             ts.add(v.key, *([vs[i - 1].key] if i else []))
     try:
-        return list(ts.static_order())
+        return list(ts.static_order()), True
     except CycleError:
-        return sorted(offs, key=lambda k: (sum(offs[k]) / len(offs[k]), k))
+        return sorted(offs, key=lambda k: (sum(offs[k]) / len(offs[k]), k)), False
 
 
 def _static(compiled: CompiledScenario, dt_h: float):
@@ -335,9 +337,92 @@ def _static(compiled: CompiledScenario, dt_h: float):
         for i, v in enumerate(vs):
             by_key.setdefault(v.key, []).append((si, i))
     net = compiled.network
-    order = _order(visits)
-    meta = {key: (_targets(net, key), _label(net, key)) for key in order}
-    return visits, n, weight, by_key, order, meta
+    order, acyclic = _order(visits)
+    # single track: the directions share the trains/day in proportion to their trains
+    trains: dict[ElementKey, float] = {}
+    for si, vs in enumerate(visits):
+        s = compiled.services[si]
+        rate = len(s.departures_h) or s.poisson_per_h * horizon_h
+        for v in vs:
+            trains[v.key] = trains.get(v.key, 0.0) + rate
+    share: dict[ElementKey, float] = {}
+    for key in order:
+        etype, eid, d = key
+        if etype == "section" and net.links[eid].tracks == 1:
+            other = trains.get((etype, eid, "rev" if d == "fwd" else "fwd"), 0.0)
+            share[key] = trains[key] / (trains[key] + other) if trains[key] > 0 else 1.0
+    meta = {key: (_targets(net, key), _label(net, key), share.get(key, 1.0)) for key in order}
+    return visits, n, weight, by_key, order, meta, acyclic
+
+
+_MAX_PASSES = 20
+"""Passes over the elements when the routes pass some in opposite orders (a cycle)."""
+
+
+def _pass(compiled, order, by_key, weight, meta, visits, wins, arrivals, queues, labels,
+          memo, old_memo, reuse, n, dt_h) -> bool:
+    """One pass over the elements in ``order``; True if any arrivals changed (an
+    element's input missing in this pass is the previous pass's, or none)."""
+    sc = compiled.scenario
+    net = compiled.network
+    changed = False
+    for key in order:
+        slots = by_key[key]
+        w = weight[key]
+        mean_teu = w[2] / w[0] if w[0] > 0 else sc.train.teu_per_train
+        mean_cont = max(1, int(round(w[1] / w[0]))) if w[0] > 0 else \
+            sc.train.containers(sc.train.teu_per_train)
+        per_slot = [arrivals.get(sl) for sl in slots]
+        per_slot = [np.zeros(n) if x is None else x for x in per_slot]
+        tg, labels[key], share = meta[key]
+        own = tuple(w for w in wins if (w.target_type, w.target) in tg)
+        old = old_memo.get(key)
+        # the same arrays (not merely equal ones): inputs come from the reused run
+        if old is not None and old[0] == own and all(
+                x is y for x, y in zip(old[1], per_slot)):
+            queues[key] = reuse.queues[key]
+            memo[key] = old
+            for (si, i), dep in zip(slots, old[2]):
+                if dep is not None:
+                    changed = changed or arrivals.get((si, i + 1)) is not dep
+                    arrivals[(si, i + 1)] = dep
+            continue
+        cap = _capacity_teu_per_h(net, key, own, n, dt_h, mean_cont, mean_teu) * dt_h * share
+        a = per_slot[0].copy()
+        for x in per_slot[1:]:
+            a += x
+        fq = fluid_queue(a, cap)
+        queues[key] = fq.queue
+        deps: list[np.ndarray | None] = []
+        # FIFO split: the fluid leaving by the end of step m arrived when the element's
+        # cumulative arrivals reached its cumulative departures
+        # (no queue ever: each service leaves as it came)
+        queued = bool(fq.queue.any())
+        if queued:
+            a_cum = np.concatenate(([0.0], np.cumsum(a)))
+            d_cum = a_cum[1:] - fq.queue
+            xp = a_cum + np.arange(n + 1) * 1e-9  # strictly increasing for interp
+        for (si, i), a_s in zip(slots, per_slot):
+            vs = visits[si]
+            if i + 1 >= len(vs):
+                deps.append(None)
+                continue
+            dep = a_s
+            if queued:
+                s_cum = np.concatenate(([0.0], np.cumsum(a_s)))
+                dep = np.diff(np.concatenate(([0.0], np.interp(d_cum, xp, s_cum))))
+                dep[dep < 0] = 0.0
+            nxt = _shift(dep, vs[i + 1].offset_h - vs[i].offset_h, dt_h)
+            if old is not None and old[2][len(deps)] is not None and \
+                    np.array_equal(old[2][len(deps)], nxt):
+                nxt = old[2][len(deps)]  # unchanged: downstream can be reused
+            prev = arrivals.get((si, i + 1))
+            if prev is None or (prev is not nxt and not np.array_equal(prev, nxt)):
+                changed = True
+            arrivals[(si, i + 1)] = nxt
+            deps.append(nxt)
+        memo[key] = (own, per_slot, deps)
+    return changed
 
 
 def run_fluid(compiled: CompiledScenario, windows: Sequence[WindowEffect] | None = None,
@@ -377,7 +462,7 @@ def run_fluid(compiled: CompiledScenario, windows: Sequence[WindowEffect] | None
     static = old_memo.get("static")
     if static is None:
         static = _static(compiled, dt_h)
-    visits, n, weight, by_key, order, meta = static
+    visits, n, weight, by_key, order, meta, acyclic = static
     horizon_h = sc.horizon_h
     memo: dict = {"static": static}
     arrivals: dict[tuple[int, int], np.ndarray] = {}
@@ -390,58 +475,11 @@ def run_fluid(compiled: CompiledScenario, windows: Sequence[WindowEffect] | None
             arrivals[(si, 0)] = memo[("origin", si)] = a0
     queues: dict[ElementKey, np.ndarray] = {}
     labels: dict[ElementKey, str] = {}
-    for key in order:
-        slots = by_key[key]
-        w = weight[key]
-        mean_teu = w[2] / w[0] if w[0] > 0 else sc.train.teu_per_train
-        mean_cont = max(1, int(round(w[1] / w[0]))) if w[0] > 0 else \
-            sc.train.containers(sc.train.teu_per_train)
-        per_slot = [arrivals.pop(sl, None) for sl in slots]
-        per_slot = [np.zeros(n) if x is None else x for x in per_slot]
-        tg, labels[key] = meta[key]
-        own = tuple(w for w in wins if (w.target_type, w.target) in tg)
-        old = old_memo.get(key)
-        # the same arrays (not merely equal ones): inputs come from the reused run
-        if old is not None and old[0] == own and all(
-                x is y for x, y in zip(old[1], per_slot)):
-            queues[key] = reuse.queues[key]
-            memo[key] = old
-            for (si, i), dep in zip(slots, old[2]):
-                if dep is not None:
-                    arrivals[(si, i + 1)] = dep
-            continue
-        cap = _capacity_teu_per_h(net, key, own, n, dt_h, mean_cont, mean_teu) * dt_h
-        a = per_slot[0].copy()
-        for x in per_slot[1:]:
-            a += x
-        fq = fluid_queue(a, cap)
-        queues[key] = fq.queue
-        deps: list[np.ndarray | None] = []
-        # FIFO split: the fluid leaving by the end of step m arrived when the element's
-        # cumulative arrivals reached its cumulative departures
-        # (no queue ever: each service leaves as it came)
-        queued = bool(fq.queue.any())
-        if queued:
-            a_cum = np.concatenate(([0.0], np.cumsum(a)))
-            d_cum = a_cum[1:] - fq.queue
-            xp = a_cum + np.arange(n + 1) * 1e-9  # strictly increasing for interp
-        for (si, i), a_s in zip(slots, per_slot):
-            vs = visits[si]
-            if i + 1 >= len(vs):
-                deps.append(None)
-                continue
-            dep = a_s
-            if queued:
-                s_cum = np.concatenate(([0.0], np.cumsum(a_s)))
-                dep = np.diff(np.concatenate(([0.0], np.interp(d_cum, xp, s_cum))))
-                dep[dep < 0] = 0.0
-            nxt = _shift(dep, vs[i + 1].offset_h - vs[i].offset_h, dt_h)
-            if old is not None and old[2][len(deps)] is not None and \
-                    np.array_equal(old[2][len(deps)], nxt):
-                nxt = old[2][len(deps)]  # unchanged: downstream can be reused
-            arrivals[(si, i + 1)] = nxt
-            deps.append(nxt)
-        memo[key] = (own, per_slot, deps)
+    for _ in range(1 if acyclic else _MAX_PASSES):
+        if not _pass(compiled, order, by_key, weight, meta, visits, wins, arrivals, queues,
+                     labels, memo, old_memo, reuse, n, dt_h):
+            break
+
     # road posts: the scenario's road flows, each post and direction on its own
     flows: dict[ElementKey, list[float]] = {}
     for f in sc.road_flows:
