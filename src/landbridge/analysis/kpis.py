@@ -80,6 +80,8 @@ class Kpis:
     queue_by_day: pd.DataFrame
     throughput_by_day: pd.DataFrame
     road: pd.DataFrame
+    corridor_load: pd.DataFrame
+    reformation: pd.DataFrame
     run: pd.DataFrame
 
     TABLES = TABLE_NAMES
@@ -398,8 +400,21 @@ def replication_kpis(result: ReplicationResult, compiled: CompiledScenario) -> K
         waiting_at_crossings_teu=e.waiting_at_crossings_teu, held_teu=held,
         in_buffers_teu=e.in_buffers_teu, in_transit_teu=e.in_transit_teu,
         events=result.n_events)])
+    cload = KPI_SCHEMA["corridor_load"].frame([dict(
+        rep=rep, corridor=c.corridor, direction=c.direction,
+        limiting_element=c.limiting_element, limiting_kind=c.limiting_kind,
+        sentence=c.sentence or "", demand_trains_per_day=c.demand_trains_per_day,
+        load_trains_per_day=c.load_trains_per_day,
+        capacity_trains_per_day=c.capacity_trains_per_day, utilization=c.utilization,
+        unshipped_teu=c.unshipped_teu, delivered_teu=c.delivered_teu,
+        overloaded=float(bool(c.overloaded))) for c in getattr(e, "corridors", ())])
+    reform = KPI_SCHEMA["reformation"].frame([dict(
+        rep=rep, node=r.node, teu_in=r.teu_in, teu_out=r.teu_out,
+        dwell_mean_h=r.dwell_mean_h, dwell_max_h=r.dwell_max_h, teu_left=r.teu_left)
+        for r in getattr(e, "reformation", ())])
     return Kpis(od=od, services=services, corridors=corridors, crossings=crossings,
-                queue_by_day=queue_by_day, throughput_by_day=tday, road=road, run=run)
+                queue_by_day=queue_by_day, throughput_by_day=tday, road=road,
+                corridor_load=cload, reformation=reform, run=run)
 
 
 def summarize(per_rep: Sequence[Kpis]) -> Kpis:
@@ -429,7 +444,10 @@ def summarize(per_rep: Sequence[Kpis]) -> Kpis:
         mean = g[values].mean()
         table = pd.DataFrame(index=mean.index)
         if attrs:
-            table = table.join(df.groupby(gkeys, sort=True)[attrs].first())
+            # the first non-empty value over replications (e.g. an overload sentence)
+            first = df[gkeys + attrs].replace("", None).groupby(gkeys, sort=True)[attrs] \
+                .first()
+            table = table.join(first.fillna(""))
         n_reps = df.assign(_k=0).groupby(gkeys, sort=True)["rep"].nunique()
         if spec.daily:
             table = table.join(mean)

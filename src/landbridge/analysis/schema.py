@@ -195,6 +195,37 @@ KPI_SCHEMA: dict[str, TableSpec] = {t.name: t for t in (
            "queued", digits=0, percent=True),
         _c("util_lanes", "float", "%", "busy share of the lanes in opening hours",
            digits=0, percent=True))),
+    TableSpec("corridor_load", "Load on each corridor's limiting element (the "
+              "simulation's end-of-run accounting)", (
+        _c("corridor", "str", "", "gauge-break crossings in order (joined by ' > ')",
+           role="key"),
+        _c("direction", "str", "", "westbound or eastbound", role="key"),
+        _c("limiting_element", "str", "", "the element that limits the corridor",
+           role="attr"),
+        _c("limiting_kind", "str", "", "crossing, line or ferry", role="attr"),
+        _c("sentence", "str", "", "the overload sentence (empty when not overloaded; "
+           "from the first replication that has one)", role="attr"),
+        _c("demand_trains_per_day", "float", "trains/day", "trains per day the "
+           "corridor's services dispatched"),
+        _c("load_trains_per_day", "float", "trains/day", "trains per day on the limiting "
+           "element (every corridor using it)"),
+        _c("capacity_trains_per_day", "float", "trains/day", "capacity of the limiting "
+           "element"),
+        _c("utilization", "float", "%", "load / capacity", digits=0, percent=True),
+        _c("unshipped_teu", "float", "TEU", "TEU unshipped at the corridor's origins at "
+           "the end", digits=0),
+        _c("delivered_teu", "float", "TEU", "TEU delivered on the corridor", digits=0),
+        _c("overloaded", "float", "%", "share of replications in which the load "
+           "exceeded the capacity", digits=0, percent=True))),
+    TableSpec("reformation", "Re-formation points (trains re-formed to a shorter "
+              "length or consolidated)", (
+        _c("node", "str", "", "re-formation point (node id)", role="key"),
+        _c("teu_in", "float", "TEU", "TEU put into the buffer", digits=0),
+        _c("teu_out", "float", "TEU", "TEU that left on onward trains", digits=0),
+        _c("dwell_mean_h", "float", "h", "TEU-weighted mean dwell of the boxes that "
+           "left"),
+        _c("dwell_max_h", "float", "h", "longest dwell of a box that left"),
+        _c("teu_left", "float", "TEU", "TEU still waiting at the end", digits=0))),
     TableSpec("run", "The whole run", (
         _c("teu_dispatched", "float", "TEU", "TEU dispatched over the horizon", digits=0),
         _c("teu_delivered", "float", "TEU", "TEU delivered over the horizon", digits=0),
