@@ -214,6 +214,9 @@ def _sentences(run: RunData) -> list[str]:
             out.append(f"Longest mean wait: {run.crossing_name(top.crossing)} "
                        f"{direction_label(run, top.crossing, top.direction)}, "
                        f"{top.w:.1f} h before clearance starts.")
+    load = run.tables.get("corridor_load", pd.DataFrame())
+    if len(load) and "sentence" in load:
+        out += [str(x) for x in load.sentence if isinstance(x, str) and x.strip()]
     road = run.tables.get("road", pd.DataFrame())
     if len(road) and "binding_limit" in road:
         bound = road[road.binding_limit.isin(["quota", "lanes", "hours"])]
@@ -457,6 +460,15 @@ def build_report(run: RunData, baseline: RunData | None = None) -> str:
                         "waiting at the end of a day (quota, lanes or opening hours).",
                         html=_kpi_table("road", t.get("road"), run, "kpi-road",
                                         active="trucks_per_day")))
+    if t.get("corridor_load") is not None and len(t.get("corridor_load")):
+        kpi.append(dict(title="Corridor load", note="Each corridor's limiting element and "
+                        "its load over the run (every corridor using the element counts).",
+                        html=_kpi_table("corridor_load", t.get("corridor_load"), run,
+                                        "kpi-corridor-load", active="demand_trains_per_day",
+                                        hide=("sentence",))))
+    if t.get("reformation") is not None and len(t.get("reformation")):
+        kpi.append(dict(title="Re-formation points", html=_kpi_table(
+            "reformation", t.get("reformation"), run, "kpi-reformation", active="teu_in")))
     kpi.append(dict(title="Run", html=_kpi_table("run", t.get("run"), run, "kpi-run")))
     ctx["kpi_tables"] = kpi
     ctx["scenario_items"] = _scenario_items(run.scenario)
