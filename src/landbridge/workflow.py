@@ -222,23 +222,24 @@ def run_scenario(scenario: "Scenario | str | Path | None" = None, *,
     InvariantError
         A replication broke TEU conservation.
     """
-    from landbridge.runners import run_replications
-    from landbridge.runners.replications import build_manifest
-    from landbridge.store import ResultsStore
-
     if not isinstance(workers, int) or workers < 1:
         raise _usage("workers", "expected an integer >= 1", workers)
     if out_dir is not None:
         from landbridge.outpaths import check_output_dir
 
         check_output_dir(out_dir, label="out_dir")
+    # a bad scenario is reported before the simulation, analysis and store modules load
+    compiled, notes = compile_for_run(scenario, horizon_days=horizon_days, seed=seed,
+                                      replications=replications)
+    from landbridge.runners import run_replications
+    from landbridge.runners.replications import build_manifest
+    from landbridge.store import ResultsStore
+
     st = None
     if store is not None and store is not False:
         st = ResultsStore(None if store is True else store)
         if st.path.exists():  # a damaged or foreign store fails now, not after the run
             st.runs()
-    compiled, notes = compile_for_run(scenario, horizon_days=horizon_days, seed=seed,
-                                      replications=replications)
     n = compiled.scenario.replications
     manifest = build_manifest(compiled, n)
     if baseline is not None and _is_scenario(baseline):

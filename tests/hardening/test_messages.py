@@ -91,3 +91,32 @@ def test_network_error_names_the_referencing_file_and_field(tmp_path, broken):
 def test_problem_without_item_prints_no_leading_dot():
     assert str(Problem("f.geojson", "", "features", "no features")) == \
         "f.geojson: features: no features"
+
+
+def test_disconnected_service_is_reported_before_heavy_imports(tmp_path):
+    """Item 15: `simulate` reports a service with no route before it loads the
+    simulation, pandas, Arrow or DuckDB (checked on the import log, not on a clock)."""
+    import json
+    import subprocess
+    import sys
+
+    from netfactory import node, two_corridor_network
+
+    net = two_corridor_network(tmp_path / "net")
+    doc = json.loads((net / "nodes.geojson").read_text())
+    doc["features"].append(node("Z", "DE", 10.0, 50.0, kind="terminal"))
+    (net / "nodes.geojson").write_text(json.dumps(doc))
+    (tmp_path / "dis.yaml").write_text(
+        "name: dis\nstart_date: 2025-01-01\nhorizon_days: 30\nnetwork: net\nservices:\n"
+        "  - {id: ok, origin: A, destination: D, departures_per_week: 7}\n"
+        "  - {id: iso, origin: A, destination: Z, departures_per_week: 2}\n")
+    r = subprocess.run([sys.executable, "-X", "importtime", "-c",
+                        "from landbridge.cli import main; main()", "simulate", "dis.yaml",
+                        "--store", "st.duckdb"], capture_output=True, text=True,
+                       cwd=tmp_path, timeout=300)
+    assert r.returncode == 2
+    assert "services[1].route: no rail/ferry route from Alpha (A) to Node Z (Z)" in r.stderr
+    imported = {line.rsplit("|", 1)[1].strip() for line in r.stderr.splitlines()
+                if line.startswith("import time:")}
+    assert not {"duckdb", "pandas", "pyarrow", "simpy", "landbridge.simulation"} & imported
+    assert not (tmp_path / "st.duckdb").exists()

@@ -149,6 +149,12 @@ def simulate(
               baseline, force)
 
 
+def _kpis_json(tables):
+    from landbridge.store import kpis_to_json  # late: a bad scenario fails before pandas loads
+
+    return kpis_to_json(tables)
+
+
 _FLAGS = {"out_dir": "--out", "workers": "--workers", "horizon_days": "--days",
           "seed": "--seed", "replications": "--replications", "baseline": "--baseline"}
 
@@ -158,7 +164,6 @@ def _simulate(scenario, days, seed, replications, out_dir, workers, store, repor
               baseline=None, force=False):
     from dataclasses import replace
 
-    from landbridge.store import kpis_to_json
     from landbridge.workflow import run_scenario
 
     with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
@@ -185,7 +190,7 @@ def _simulate(scenario, days, seed, replications, out_dir, workers, store, repor
         extra["reused"] = True
     if as_json:
         print_json({"manifest": run.manifest, "output_dir": str(path), **extra,
-                    "kpis": kpis_to_json(run.summary.tables())})
+                    "kpis": _kpis_json(run.summary.tables())})
         return
     print_kpis(run)
     if outcome.reused:
