@@ -40,8 +40,10 @@ trains a day, the stages being the static capacities of
 the cap its ``max_trains_per_day``; a crossing without a cap passes ``stages ×
 capacity factor / duration factor`` (its service times divided by the capacity
 factor); a rail section passes ``capacity_trains_per_day`` per direction × its
-``capacity_scale`` (single track: the two directions share it in proportion to their
-trains, a static split of what the simulator's trains contend for one by one); a
+``capacity_scale`` (single track: ``capacity_trains_per_day`` counts train pairs, as
+:mod:`landbridge.simulation.line` reads it, and the two directions share the 2 × pairs
+paths in proportion to their trains, a static split of what the simulator's trains
+contend for one by one); a
 ferry its sailings × capacity per sailing (TEU) × ``capacity_scale``; a closure passes
 nothing, a closed node closes every element at it. Train capacities become TEU at the TEU-weighted mean train
 of the services using the element. Road posts carry the scenario's ``road_flows``
@@ -338,7 +340,7 @@ def _static(compiled: CompiledScenario, dt_h: float):
             by_key.setdefault(v.key, []).append((si, i))
     net = compiled.network
     order, acyclic = _order(visits)
-    # single track: the directions share the trains/day in proportion to their trains
+    # single track: the directions share the paths in proportion to their trains
     trains: dict[ElementKey, float] = {}
     for si, vs in enumerate(visits):
         s = compiled.services[si]
@@ -350,7 +352,8 @@ def _static(compiled: CompiledScenario, dt_h: float):
         etype, eid, d = key
         if etype == "section" and net.links[eid].tracks == 1:
             other = trains.get((etype, eid, "rev" if d == "fwd" else "fwd"), 0.0)
-            share[key] = trains[key] / (trains[key] + other) if trains[key] > 0 else 1.0
+            # capacity_trains_per_day counts train pairs there: 2 × it in all
+            share[key] = 2.0 * (trains[key] / (trains[key] + other) if trains[key] > 0 else 1.0)
     meta = {key: (_targets(net, key), _label(net, key), share.get(key, 1.0)) for key in order}
     return visits, n, weight, by_key, order, meta, acyclic
 
