@@ -266,7 +266,7 @@ def _sim_backlog(c: DisruptionCost, base, dis, first: int, tol: float
     curves = []
     for b, d in zip(base, dis):
         if road:
-            n = len(b.delivered_by_day_teu)
+            n = max(len(o.road_queue_by_day_teu.get(c.target, ())) for o in (b, d))
             qb = np.asarray(b.road_queue_by_day_teu.get(c.target, (0.0,) * n))
             qd = np.asarray(d.road_queue_by_day_teu.get(c.target, (0.0,) * n))
             curves.append(qd - qb)

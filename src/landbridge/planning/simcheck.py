@@ -59,9 +59,10 @@ def _outcome_task(compiled: CompiledScenario, replication: int) -> RepOutcome:
     for f in sc.road_flows:
         tpt[(f.crossing, f.direction)] = f.teu_per_truck
     road: dict[str, np.ndarray] = {}
+    full_days = int(hi // 24.0)  # road posts record whole days only
     for d in res.road_days:
-        q = road.setdefault(d.crossing, np.zeros(n_days))
-        if d.day < n_days:
+        q = road.setdefault(d.crossing, np.zeros(full_days))
+        if d.day < full_days:
             q[d.day] += d.queue_end_trucks * tpt.get((d.crossing, d.direction), 2.0)
     return RepOutcome(replication, float(teu[in_win].sum()),
                       float(((t[tt] - disp[tt]) / 24.0).mean()) if tt.any() else None,
