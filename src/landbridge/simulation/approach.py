@@ -63,32 +63,35 @@ class ApproachGate:
         return len(self._held)
 
     def _fits(self, run_h: float) -> bool:
-        now = self.env.now
         etas = self._etas
-        if self.queue + len(etas) < self.room:
+        room = self.room
+        if self.queue + len(etas) < room:
             return True  # even if nothing is accepted meanwhile
+        now = self.env.now
         eta = now + run_h
-        reopen = self._reopen(now)
+        start = self._reopen(now)  # nothing is accepted before a closure ends
         rate = self._rate(now)
+        # fluid queue: trains join at their arrival times, leave at ``rate`` from ``start``
+        k = bisect.bisect_right(etas, eta)
         q = float(self.queue)
-        t = now
-        added = False
-        i = 0
-        n = len(etas)
-        while i < n or not added:
-            if not added and (i >= n or eta < etas[i]):
-                e, added = eta, True
-            else:
-                e = etas[i]
-                i += 1
+        t = start if start > now else now
+        for e in etas[:k]:
             if e > t:
-                if rate > 0:
-                    span = e - max(t, reopen)
-                    if span > 0:
-                        q = max(0.0, q - rate * span)
+                q -= rate * (e - t)
+                if q < 0.0:
+                    q = 0.0
                 t = e
             q += 1.0
-            if added and q > self.room + 1e-9:
+        # the candidate, then every train due after it, must find room
+        limit = room + 1e-9
+        for e in (eta, *etas[k:]):
+            if e > t:
+                q -= rate * (e - t)
+                if q < 0.0:
+                    q = 0.0
+                t = e
+            q += 1.0
+            if q > limit:
                 return False
         return True
 

@@ -56,7 +56,7 @@ from landbridge.simulation.disruptions import Disruptions
 from landbridge.simulation.eventlog import EventLog
 from landbridge.simulation.ferry import FerryCrossing
 from landbridge.simulation.kinds import SegmentKind, TrainState
-from landbridge.simulation.line import LineChain
+from landbridge.simulation.line import LineChain, batched_sampler, section_key
 from landbridge.simulation.port import PortTerminals
 from landbridge.simulation.reformation import ReformationPoint
 from landbridge.simulation.road import RoadDay, road_post_days
@@ -188,38 +188,42 @@ class CorridorModel:
         return "a_to_b" if seg.nodes[0] == c.station_a else "b_to_a"
 
     def _build_chains(self, routes: list[ServiceRoute]) -> None:
-        """Group each run's links into chains used by exactly the same pieces."""
+        """Group each run's links into chains (see :mod:`~landbridge.simulation.line`):
+        a new chain starts where other trains join (the trains using a link are not all
+        coming from the previous link) and at every single-track link."""
         users: dict[tuple[str, str], set] = {}
         runs = []
+        net = self.network
         for sr in routes:
             for piece in sr.pieces:
                 for seg in piece.segments:
                     if seg.kind is SegmentKind.run:
                         runs.append(seg)
                         for lid, d in zip(seg.links, seg.directions):
-                            users.setdefault((lid, d), set()).add(piece.key)
+                            users.setdefault(section_key(net, lid, d), set()).add(piece.key)
         self._users = users
-        links = self.network.links
         draw = self.scenario.running_time_factor
         for seg in runs:
-            for chain in self._chain_keys(seg, users, links):
+            for chain in self._chain_keys(seg):
                 if chain not in self._chains:
                     lid, d = chain[0]
                     self._chains[chain] = LineChain(
-                        self.env, self.network, list(chain), self._line_state,
-                        draw.sampler(self.streams(f"line:{lid}:{d}")), self.disruptions,
+                        self.env, net, list(chain), self._line_state,
+                        batched_sampler(draw, self.streams(f"line:{lid}:{d}")), self.disruptions,
                         self._rec)
 
-    @staticmethod
-    def _chain_keys(seg: Segment, users, links) -> list[tuple]:
+    def _chain_keys(self, seg: Segment) -> list[tuple]:
+        net = self.network
+        users = self._users
         out: list[list] = []
         prev = None
         for lid, d in zip(seg.links, seg.directions):
-            single = links[lid].tracks == 1
-            if (prev is None or single or prev[1] or users[(lid, d)] != prev[0]):
+            key = section_key(net, lid, d)
+            single = key[1] == "both"
+            if prev is None or single or prev[1] or not users[key] <= users[prev[0]]:
                 out.append([])
             out[-1].append((lid, d))
-            prev = (users[(lid, d)], single)
+            prev = (key, single)
         return [tuple(c) for c in out]
 
     def _plan_piece(self, piece: Piece) -> tuple:
@@ -231,8 +235,7 @@ class CorridorModel:
                 nxt = segs[i + 1] if i + 1 < len(segs) else None
                 side = (self.sides[(nxt.crossing, self._side_direction(nxt))]
                         if nxt is not None and nxt.kind is SegmentKind.crossing else None)
-                chains = tuple(self._chains[c] for c in self._chain_keys(
-                    seg, self._users, self.network.links))
+                chains = tuple(self._chains[c] for c in self._chain_keys(seg))
                 run_h = sum(self.network.links[lid].base_running_time_h for lid in seg.links)
                 steps.append((SegmentKind.run, chains, side, seg.nodes[-1], run_h))
             elif seg.kind is SegmentKind.crossing:
@@ -331,8 +334,13 @@ class CorridorModel:
                 tr.release_yard()
                 tr.at_origin = False
                 if kind is SegmentKind.run:
+                    env = self.env
                     for chain in what:
-                        yield from chain.traverse(tr)
+                        if chain.has_closures:
+                            yield from chain.traverse(tr)
+                        else:
+                            tr.state = TrainState.running
+                            yield env.timeout(chain.exit_h(env.now) - env.now)
                     tr.node = end
                 elif kind is SegmentKind.crossing:
                     yield from what.pass_through(tr)

@@ -10,25 +10,28 @@ the paths the other leaves free. A train's use of a
 section is decided when the train reaches it, so a train never waits for one that
 reaches the section later.
 
-Where nothing joins or leaves — consecutive links used by exactly the same routes in
-the same direction, all double track — the links form one :class:`LineChain`, entered
-first come, first served at its first link: no train can join inside and none
-overtakes, so deciding the whole chain at its entry gives the same times as deciding
-link by link, with one event instead of one per link.
+Where no train joins — every train using a link comes from the previous link, all
+double track — consecutive links form one :class:`LineChain`, entered first come,
+first served at its first link: trains reach each later link of the chain in the order
+they entered it (none overtakes, none joins; trains may leave at a junction), so
+deciding the whole chain at its entry gives the same times as deciding link by link,
+with one event instead of one per link.
 """
 
 from __future__ import annotations
 
 from typing import Callable, Iterator
 
+import numpy as np
 import simpy
 
+from landbridge.network.distributions import Fixed, LogNormal
 from landbridge.network.model import Network
 from landbridge.simulation.disruptions import Disruptions
 from landbridge.simulation.kinds import TrainState
 from landbridge.simulation.train import Train
 
-__all__ = ["LineChain", "section_key"]
+__all__ = ["LineChain", "section_key", "batched_sampler"]
 
 
 def section_key(network: Network, link_id: str, direction: str) -> tuple[str, str]:
@@ -107,19 +110,15 @@ class LineChain:
                 return t
         raise RuntimeError("no opening found on a line chain")  # pragma: no cover
 
-    def traverse(self, train: Train) -> Iterator[simpy.Event]:
-        """Run ``train`` through the chain (a SimPy process body)."""
-        env = self.env
-        now = env.now
-        if self._closures:
-            t0 = self._first_open_start(now)
-            if t0 > now:
-                train.state = TrainState.held
-                self._record(train, "held", train.node, self.links[0][0])
-                yield env.timeout(t0 - now)
-                self._record(train, "released", train.node, self.links[0][0])
-        train.state = TrainState.running
-        t = env.now
+    @property
+    def has_closures(self) -> bool:
+        """Whether a closure window applies to a link of the chain (then use
+        :meth:`traverse`; otherwise :meth:`exit_h` suffices)."""
+        return bool(self._closures)
+
+    def exit_h(self, t: float) -> float:
+        """Enter the chain at ``t`` (first come, first served) and return when the
+        train leaves its last link; updates the sections' state."""
         draw = self._draw
         if self._scaled:
             factor = self._dis.factor
@@ -135,11 +134,46 @@ class LineChain:
                     t = st[1]
                 st[1] = t
         else:
-            for lid, st, base_h, headway_h, _ in self._sections:
+            for _, st, base_h, headway_h, _ in self._sections:
                 entry = t if t > st[0] else st[0]
                 st[0] = entry + headway_h
                 t = entry + base_h * draw()
                 if t < st[1]:
                     t = st[1]
                 st[1] = t
-        yield env.timeout(t - env.now)
+        return t
+
+    def traverse(self, train: Train) -> Iterator[simpy.Event]:
+        """Run ``train`` through the chain (a SimPy process body), held at its node
+        while a link would be closed when reached."""
+        env = self.env
+        now = env.now
+        if self._closures:
+            t0 = self._first_open_start(now)
+            if t0 > now:
+                train.state = TrainState.held
+                self._record(train, "held", train.node, self.links[0][0])
+                yield env.timeout(t0 - now)
+                self._record(train, "released", train.node, self.links[0][0])
+        train.state = TrainState.running
+        yield env.timeout(self.exit_h(env.now) - env.now)
+
+
+def batched_sampler(dist, rng: np.random.Generator, batch: int = 256) -> Callable[[], float]:
+    """A zero-argument sampler of ``dist`` drawing ``batch`` values at a time from
+    ``rng`` (the hot path of line running times); fixed values need no draw."""
+    if isinstance(dist, Fixed):
+        value = float(dist.value)
+        return lambda: value
+    if not isinstance(dist, LogNormal):
+        return dist.sampler(rng)
+    mu, sigma = dist._params()
+    lo = dist.min_value
+    buf: list[float] = []
+
+    def draw() -> float:
+        if not buf:
+            buf.extend((lo + rng.lognormal(mu, sigma, size=batch))[::-1].tolist())
+        return buf.pop()
+
+    return draw
