@@ -57,3 +57,17 @@ def test_daily_step_stats_by_hand():
                                   np.array([1.0, 2.0, 1.0, 0.0]), 3)
     assert list(peak) == [2.0, 2.0, 0.0]
     assert mean == pytest.approx([1.25, 0.75, 0.0])
+
+
+def test_road_binding_limit_by_hand():
+    from landbridge.analysis.kpis import _road_binding
+
+    # 100 trucks/day arrive; 10 lane-hours open a day; 0.1 lane-hours per truck:
+    # the lanes pass 100 a day in opening hours
+    g = pd.DataFrame(dict(arrived_trucks=[100.0] * 10, processed_trucks=[95.0] * 10,
+                          lane_hours_busy=[9.5] * 10, lane_hours_open=[10.0] * 10))
+    assert _road_binding(g, 50.0, 2) == "quota"      # 50 < 100: the quota binds
+    assert _road_binding(g, None, 2) == "hours"      # 2 lanes × 24 h pass 480 a day
+    assert _road_binding(g.assign(arrived_trucks=10.0), None, 2) == "none"  # 10 % of 100
+    slow = g.assign(lane_hours_busy=47.5)            # 0.5 lane-hours per truck
+    assert _road_binding(slow, None, 1) == "lanes"   # 1 lane × 24 h / 0.5 h = 48 < 80

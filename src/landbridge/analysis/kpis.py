@@ -32,11 +32,11 @@ utilization
     transshipped``), receiving-yard tracks (``yard_in → depart``, a lower bound as
     tracks held for back-pressure after departure are not counted).
 road binding limit
-    on each day that ends with trucks still queued: ``quota`` when the trucks processed
-    reached the post's ``max_trucks_per_day``, else ``lanes`` when the lanes were busy
-    ≥ 95 % of their open hours, else ``hours`` (the post was closed while trucks
-    waited); the table reports the most frequent one (``none`` when no day ended with
-    a queue).
+    the smaller of the post's two daily capacities — its quota ``max_trucks_per_day``
+    and what its lanes process in its opening hours (lane-hours open per day ÷
+    lane-hours per truck) — when the trucks arriving per day reach 80 % of it:
+    ``quota``, or ``hours`` (the lanes would keep up if open around the clock) or
+    ``lanes`` (they would not even then); ``none`` below 80 %.
 
 Confidence intervals are Student-t 95 % intervals of the mean over replications
 (half-width ``t(0.975, n−1) · s / √n``, :func:`landbridge.analysis.stats.t975`),
@@ -252,6 +252,24 @@ def _held_at_origin(ev: pd.DataFrame, compiled: CompiledScenario, n_days: int
     return daily_step_stats(h.time_h.to_numpy(), np.cumsum(step), n_days)
 
 
+def _road_binding(g: pd.DataFrame, quota: float | None, lanes: int | None) -> str:
+    """Which limit binds at a road post and direction (see the module docstring)."""
+    n = len(g)
+    processed = float(g.processed_trucks.sum())
+    if not n or not processed:
+        return "none"
+    demand = float(g.arrived_trucks.sum()) / n
+    proc_h = float(g.lane_hours_busy.sum()) / processed  # lane-hours per truck
+    cap_hours = float(g.lane_hours_open.sum()) / n / proc_h if proc_h > 0 else math.inf
+    caps = {"quota": quota if quota is not None else math.inf, "hours": cap_hours}
+    kind = min(caps, key=lambda k: (caps[k], k))
+    if demand < 0.8 * caps[kind]:
+        return "none"
+    if kind == "hours" and lanes and proc_h > 0 and lanes * 24.0 / proc_h < 0.8 * demand:
+        return "lanes"  # even open around the clock the lanes would not keep up
+    return kind
+
+
 def _road(result: ReplicationResult, compiled: CompiledScenario, first_day: int, rep: int
           ) -> pd.DataFrame:
     sc = compiled.scenario
@@ -268,14 +286,7 @@ def _road(result: ReplicationResult, compiled: CompiledScenario, first_day: int,
             c = net.crossings.get(cid)
             quota = getattr(c, "max_trucks_per_day", None) if c is not None else None
             left = g[g.queue_end_trucks > 0]
-            binding = "none"
-            if len(left):
-                lane_share = left.lane_hours_busy / left.lane_hours_open.where(
-                    left.lane_hours_open > 0)
-                kinds = np.where(
-                    (quota is not None) & (left.processed_trucks >= 0.999 * (quota or 0)),
-                    "quota", np.where(lane_share.fillna(0) >= 0.95, "lanes", "hours"))
-                binding = pd.Series(kinds).value_counts().sort_index().idxmax()
+            binding = _road_binding(g, quota, getattr(c, "lanes", None))
             rows.append(dict(
                 rep=rep, crossing=cid, direction=direction, binding_limit=binding,
                 trucks_per_day=float(processed / n) if n else 0.0,

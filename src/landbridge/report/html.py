@@ -222,14 +222,13 @@ def _sentences(run: RunData) -> list[str]:
         bound = road[road.binding_limit.isin(["quota", "lanes", "hours"])]
         what = {"quota": "the daily quota", "lanes": "its lanes", "hours": "its opening hours"}
         for r in bound.to_dict("records"):
+            limit = what[r["binding_limit"]]
+            if r["binding_limit"] == "quota" and _num(r.get("quota_trucks_per_day")):
+                limit += f" of {r['quota_trucks_per_day']:,.0f} trucks/day"
             out.append(f"Road post {run.crossing_name(r['crossing'])} "
-                       f"{direction_label(run, r['crossing'], r['direction'])}: trucks left "
-                       f"waiting on {format_value('road', 'days_limited', r['days_limited'])}"
-                       f" of days; the binding limit is {what[r['binding_limit']]}"
-                       + (f" ({r['quota_trucks_per_day']:,.0f} trucks/day)"
-                          if r["binding_limit"] == "quota"
-                          and _num(r.get("quota_trucks_per_day")) is not None else "")
-                       + ".")
+                       f"{direction_label(run, r['crossing'], r['direction'])}: "
+                       f"{format_value('road', 'trucks_per_day', r['trucks_per_day'])} "
+                       f"trucks/day pass; the binding limit is {limit}.")
     return out
 
 
