@@ -71,9 +71,9 @@ def test_backlog_and_queue_recovery_days():
     base = _run(_trains(0, [0, 0, 0]))
     run = _run(_trains(0, [100, 100, 100], crossing_wait_h=[48, 48, 48]))
     s = delay_against_baseline(run, base, tolerance_teu=50.0)
-    # cumulative deliveries, baseline: day 3 100, day 4 200, day 5+ 300; run (172 h →
-    # day 7, 196 h → day 8, 220 h → day 9): deficit 100, 200, 300, 300, 200, 100, 0 on
-    # days 3..9; the last day above 50 TEU is day 8 → back on day 9
+    # same dispatches; cumulative deliveries, baseline: day 3 100, day 4 200, day 5+ 300;
+    # run (172 h → day 7, 196 h → day 8, 220 h → day 9): excess backlog 100, 200, 300,
+    # 300, 200, 100, 0 on days 3..9; the last day above 50 TEU is day 8 → back on day 9
     assert s.backlog["day"] == 9.0 and s.backlog["not_recovered"] == 0
     assert s.date_of(9.0) == "2021-03-10"
     # queue at X (XA→XB): trains wait 48 h from 24, 48, 72 h: queue 1,2,3,2,1 →
@@ -99,3 +99,20 @@ def test_warns_on_different_horizons():
     base = _run(_trains(0, [0, 0, 0]), horizon_h=200.0)
     s = delay_against_baseline(_run(_trains(0, [0, 0, 0])), base)
     assert any("horizon differs" in w for w in s.warnings)
+
+
+def test_more_demand_is_a_backlog_and_a_timetable_warning():
+    base = _run(_trains(0, [0, 0, 0]))
+    # twice the departures (every 12 h), the second half never delivered by 240 h
+    rows = []
+    for i in range(6):
+        t0 = 12.0 * i
+        tr = f"S-{i + 1:04d}"
+        rows.append((0, tr, "S", "dispatch", "A", "", t0, 100.0, t0))
+        if i < 3:
+            rows.append((0, tr, "S", "deliver", "D", "", t0 + 72, 100.0, t0))
+    s = delay_against_baseline(_run(rows), base, tolerance_teu=50.0)
+    # backlog: run dispatches 600 TEU by day 2 and delivers 300; the baseline clears all:
+    # excess 300 TEU on the last day → not back by the end
+    assert s.backlog["not_recovered"] == 1 and s.backlog["peak_deficit_teu"] == 300.0
+    assert any("timetables differ" in w for w in s.warnings)

@@ -27,10 +27,12 @@ TEU delayed > 1 d, > 2 d
 TEU-days of delay
     Σ TEU × max(delay, 0) / 24.
 backlog back to baseline
-    the TEU deficit ``D(t)`` = TEU the baseline had delivered by day ``t`` − TEU the run
-    had; the backlog is back on the first day after the last day with ``D`` above
-    ``tolerance_teu`` (default 100 TEU, about one train); "never behind" when ``D``
-    never exceeded it, "not by the end" when it still does on the last day.
+    the backlog ``B(t)`` = TEU dispatched from the origins by the end of day ``t`` (at
+    their scheduled dispatch time) − TEU delivered by then; its excess ``D(t) =
+    B_run(t) − B_baseline(t)``; the backlog is back on the first day after the last day
+    with ``D`` above ``tolerance_teu`` (default 100 TEU, about one train); "never above"
+    when ``D`` never exceeded it, "not by the end" when it still does on the last day.
+    With the same timetable ``D`` is the TEU the run's deliveries lag the baseline's.
 queue back to baseline (per crossing and direction)
     the daily mean queue (trains waiting for clearance) of the run minus the
     baseline's; back on the first day after the last day on which it exceeded
@@ -165,7 +167,7 @@ class DelaySummary:
                  f"TEU matched; {n} paired replication{'s' if n != 1 else ''}{ci})."]
         b = self.backlog
         if b.get("never_behind") == n:
-            lines.append("Deliveries never fell behind the baseline.")
+            lines.append("The backlog never rose above the baseline's.")
         else:
             when = self.date_of(b.get("day"))
             text = (f"Backlog back to baseline on {when}"
@@ -173,7 +175,7 @@ class DelaySummary:
                     if when else "Backlog not back to baseline by the end of the run")
             if b.get("not_recovered") and when:
                 text += f"; not by the end in {b['not_recovered']} of {n} replications"
-            text += f" (peak {_pm(b.get('peak_deficit_teu'), None)} TEU behind)."
+            text += f" (peak {_pm(b.get('peak_deficit_teu'), None)} TEU above it)."
             lines.append(text)
         q = self.queues.head(max_items)
         if len(q):
@@ -279,11 +281,21 @@ def _check(run: RunEvents, base: RunEvents) -> tuple[list[str], float]:
     return warnings, horizon
 
 
-def _daily_cum(ev: pd.DataFrame, rep: int, n_days: int) -> np.ndarray:
-    d = ev[(ev.replication == rep) & (ev.event == "deliver")]
-    per_day = np.bincount((d.time_h // 24).astype(int).clip(upper=n_days), weights=d.teu,
-                          minlength=n_days + 1)[:n_days]
-    return np.cumsum(per_day)
+def _daily_backlog(ev: pd.DataFrame, rep: int, n_days: int) -> np.ndarray:
+    """TEU dispatched from origins by the end of each day (by scheduled dispatch time)
+    minus TEU delivered by then: the TEU on their way, waiting or held."""
+    r = ev[ev.replication == rep]
+    d = r[r.event == "deliver"]
+    o = r[r.event == "dispatch"]
+    if "departure" in o.columns:
+        o = o.drop_duplicates(["service", "departure"])
+    else:
+        o = o[(o.time_h - o.dispatch_h).abs() < 1e-9]
+    day_d = (d.time_h // 24).astype(int).clip(upper=n_days)
+    day_o = (o.dispatch_h // 24).astype(int).clip(lower=0, upper=n_days)
+    out = np.bincount(day_o, weights=o.teu, minlength=n_days + 1)[:n_days] \
+        - np.bincount(day_d, weights=d.teu, minlength=n_days + 1)[:n_days]
+    return np.cumsum(out)
 
 
 def _recovery(excess: np.ndarray, tol: float) -> tuple[float | None, bool, bool]:
@@ -373,8 +385,14 @@ def delay_against_baseline(run: RunEvents, baseline: RunEvents, *,
     cb = consignments(baseline.events, reps)
     cr = consignments(run.events, reps)
     m = cb[(cb.dispatch_h >= lo) & (cb.dispatch_h < hi) & (cb.deliver_h < hi)
-           & (cb.teu > 0)].merge(cr[keys + ["deliver_h", "teu"]], on=keys, how="left",
-                                 suffixes=("", "_run"))
+           & (cb.teu > 0)].merge(cr[keys + ["dispatch_h", "deliver_h", "teu"]], on=keys,
+                                 how="left", suffixes=("", "_run"))
+    moved = m.dispatch_h_run.notna() & ((m.dispatch_h_run - m.dispatch_h).abs() > 0.5)
+    if len(m) and m.teu[moved].sum() > 0.05 * m.teu.sum():
+        warnings.append(
+            f"the timetables differ ({m.teu[moved].sum() / m.teu.sum():.0%} of the matched "
+            "TEU left at another time in the run): consignments are paired by departure "
+            "index, so their delays mix the timetable change with congestion")
     censored = m.deliver_h_run.isna() | (m.deliver_h_run >= hi)
     m["delay_h"] = np.where(censored, hi - m.deliver_h, m.deliver_h_run - m.deliver_h)
     m["censored"] = censored
@@ -396,8 +414,8 @@ def delay_against_baseline(run: RunEvents, baseline: RunEvents, *,
             censored_teu=float(g.teu[g.censored].sum()),
             mean_delay_h=float((g.teu * g.delay_h).sum() / g.teu.sum()) if g.teu.sum()
             else None))
-        deficit = _daily_cum(baseline.events, rep, n_days) - _daily_cum(run.events, rep,
-                                                                        n_days)
+        deficit = _daily_backlog(run.events, rep, n_days) - _daily_backlog(
+            baseline.events, rep, n_days)
         peaks.append(float(deficit.max()) if len(deficit) else 0.0)
         day, nev, still = _recovery(deficit, tolerance_teu)
         never += nev
