@@ -118,21 +118,21 @@ def test_dostyk_closure_from_the_page_equals_the_cli(server, tmp_path):
             page.wait_for_function(
                 "document.querySelectorAll('#map .layer.countries path').length > 0",
                 timeout=60000)
-            # the levers: close Alashankou–Dostyk for 10 days in January, 60-day horizon
-            page.fill("#horizon", "60")
+            # the levers: close Alashankou–Dostyk for 10 days in January, 40-day horizon
+            page.fill("#horizon", "40")
             page.press("#horizon", "Enter")
             page.click("#dis-target")
             page.keyboard.type("Alashankou")
             page.keyboard.press("Enter")
             page.check("#dis-kind input[value=closure]")
-            page.fill("#dis-start", "2021-01-21")
-            page.fill("#dis-end", "2021-01-31")
+            page.fill("#dis-start", "2021-01-15")
+            page.fill("#dis-end", "2021-01-25")
             page.click("#dis-add")
             page.wait_for_function(
                 "document.querySelector('#yaml').innerText.includes('target: ASK-DST')",
                 timeout=30000)
             yaml_text = page.inner_text("#yaml")
-            assert "base: default" in yaml_text and "horizon_days: 60.0" in yaml_text
+            assert "base: default" in yaml_text and "horizon_days: 40.0" in yaml_text
             assert "disruptions+:" in yaml_text
             with page.expect_download() as dl:
                 page.click("#download-btn")
@@ -169,7 +169,7 @@ def test_dostyk_closure_from_the_page_equals_the_cli(server, tmp_path):
     cli = tmp_path / "cli"
     runs = [_cli("simulate", str(whatif), "--store", str(cli / "s.duckdb"), "--out",
                  str(cli / "whatif"), "--json", cwd=cli),
-            _cli("simulate", "default", "--days", "60", "--seed", str(data["seed"]),
+            _cli("simulate", "default", "--days", "40", "--seed", str(data["seed"]),
                  "--store", str(cli / "s2.duckdb"), "--out", str(cli / "baseline"), "--json",
                  cwd=cli)]
     for r in runs:

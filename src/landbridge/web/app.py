@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -117,6 +118,16 @@ def _num_or_none(v: Any) -> Any:
 
 
 # ------------------------------------------------------------------ layout
+_MAP_HEIGHT = 520
+
+
+def _graph(gid: str, fig) -> dcc.Graph:
+    """A graph as tall as its figure (dcc.Graph is 450 px unless told)."""
+    height = fig.layout.height or 450
+    return dcc.Graph(id=gid, figure=fig, style={"height": f"{height}px"},
+                     config={"displaylogo": False, "responsive": True})
+
+
 def _layout(default_base: str) -> html.Div:
     net = _network()
     base = _base(default_base)
@@ -221,16 +232,17 @@ def _layout(default_base: str) -> html.Div:
         ]),
     ])
     right = html.Div(className="right", children=[
-        html.Div(className="box", children=[
-            dcc.Graph(id="map", config={"displaylogo": False, "responsive": True}),
-            html.Div(id="element-params"),
-        ]),
-        html.Div(className="box", children=[
-            html.H2("Runs"), html.Div(id="queue"), html.Div(id="stored-runs")]),
         html.Div(className="box", id="results-box", children=[
             html.H2("Results"), html.Div(id="results", children=html.P(
                 "Set the levers and press Run: the what-if and its baseline (same horizon, "
                 "seed and replications) run in the background.", className="note"))]),
+        html.Div(className="box", children=[
+            dcc.Graph(id="map", config={"displaylogo": False, "responsive": True},
+                      style={"height": f"{_MAP_HEIGHT}px"}),
+            html.Div(id="element-params"),
+        ]),
+        html.Div(className="box", children=[
+            html.H2("Runs"), html.Div(id="queue"), html.Div(id="stored-runs")]),
     ])
     return html.Div([
         html.Header([html.H1("landbridge — what-if"),
@@ -446,6 +458,7 @@ def create_app(jobs: JobQueue, store: Path, work_dir: Path, default_base: str = 
         views = jobs.jobs()
         queue_view = [html.Div(className="job", id=f"job-{v['id']}", children=[
             html.Span(f"{v['label']}: {v['state']}"
+                      + (f" {100 * v['progress']:.0f} %" if v["state"] == "running" else "")
                       + (" (identical stored run reused)" if v["reused"] else "")
                       + (f" → {v['run_id']}" if v["run_id"] else "")
                       + (f" — {v['message']}" if v["message"] else "") + " "),
@@ -459,7 +472,9 @@ def create_app(jobs: JobQueue, store: Path, work_dir: Path, default_base: str = 
             if w.state == "done" and b.state == "done":
                 key = f"{w.id}/{b.id}"
                 if key != shown:
-                    results, new_shown = _results(w.result, b.result, store), key
+                    view = rendered(key, w.result, b.result)
+                    if view is not None:
+                        results, new_shown = view, key
                 break
             if w.state in ("failed", "cancelled") or b.state in ("failed", "cancelled"):
                 key = f"{w.id}/{b.id}:failed"
@@ -468,8 +483,34 @@ def create_app(jobs: JobQueue, store: Path, work_dir: Path, default_base: str = 
                                          for j in (w, b) if j.state != "done"])
                     new_shown = key
                 break
-        return queue_view, results, new_shown, _stored_runs(store, shown if new_shown is
-                                                            no_update else new_shown)
+        return queue_view, results, new_shown, stored_runs(views)
+
+    # results are built once per pair (a few seconds), whichever poll comes first; the
+    # store is read only when a run has finished (a reader would hold up the workers'
+    # writes)
+    cache: dict[str, Any] = {}
+    building = threading.Lock()
+
+    def rendered(key: str, wres: dict[str, Any], bres: dict[str, Any]) -> Any:
+        if key in cache:
+            return cache[key]
+        if not building.acquire(blocking=False):
+            return None
+        try:
+            cache[key] = _results(wres, bres, store)
+        except Exception as exc:  # noqa: BLE001 - the page shows a message, never a traceback
+            log.exception("building the results failed")
+            cache[key] = _messages([f"internal error while building the results: {exc}"])
+        finally:
+            building.release()
+        return cache[key]
+
+    def stored_runs(views: list[dict[str, Any]]) -> Any:
+        finished = tuple(v["id"] for v in views if v["state"] == "done")
+        if cache.get("runs-key") != finished or "runs" not in cache:
+            cache["runs"] = _stored_runs(store)
+            cache["runs-key"] = finished
+        return cache["runs"]
 
     # ---- map and clicked element
     @app.callback(Output("map", "figure"), Input("baseline", "value"))
@@ -480,7 +521,8 @@ def create_app(jobs: JobQueue, store: Path, work_dir: Path, default_base: str = 
         try:
             base = _base(name)
             return corridor_map(network_only_run(_snapshot(name), str(base["start_date"]),
-                                                 float(base["horizon_days"])))
+                                                 float(base["horizon_days"])),
+                                height=_MAP_HEIGHT)
         except LandbridgeError:
             return no_update
 
@@ -560,7 +602,7 @@ def _short(v: Any) -> str:
     return s if len(s) <= 160 else s[:157] + "…"
 
 
-def _stored_runs(store: Path, shown: str | None):
+def _stored_runs(store: Path):
     from landbridge.store import ResultsStore
 
     st = ResultsStore(store)
@@ -598,20 +640,19 @@ def _results(wres: dict[str, Any], bres: dict[str, Any], store: Path):
             html.Div(f.text, className="v", id=f"headline-{f.key}"),
             html.Div(f.label, className="l")]) for f in figures])
     sentences = html.Div(id="headline-lines", children=[html.P(x) for x in lines])
-    graph = {"displaylogo": False, "responsive": True}
     charts = []
-    for fn, cid in ((queue_figure, "queue"), (throughput_figure, "throughput"),
-                    (transit_figure, "transit")):
-        a, b = side_by_side(fn, base, run, height=320)
+    for fn, cid, height in ((queue_figure, "queue", 340), (throughput_figure, "throughput", 340),
+                            (transit_figure, "transit", None)):
+        a, b = side_by_side(fn, base, run, height=height)
         charts.append(html.Div(className="pair", children=[
-            html.Div(dcc.Graph(id=f"chart-{cid}-baseline", figure=a, config=graph)),
-            html.Div(dcc.Graph(id=f"chart-{cid}-whatif", figure=b, config=graph))]))
+            html.Div(_graph(f"chart-{cid}-baseline", a)),
+            html.Div(_graph(f"chart-{cid}-whatif", b))]))
     return html.Div([
         html.P(f"what-if {run.run_id} against baseline {base.run_id} "
                f"({run.manifest.get('horizon_days'):g} days from "
                f"{run.manifest.get('start_date')}, seed {run.manifest.get('seed')}, "
                f"{run.replications} replication(s))", className="note", id="results-title"),
         cards, sentences,
-        dcc.Graph(id="change-map", figure=change_map(run, base), config=graph),
+        _graph("change-map", change_map(run, base, height=_MAP_HEIGHT)),
         *charts,
     ])

@@ -128,9 +128,18 @@ def side_by_side(chart: Callable[[RunData], go.Figure], baseline: RunData, run: 
         f.update_layout(margin=dict(l=50, r=10, t=50, b=40), showlegend=False)
         if height:
             f.update_layout(height=height)
-    ys = [v for f in (a, b) for tr in f.data if isinstance(tr, go.Scatter) and tr.y is not None
-          for v in tr.y if _num(v) is not None]
-    if ys:
+    # the run's period only (a chart may shade windows of the scenario beyond it)
+    from datetime import date, timedelta
+
+    start = date.fromisoformat(str(run.manifest["start_date"]))
+    end = start + timedelta(days=float(run.manifest["horizon_days"]))
+    for f in (a, b):
+        if any(isinstance(tr, (go.Scatter, go.Bar)) for tr in f.data):
+            f.update_xaxes(range=[start.isoformat(), end.isoformat()])
+    ys = [v for f in (a, b) for tr in f.data if isinstance(tr, (go.Scatter, go.Bar))
+          and tr.y is not None and tr.orientation != "h" for v in tr.y if _num(v) is not None]
+    stacked = any(f.layout.barmode in ("stack", "relative") for f in (a, b))
+    if ys and not stacked:
         top = max(float(v) for v in ys) * 1.05 or 1.0
         for f in (a, b):
             f.update_yaxes(range=[0, top])

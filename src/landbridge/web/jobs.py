@@ -84,6 +84,7 @@ class JobQueue:
         self._ids = itertools.count(1)
         self._todo: queue.Queue[Job | None] = queue.Queue()
         self._closed = False
+        self._workers: list[multiprocessing.process.BaseProcess] = []
         self._thread = threading.Thread(target=self._dispatch, name="landbridge-jobs",
                                         daemon=True)
 
@@ -99,11 +100,13 @@ class JobQueue:
             previous = signal.signal(signal.SIGTERM, signal.SIG_DFL)
         except ValueError:  # not the main thread: leave signals alone
             previous = None
+        before = {p.pid for p in multiprocessing.active_children()}
         try:
             self.executor.submit(warm_up).result()
         finally:
             if previous is not None:
                 signal.signal(signal.SIGTERM, previous)
+        self._workers = [p for p in multiprocessing.active_children() if p.pid not in before]
         self._thread.start()
         return self
 
@@ -200,9 +203,9 @@ class JobQueue:
     def shutdown(self, timeout_s: float = 10.0) -> None:
         """Cancel queued jobs, stop running ones and the worker processes.
 
-        The workers are this process's multiprocessing children (started by the
-        executor); each is sent SIGTERM (a running task then removes its partial output)
-        and, if still alive after ``timeout_s``, killed.
+        The workers are the processes the executor started in :meth:`start`; each is
+        sent SIGTERM (a running task then removes its partial output) and, if still
+        alive after ``timeout_s``, killed.
         """
         with self._lock:
             self._closed = True
@@ -211,7 +214,7 @@ class JobQueue:
                     j.state = "cancelled"
                     j.finished.set()
         self._todo.put(None)
-        children = multiprocessing.active_children()
+        children = [p for p in self._workers if p.is_alive()]
         for p in children:
             p.terminate()
         for p in children:

@@ -84,12 +84,12 @@ def running_server(host: str = "127.0.0.1", port: int = 8050, store: str | Path 
             shown_host = f"[{host}]" if ":" in host else host
             server = Server(url=f"http://{shown_host}:{wsgi.server_port}/", wsgi=wsgi,
                             jobs=jobs)
-            if announce is not None:
-                announce(server.url)
             thread = threading.Thread(target=wsgi.serve_forever, name="landbridge-http",
                                       daemon=True)
             thread.start()
             try:
+                if announce is not None:
+                    announce(server.url)
                 yield server
             finally:
                 wsgi.shutdown()
@@ -110,9 +110,9 @@ def serve(host: str = "127.0.0.1", port: int = 8050, store: str | Path | None = 
         See :func:`running_server`.
     """
     stop = threading.Event()
-    with running_server(host, port, store, workers, announce=announce):
-        try:
+    try:
+        with running_server(host, port, store, workers, announce=announce):
             while not stop.wait(0.5):
                 pass
-        except KeyboardInterrupt:
-            pass
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the context has stopped everything
+        pass
