@@ -277,14 +277,30 @@ class PathTemplate:
 
 def path_templates(network: Network, commodities: Sequence[Commodity],
                    routes: Sequence[Sequence[Route]], factors: ModeFactors,
-                   ref_teu_per_train: float, ref_containers: int) -> tuple[PathTemplate, ...]:
+                   ref_teu_per_train: float, ref_containers: int,
+                   reuse: Sequence[PathTemplate] | None = None,
+                   changed: set[tuple[str, str]] | None = None) -> tuple[PathTemplate, ...]:
     """:class:`PathTemplate` of every candidate route, commodity by commodity (the order
-    of the LP's variables); build once per network and reuse for every adjustment."""
+    of the LP's variables); build once per network and reuse for every adjustment.
+
+    ``reuse``/``changed``: templates of the same commodities and routes on another
+    network, and the ``("crossing", id)``/``("link", id)`` elements that differ between
+    the two: a route passing none of them keeps its template (a pure saving)."""
     teu_per_container = ref_teu_per_train / ref_containers
     stage_cache: dict = {}
     out: list[PathTemplate] = []
+    n = 0
     for ci, (com, rts) in enumerate(zip(commodities, routes)):
         for route in rts:
+            old = reuse[n] if reuse is not None else None
+            n += 1
+            if old is not None and changed is not None and not any(
+                    ("link", leg.link) in changed
+                    or ("crossing", network.crossing_on_link(leg.link).id
+                        if network.crossing_on_link(leg.link) else "") in changed
+                    for leg in route.legs):
+                out.append(old)
+                continue
             tariff, hours = path_metrics(network, route, com.containers, factors)
             share: dict[tuple[str, str], float] = {}
             for leg in route.legs:

@@ -66,14 +66,27 @@ class PlanningContext:
     def solve(self, network: Network | None = None,
               adjust: Adjustments | None = None) -> Assignment:
         """Solve the LP on ``network`` (default: the scenario's) with ``adjust``; the
-        scenario network's path templates are built once and reused."""
-        templates = None
-        if network is None or network is self.network:
-            templates = self._templates.get("base")
-            if templates is None:
-                templates = self._templates["base"] = path_templates(
-                    self.network, self.commodities, self.routes, self.factors,
-                    self.ref_teu_per_train, self.ref_containers)
+        scenario network's path templates are built once and reused (on a variant
+        network, for every route that passes no replaced element)."""
+        base = self._templates.get("base")
+        if base is None:
+            base = self._templates["base"] = path_templates(
+                self.network, self.commodities, self.routes, self.factors,
+                self.ref_teu_per_train, self.ref_containers)
+        templates = base
+        if network is not None and network is not self.network:
+            # a variant (an investment applied): rebuild only the routes through an
+            # element the variant replaced (apply_policies copies only those)
+            net0 = self.network
+            changed = {("crossing", k) for k, v in network.crossings.items()
+                       if net0.crossings.get(k) is not v}
+            changed |= {("link", k) for k, v in network.links.items()
+                        if net0.links.get(k) is not v}
+            same_nodes = len(network.nodes) == len(net0.nodes) and all(
+                net0.nodes.get(k) is v for k, v in network.nodes.items())
+            templates = path_templates(network, self.commodities, self.routes, self.factors,
+                                       self.ref_teu_per_train, self.ref_containers,
+                                       base if same_nodes else None, changed)
         return solve_assignment(
             network or self.network, self.commodities, self.routes, self.sea,
             self.compiled.scenario.value_of_time_usd_per_teu_day, self.factors,
