@@ -146,8 +146,13 @@ def test_dostyk_closure_from_the_page_equals_the_cli(server, tmp_path):
                 timeout=60000)
             shown = page.evaluate("""() => Object.fromEntries(
                 [...document.querySelectorAll('[id^=headline-]')].map(e => [e.id, e.innerText]))""")
-            page.screenshot(path=str(ARTIFACTS / "serve.png"), full_page=False)
+            page.screenshot(path=str(ARTIFACTS / "serve.png"), full_page=True,
+                            clip={"x": 0, "y": 0, "width": 1500, "height": 1100})
             page.screenshot(path=str(ARTIFACTS / "serve-full.png"), full_page=True)
+            # the finished baseline is offered as a stored-run baseline
+            page.click("#baseline")
+            page.wait_for_selector("text=stored run: default-", timeout=30000)
+            page.keyboard.press("Escape")
             # bad input from the page: the schema's (and compiler's) own messages
             page.fill("#dis-start", "2021-02-10")
             page.fill("#dis-end", "2021-02-01")

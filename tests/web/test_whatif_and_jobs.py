@@ -4,6 +4,7 @@ queue, without a browser."""
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -153,3 +154,30 @@ def test_the_queue_refuses_more_than_its_limit(tmp_path):
         q.shutdown()
     assert "2 runs are queued or running (at most 2)" in str(e.value.problems[0])
     assert [v["state"] for v in q.jobs()] == ["cancelled", "cancelled"]
+
+
+def test_shutdown_stops_a_running_job_and_the_workers_leaving_no_partial_run(tmp_path):
+    from lb_runs import scenario_dict
+    from netfactory import two_corridor_network
+
+    from landbridge.runners import open_executor
+    from landbridge.web.tasks import read_progress
+
+    two_corridor_network(tmp_path / "net")
+    file = tmp_path / "long.yaml"
+    file.write_text(yaml.safe_dump(scenario_dict(name="long", days=3600.0, replications=1)))
+    runs = tmp_path / "runs"
+    with open_executor(2) as info:
+        q = JobQueue(info.executor, runs / "landbridge.duckdb", runs, tmp_path / "work",
+                     max_pending=2).start()
+        workers = list(q._workers)
+        job = q.submit(file, "long")
+        waited = 0
+        while not (read_progress(job.progress_file) or 0) > 0 and waited < 1200:
+            time.sleep(0.1)  # until the simulation is under way
+            waited += 1
+        assert job.state in ("queued", "running"), job.message
+        q.shutdown()
+        assert q.wait(job.id, timeout=60).state == "cancelled"
+    assert len(workers) == 2 and [p.pid for p in workers if p.is_alive()] == []
+    assert not runs.exists() or sorted(p.name for p in runs.iterdir()) == []

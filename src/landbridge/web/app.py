@@ -254,6 +254,7 @@ def _layout(default_base: str) -> html.Div:
         dcc.Store(id="upload-store", data=None),
         dcc.Store(id="pairs", data=[]),
         dcc.Store(id="shown", data=None),
+        dcc.Store(id="runs-key", data=None),
         dcc.Interval(id="poll", interval=700),
     ])
 
@@ -283,8 +284,16 @@ def create_app(jobs: JobQueue, store: Path, work_dir: Path, default_base: str = 
     work_dir = Path(work_dir)
     whatif_dir = work_dir / "whatifs"
 
+    stored_baselines: dict[str, dict[str, Any]] = {}  # run id -> base, horizon, seed, reps
+
+    def base_of(base_ref: str) -> str:
+        kind, _, ref = (base_ref or "bundled:default").partition(":")
+        if kind == "run":
+            return stored_baselines.get(ref, {}).get("base", default_base)
+        return ref
+
     def levers_of(base_ref, horizon, reps, seed, name, dis, west, east, pols, invs) -> Levers:
-        base = base_ref.split(":", 1)[1]
+        base = base_of(base_ref)
         return Levers(base=base, name=name or "what-if",
                       horizon_days=_num_or_none(horizon) if horizon is not None else None,
                       seed=_num_or_none(seed), replications=_num_or_none(reps),
@@ -298,7 +307,7 @@ def create_app(jobs: JobQueue, store: Path, work_dir: Path, default_base: str = 
                   Input("baseline", "value"))
     def _investments(base_ref):
         try:
-            base = _base(base_ref.split(":", 1)[1])
+            base = _base(base_of(base_ref))
         except LandbridgeError:
             return [], []
         return ([{"label": f" {inv['name']} (USD {inv['cost_usd'] / 1e6:,.0f} M)",
@@ -453,8 +462,10 @@ def create_app(jobs: JobQueue, store: Path, work_dir: Path, default_base: str = 
     # ---- queue, stored runs and results (polled)
     @app.callback(Output("queue", "children"), Output("results", "children"),
                   Output("shown", "data"), Output("stored-runs", "children"),
-                  Input("poll", "n_intervals"), State("pairs", "data"), State("shown", "data"))
-    def _poll(_, pairs, shown):
+                  Output("runs-key", "data"),
+                  Input("poll", "n_intervals"), State("pairs", "data"), State("shown", "data"),
+                  State("runs-key", "data"))
+    def _poll(_, pairs, shown, runs_key):
         views = jobs.jobs()
         queue_view = [html.Div(className="job", id=f"job-{v['id']}", children=[
             html.Span(f"{v['label']}: {v['state']}"
@@ -483,7 +494,10 @@ def create_app(jobs: JobQueue, store: Path, work_dir: Path, default_base: str = 
                                          for j in (w, b) if j.state != "done"])
                     new_shown = key
                 break
-        return queue_view, results, new_shown, stored_runs(views)
+        finished = "/".join(v["id"] for v in views if v["state"] == "done") or "-"
+        if finished == runs_key:
+            return queue_view, results, new_shown, no_update, no_update
+        return queue_view, results, new_shown, stored_runs(views), finished
 
     # results are built once per pair (a few seconds), whichever poll comes first; the
     # store is read only when a run has finished (a reader would hold up the workers'
@@ -512,12 +526,82 @@ def create_app(jobs: JobQueue, store: Path, work_dir: Path, default_base: str = 
             cache["runs-key"] = finished
         return cache["runs"]
 
+    # ---- stored runs as baselines
+    hashes: dict[tuple, str | None] = {}
+
+    def baseline_hash(base: str, horizon: float, warmup: float, seed: int, reps: int
+                      ) -> str | None:
+        """Scenario hash of the page's baseline file for these settings (cached)."""
+        from landbridge.scenario import scenario_hash
+
+        key = (base, horizon, warmup, seed, reps)
+        if key not in hashes:
+            out: dict[str, Any] = {"base": base, "name": _base(base)["name"],
+                                   "horizon_days": float(horizon)}
+            if warmup != float(_base(base).get("warmup_days") or 0.0):
+                out["warmup_days"] = float(warmup)
+            out.update(seed=int(seed), replications=int(reps))
+            try:
+                hashes[key] = scenario_hash(check_whatif(whatif_yaml(out),
+                                                         whatif_dir)[0].scenario)
+            except LandbridgeError:
+                hashes[key] = None
+        return hashes[key]
+
+    @app.callback(Output("baseline", "options"), Input("stored-runs", "children"))
+    def _baseline_options(_):
+        """Bundled scenarios, and stored runs that are a bundled scenario as the page
+        would run it (same hash): choosing one reuses it as the baseline."""
+        from landbridge.store import ResultsStore
+
+        options = [{"label": f"bundled scenario: {n}", "value": f"bundled:{n}"}
+                   for n in _bundled()]
+        st = ResultsStore(store)
+        if not st.path.exists():
+            return options
+        try:
+            runs = st.runs()
+        except LandbridgeError:
+            return options
+        bundled = set(_bundled())
+        for r in reversed(runs.to_dict("records")):
+            if r["scenario_name"] not in bundled or not 1 <= r["replications"] <= \
+                    LIMITS["replications"][1]:
+                continue
+            h = baseline_hash(r["scenario_name"], float(r["horizon_days"]),
+                              float(r["warmup_days"] or 0.0), int(r["seed"]),
+                              int(r["replications"]))
+            if h != r["scenario_hash"]:
+                continue
+            stored_baselines[r["run_id"]] = {
+                "base": r["scenario_name"], "horizon": float(r["horizon_days"]),
+                "seed": int(r["seed"]), "replications": int(r["replications"])}
+            options.append({"label": f"stored run: {r['run_id']} ({r['horizon_days']:g} d, "
+                                     f"{r['replications']} rep.)",
+                            "value": f"run:{r['run_id']}"})
+        return options
+
+    @app.callback(Output("horizon", "value"), Output("seed", "value"),
+                  Output("replications", "value"), Input("baseline", "value"),
+                  prevent_initial_call=True)
+    def _baseline_settings(base_ref):
+        kind, _, ref = (base_ref or "").partition(":")
+        if kind == "run" and ref in stored_baselines:
+            b = stored_baselines[ref]
+            return b["horizon"], b["seed"], b["replications"]
+        if kind == "bundled":
+            try:
+                return no_update, _base(ref).get("seed"), no_update
+            except LandbridgeError:
+                pass
+        return no_update, no_update, no_update
+
     # ---- map and clicked element
     @app.callback(Output("map", "figure"), Input("baseline", "value"))
     def _map(base_ref):
         from landbridge.web.figures import corridor_map, network_only_run
 
-        name = base_ref.split(":", 1)[1]
+        name = base_of(base_ref)
         try:
             base = _base(name)
             return corridor_map(network_only_run(_snapshot(name), str(base["start_date"]),

@@ -118,10 +118,14 @@ def change_map(run: RunData, baseline: RunData, height: int = 480) -> go.Figure:
 
 
 def side_by_side(chart: Callable[[RunData], go.Figure], baseline: RunData, run: RunData,
-                 height: int | None = None) -> tuple[go.Figure, go.Figure]:
-    """``chart`` (a report chart function) of the baseline and of the what-if, with the
-    same value range so that they read side by side."""
+                 height: int | None = None, max_height: int = 640
+                 ) -> tuple[go.Figure, go.Figure]:
+    """``chart`` (a report chart function) of the baseline and of the what-if, over the
+    run's period and with the same value range, so that they read side by side;
+    ``height`` (default: the chart's own, at most ``max_height``) in pixels."""
     a, b = chart(baseline), chart(run)
+    if height is None:
+        height = min(max_height, max(f.layout.height or 0 for f in (a, b)) or 450)
     a.update_layout(title=f"baseline — {a.layout.title.text}")
     b.update_layout(title=f"what-if — {b.layout.title.text}")
     for f in (a, b):

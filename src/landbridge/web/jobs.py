@@ -185,7 +185,7 @@ class JobQueue:
         if exc is None:
             job.result = fut.result()
             job.state = "done"
-        elif isinstance(exc, KeyboardInterrupt):
+        elif isinstance(exc, KeyboardInterrupt) or self._closed:
             job.state, job.message = "cancelled", "stopped with the server"
         else:
             job.state = "failed"
