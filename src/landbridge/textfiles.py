@@ -247,6 +247,7 @@ def _check_expansion(root) -> None:
     Node sizes are memoised per node, so this is linear in the nodes written, however
     large the expansion; the composer has already bounded the depth."""
     sizes: dict[int, int] = {}
+    open_: set[int] = set()  # on the current path: an alias back to one is a cycle
     # iterative post-order over the node graph (aliases share node objects)
     stack = [(root, False)]
     while stack:
@@ -261,9 +262,21 @@ def _check_expansion(root) -> None:
             sizes[id(node)] = 1
             continue
         if not done:
+            if id(node) in open_:
+                raise InputLimitError("an alias (*name) refers to a mapping or list that "
+                                      "contains it: an endless structure",
+                                      node.start_mark.line + 1)
+            open_.add(id(node))
             stack.append((node, True))
-            stack.extend((c, False) for c in children if id(c) not in sizes)
+            for c in children:
+                if id(c) in open_:
+                    raise InputLimitError("an alias (*name) refers to a mapping or list "
+                                          "that contains it: an endless structure",
+                                          c.start_mark.line + 1)
+                if id(c) not in sizes:
+                    stack.append((c, False))
             continue
+        open_.discard(id(node))
         total = 1 + sum(sizes.get(id(c), 0) for c in children)
         if total > MAX_EXPANDED_NODES:
             raise InputLimitError(

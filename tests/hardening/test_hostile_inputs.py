@@ -57,6 +57,13 @@ def test_alias_bomb_is_refused_before_it_is_built():
     assert exc.value.line is not None
 
 
+@pytest.mark.parametrize("text", ["a: &a [*a]", "a: &a {b: [1, *a]}"])
+def test_recursive_alias_is_refused_not_a_hang(text):
+    """Found by the fuzz campaign: a self-referring alias made the expansion check loop."""
+    with pytest.raises(InputLimitError, match="endless structure"):
+        loads_yaml(text)
+
+
 def test_aliases_of_modest_size_still_work():
     data = loads_yaml("a: &d {kind: fixed, value: 2.0}\nb: *d\n")
     assert data["b"] == {"kind": "fixed", "value": 2.0}
