@@ -58,8 +58,13 @@ def test_one_row_inside_one_outside_exits_1_and_says_which(tmp_path):
     assert res.exit_code == 1, res.output
     assert "summary: calibration 1/1 inside · validation 0/1 inside" in res.output
     assert "miss far: test cause" in res.output
-    res = runner.invoke(app, ["validate", "--observations", str(obs), "-r", "2", "--json"])
+    page = tmp_path / "card.html"
+    res = runner.invoke(app, ["validate", "--observations", str(obs), "-r", "2", "--json",
+                              "--html", str(page)])
     assert res.exit_code == 1
+    text = page.read_text()
+    assert text.startswith("<!DOCTYPE html>") and "miss: test cause" in text
+    assert "calibration 1/1 inside · validation 0/1 inside" in text
     data = json.loads(res.stdout)
     rows = {r["id"]: r for r in data["rows"]}
     assert rows["near"]["verdict"] == "inside" and rows["far"]["verdict"] == "outside"

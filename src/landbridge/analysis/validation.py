@@ -49,7 +49,7 @@ from landbridge.errors import InputError, Problem
 
 __all__ = ["Observation", "ObservationsError", "ScoreRow", "Scorecard", "KINDS",
            "load_observations", "bundled_observations_path", "simulated_values",
-           "score_observations", "validation_section_html"]
+           "score_observations", "validation_section_html", "scorecard_html_document"]
 
 KINDS = ("crossing_trains_per_day", "crossing_teu_per_day", "crossing_wait_h",
          "od_transit_days", "section_transit_days", "trains_dispatched_per_year",
@@ -416,3 +416,15 @@ def validation_section_html(scorecard: Scorecard) -> str:
             f"<p>{e(scorecard.summary_line())}</p>"
             "<table class=\"kpi\"><thead>" + head + "</thead><tbody>" + "".join(body) +
             "</tbody></table></section>")
+
+
+def scorecard_html_document(scorecard: Scorecard, title: str = "landbridge validation scorecard"
+                            ) -> str:
+    """A complete, self-contained HTML page with :func:`validation_section_html`
+    (``landbridge validate --html``)."""
+    style = ("body{font-family:system-ui,sans-serif;margin:2em;max-width:80em}"
+             "table{border-collapse:collapse}td,th{border:1px solid #d0d7de;padding:.3em .5em;"
+             "vertical-align:top;font-size:.9em}th{background:#f6f8fa}")
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+            f"<title>{html.escape(title)}</title><style>{style}</style></head><body>"
+            f"{validation_section_html(scorecard)}</body></html>\n")

@@ -37,20 +37,26 @@ def validate(
     scenario: Optional[list[str]] = typer.Option(
         None, "--scenario", help="Only the rows of this scenario (repeatable)."),
     as_json: bool = typer.Option(False, "--json", help="Print the scorecard as JSON."),
+    html_out: Optional[Path] = typer.Option(None, "--html",
+                                            help="Also write the scorecard as an HTML page."),
 ) -> None:
     """Compare simulated figures with published observations (calibration and
     validation rows); exit 1 when a row misses."""
-    _validate(observations, replications, workers, days, scenario, as_json)
+    _validate(observations, replications, workers, days, scenario, as_json, html_out)
 
 
 @handle_errors
-def _validate(observations, replications, workers, days, scenario, as_json):
+def _validate(observations, replications, workers, days, scenario, as_json, html_out):
     import concurrent.futures as cf
 
     from landbridge.analysis.validation import load_observations
     from landbridge.errors import Problem, UsageError
     from landbridge.runners.validate import run_scorecard
 
+    if html_out is not None:
+        from landbridge.outpaths import check_output_file
+
+        check_output_file(html_out, "--html")
     rows = load_observations(observations)
     if scenario:
         known = {o.scenario for o in rows}
@@ -73,6 +79,8 @@ def _validate(observations, replications, workers, days, scenario, as_json):
     finally:
         if executor is not None:
             executor.shutdown()
+    if html_out is not None:
+        _write_html(html_out, card)
     if as_json:
         print_json(card.to_dict())
     else:
@@ -94,6 +102,24 @@ def _validate(observations, replications, workers, days, scenario, as_json):
         out.print(f"summary: {card.summary_line()}", markup=False)
     if not card.all_inside:
         raise typer.Exit(EXIT_MISS)
+
+
+def _write_html(path: Path, card) -> None:
+    """Write the scorecard page atomically (a temporary file renamed into place)."""
+    import os
+    import tempfile
+
+    from landbridge.analysis.validation import scorecard_html_document
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(scorecard_html_document(card))
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def register(app: typer.Typer) -> None:
