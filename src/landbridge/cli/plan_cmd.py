@@ -224,6 +224,10 @@ def print_disruptions(result, no_sim: bool = False) -> None:
         line = agreement(d)
         if line:
             out.print(f"  {d.kind} {d.target}: {line}", markup=False)
+    if no_sim:
+        out.print("The fluid model has no randomness: an element kept above its load queues "
+                  "nothing there, where the simulation's random service times do; run "
+                  "without --no-sim for the simulated backlog beside it.", markup=False)
     out.print("The LP re-routes demand optimally over k corridors; the fluid and simulated "
               "backlogs keep every service on its scenario route (docs/planning.md).",
               markup=False)
