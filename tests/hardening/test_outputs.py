@@ -267,3 +267,24 @@ def test_sigkill_of_a_sweep_kills_its_workers(tmp_path, tiny):
     for w in left:  # do not leave them behind even when the test fails
         os.kill(w, signal.SIGKILL)
     assert left == []
+
+
+def test_an_out_that_cannot_be_replaced_keeps_the_results(tmp_path, monkeypatch):
+    """Item 4: when the given empty --out cannot be replaced at the end (a mount point,
+    EBUSY), the results go to the next free name beside it, not to the bin."""
+    import errno
+
+    out = tmp_path / "run"
+    out.mkdir()
+    real_rename = os.rename
+
+    def rename(src, dst):
+        if Path(dst) == out:
+            raise OSError(errno.EBUSY, "Device or resource busy", str(dst))
+        return real_rename(src, dst)
+
+    monkeypatch.setattr(os, "rename", rename)
+    target = atomic_dir(out)
+    with target as tmp:
+        (tmp / "kpis.json").write_text("{}")
+    assert target.path == tmp_path / "run-2" and (target.path / "kpis.json").exists()

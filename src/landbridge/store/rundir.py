@@ -245,10 +245,14 @@ class atomic_dir:  # noqa: N801 - used as a function: ``with atomic_dir(out) as 
                 os.rename(self.tmp, cand)  # replaces only an empty directory
                 return cand
             except OSError as exc:
-                if exc.errno not in (errno.EEXIST, errno.ENOTEMPTY, errno.ENOTDIR,
-                                     errno.EISDIR):
+                taken = exc.errno in (errno.EEXIST, errno.ENOTEMPTY, errno.ENOTDIR,
+                                      errno.EISDIR)
+                if not taken and self.unique:
                     raise
-                self.unique = True  # taken meanwhile: the next free name
+                # taken meanwhile, or the given (empty) directory cannot be replaced
+                # (a mount point, a sticky directory): the results go to the next free
+                # name beside it rather than being lost after the whole simulation
+                self.unique = True
         raise OSError(errno.EEXIST, f"no free name for {self.out}")  # pragma: no cover
 
     def __exit__(self, exc_type, exc, tb) -> bool:
