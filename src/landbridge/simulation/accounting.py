@@ -31,7 +31,8 @@ from landbridge.simulation.segments import ferry_containers_per_sailing
 if TYPE_CHECKING:  # pragma: no cover
     from landbridge.simulation.corridor import CorridorModel
 
-__all__ = ["EndState", "CorridorLoad", "side_capacity", "corridor_loads", "STAGE_LABELS"]
+__all__ = ["EndState", "CorridorLoad", "side_capacity", "side_stages", "corridor_loads",
+           "STAGE_LABELS"]
 
 STAGE_LABELS = {"acceptance": "acceptance", "teams": "border control",
                 "transshipment": "transshipment", "yard": "receiving yard"}
@@ -93,10 +94,9 @@ class EndState:
     overload_sentences: tuple[str, ...] = ()
 
 
-def side_capacity(crossing: BorderCrossing, containers: int) -> tuple[float, str]:
-    """Static capacity of one direction of a rail crossing in trains/day and the name
-    of its binding stage (a key of :data:`STAGE_LABELS`); zero service times give an
-    unlimited stage."""
+def side_stages(crossing: BorderCrossing, containers: int) -> dict[str, float]:
+    """Static capacity in trains/day of each stage of one direction of a rail crossing
+    (keys of :data:`STAGE_LABELS`); a zero service time makes its stage unlimited."""
     c = crossing
     hours = c.operating_hours.hours_per_day
     stages: dict[str, float] = {}
@@ -104,13 +104,20 @@ def side_capacity(crossing: BorderCrossing, containers: int) -> tuple[float, str
     dwell = clearance + c.handover_h.mean()
     t = c.transshipment
     if t is not None:
-        dwell += t.duration_h(containers)
         dur = t.duration_h(containers)
+        dwell += dur
         stages["transshipment"] = t.tracks * hours / dur if dur > 0 else math.inf
     stages["yard"] = (c.receiving_yard_tracks or 1) * hours / dwell if dwell > 0 else math.inf
     stages["teams"] = (c.inspection_teams or 1) * hours / clearance if clearance > 0 else math.inf
     if c.max_trains_per_day is not None:
         stages["acceptance"] = c.max_trains_per_day
+    return stages
+
+
+def side_capacity(crossing: BorderCrossing, containers: int) -> tuple[float, str]:
+    """Static capacity of one direction of a rail crossing in trains/day and the name
+    of its binding stage (a key of :data:`STAGE_LABELS`)."""
+    stages = side_stages(crossing, containers)
     binding = min(stages, key=lambda k: (stages[k], k))
     return stages[binding], binding
 
@@ -128,10 +135,20 @@ def _capacity(model: "CorridorModel", key: tuple, containers: float) -> tuple[st
     horizon_h = model.scenario.horizon_h
     kind = key[0]
     if kind == "crossing":
+        # capacity windows scale the agreed cap where there is one, the service rate
+        # otherwise; duration windows slow the service stages (as in CrossingSide)
         c = net.crossings[key[1]]
-        cap, stage = side_capacity(c, max(1, round(containers)))
-        cap *= dis.mean_capacity_factor("crossing", c.id, horizon_h)
-        return f"{c.name} {STAGE_LABELS[stage]}", c.id, cap
+        stages = side_stages(c, max(1, round(containers)))
+        capped = c.max_trains_per_day is not None
+        for name in stages:
+            if name == "acceptance":
+                stages[name] *= dis.mean_capacity_factor("crossing", c.id, horizon_h,
+                                                         duration=False)
+            else:
+                stages[name] *= dis.mean_capacity_factor("crossing", c.id, horizon_h,
+                                                         capacity=not capped)
+        stage = min(stages, key=lambda k: (stages[k], k))
+        return f"{c.name} {STAGE_LABELS[stage]}", c.id, stages[stage]
     link = net.links[key[1]]
     if kind == "ferry":
         per_sailing = ferry_containers_per_sailing(link, model.tpc)

@@ -1,11 +1,14 @@
 """The approach room of a border crossing side: how many trains may be sent towards it.
 
 A train may start towards a crossing only if, by the projection below, the queue of
-trains waiting to be accepted there (on the approach sidings and the standing room
-of the line leading to it) would never exceed the room — counting the trains already
-on their way. Otherwise it is held where it stands, first come first served, and
-sent when the projection allows it: railways meter trains towards a congested border
-this way rather than letting them pile up on the line.
+trains waiting to be accepted there when it arrives (on the approach sidings and the
+standing room of the line leading to it) leaves room for it — counting the trains
+already on their way. Otherwise it is held where it stands and sent when the
+projection allows it: railways meter trains towards a congested border this way
+rather than letting them pile up on the line. Trains held at one place (the same run
+towards the crossing) go first come, first served; a train held elsewhere, nearer or
+farther, may go before them when its own arrival finds room (each terminal's
+dispatcher asks for itself).
 
 Projection (a deterministic fluid queue): from the queue now, trains join it at their
 expected arrival times (now + uncontended running time when they were sent) and
@@ -50,7 +53,8 @@ class ApproachGate:
         self.room = max(1, int(room_trains))
         self.queue = 0  # arrived, not yet accepted
         self._etas: list[float] = []  # expected arrivals of the trains on their way
-        self._held: deque = deque()  # (train, run_h, event)
+        self._held: dict[float, deque] = {}  # run hours → (seq, train, event), oldest first
+        self._seq = 0
         self._rate = rate_per_h
         self._reopen = reopen_h
         wake = sorted({t for t in wake_times if t > 0})
@@ -60,7 +64,7 @@ class ApproachGate:
     @property
     def held(self) -> int:
         """Trains held for this crossing now."""
-        return len(self._held)
+        return sum(len(q) for q in self._held.values())
 
     def _fits(self, run_h: float) -> bool:
         etas = self._etas
@@ -82,37 +86,33 @@ class ApproachGate:
                     q = 0.0
                 t = e
             q += 1.0
-        # the candidate, then every train due after it, must find room
-        limit = room + 1e-9
-        for e in (eta, *etas[k:]):
-            if e > t:
-                q -= rate * (e - t)
-                if q < 0.0:
-                    q = 0.0
-                t = e
-            q += 1.0
-            if q > limit:
-                return False
-        return True
+        if eta > t:
+            q -= rate * (eta - t)
+        return q + 1.0 <= room + 1e-9
 
     def request(self, train, run_h: float) -> simpy.Event | None:
         """Ask to send ``train`` on a run of ``run_h`` hours towards the crossing.
         Returns ``None`` when it may go now (its place is taken), else an event that
         succeeds when it may go."""
-        if not self._held and self._fits(run_h):
+        group = self._held.get(run_h)
+        if not group and self._fits(run_h):
             self._admit(train, run_h)
             return None
         ev = self.env.event()
-        self._held.append((train, run_h, ev))
+        if group is None:
+            group = self._held[run_h] = deque()
+        self._seq += 1
+        group.append((self._seq, train, ev))
         return ev
 
     def cancel(self, ev: simpy.Event) -> None:
         """Withdraw a held request (the train was diverted)."""
-        for i, item in enumerate(self._held):
-            if item[2] is ev:
-                del self._held[i]
-                break
-        self.release_held()
+        for group in self._held.values():
+            for i, item in enumerate(group):
+                if item[2] is ev:
+                    del group[i]
+                    self.release_held()
+                    return
 
     def _admit(self, train, run_h: float) -> None:
         eta = self.env.now + run_h
@@ -131,12 +131,19 @@ class ApproachGate:
         self.release_held()
 
     def release_held(self) -> None:
-        """Send held trains, oldest first, while the projection allows."""
+        """Send held trains while the projection allows: at each place the oldest
+        first, the places in the order their oldest train was held."""
         held = self._held
-        while held and self._fits(held[0][1]):
-            train, run_h, ev = held.popleft()
-            self._admit(train, run_h)
-            ev.succeed()
+        while True:
+            heads = sorted((g[0][0], run_h) for run_h, g in held.items() if g)
+            for _, run_h in heads:
+                if self._fits(run_h):
+                    _, train, ev = held[run_h].popleft()
+                    self._admit(train, run_h)
+                    ev.succeed()
+                    break
+            else:
+                return
 
     def _wake(self, times: list[float]) -> Iterator[simpy.Event]:
         for t in times:

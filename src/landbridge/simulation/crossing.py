@@ -99,16 +99,17 @@ class CrossingSide:
 
     def _rate_per_h(self, t: float) -> float:
         """Trains per hour the side can accept at ``t``, ignoring closures (the gate
-        handles them). While trains that have passed wait in its yard for room further
-        on (back-pressure), it accepts only as fast as they move on: counted as none,
-        so that no more trains are sent than its approach can hold."""
+        handles them): its static capacity, scaled by the windows in force. While
+        trains that have passed wait in its yard for room further on (back-pressure),
+        it accepts only as fast as they move on: counted as none, so that no more
+        trains are sent than its approach can hold."""
         if self.blocked:
             return 0.0
+        rate = self._capacity_per_h
         if not self._scaled:
-            return self._capacity_per_h
-        f = self._dis.factor("capacity_scale", "crossing", self.id, t) \
+            return rate
+        return rate * self._dis.factor("capacity_scale", "crossing", self.id, t) \
             / self._dis.factor("duration_scale", "crossing", self.id, t)
-        return self._capacity_per_h * f
 
     def release_yard(self, req) -> None:
         """A departed train that kept its yard track moves on."""

@@ -121,9 +121,11 @@ class Disruptions:
                 f *= k
         return f
 
-    def mean_capacity_factor(self, target_type: str, target_id: str, horizon_h: float) -> float:
+    def mean_capacity_factor(self, target_type: str, target_id: str, horizon_h: float, *,
+                             capacity: bool = True, duration: bool = True) -> float:
         """Time average over ``[0, horizon_h)`` of open × capacity factor / duration
-        factor: the share of its static capacity the target offers over the run."""
+        factor (either factor left out on request): the share of its static capacity
+        the target offers over the run."""
         if horizon_h <= 0:
             return 1.0
         cuts = {0.0, horizon_h}
@@ -138,8 +140,12 @@ class Disruptions:
             m = (a + b) / 2.0
             if self.is_closed(target_type, target_id, m):
                 continue
-            total += (b - a) * self.factor("capacity_scale", target_type, target_id, m) \
-                / self.factor("duration_scale", target_type, target_id, m)
+            f = 1.0
+            if capacity:
+                f *= self.factor("capacity_scale", target_type, target_id, m)
+            if duration:
+                f /= self.factor("duration_scale", target_type, target_id, m)
+            total += (b - a) * f
         return total / horizon_h
 
 
