@@ -10,7 +10,9 @@ element         stages                                                unit
 ==============  ====================================================  ==================
 crossing        receiving yard, inspection teams, transshipment,      trains/day
                 max trains/day
-section         line (``capacity_trains_per_day`` per direction)      trains/day
+section         line (``capacity_trains_per_day`` per direction;      trains/day
+                single track: train pairs, 2 × them shared by both
+                directions in one row, direction ``both``)
 ferry           sailings (sailings/day × TEU per sailing)             TEU/day
 road_post       lanes, max trucks/day                                 trucks/day
 ==============  ====================================================  ==================
@@ -111,13 +113,21 @@ def _both_directions(c, stages: dict[str, float], unit: str, teu_per_unit: float
 def link_stages(network: Network, link_id: str, direction: str, containers: int,
                 teu_per_container: float) -> list[Stage]:
     """Stages of a rail section (``line``) or ferry (``sailings``) in ``direction``
-    (``fwd`` or ``rev``); road links carry no stage (their posts do)."""
+    (``fwd`` or ``rev``; a single-track section's one stage has direction ``both``:
+    its ``capacity_trains_per_day`` counts train pairs, so 2 × that many trains a day
+    in the two directions together); road links carry no stage (their posts do)."""
     link = network.links[link_id]
     a, b = (link.from_node, link.to_node) if direction == "fwd" else (link.to_node, link.from_node)
     name = element_label(network, "section", link_id)
     if link.mode is Mode.rail:
         assert link.capacity_trains_per_day is not None
         trains = link.capacity_trains_per_day
+        if link.tracks == 1:
+            # single track: capacity_trains_per_day counts train pairs; both directions
+            # share the 2 × pairs paths (as simulation/line.py runs them): one row
+            return [Stage("section", link.id, f"{name} (single track)", "both",
+                          link.from_node, link.to_node, "line", "trains/day", 2 * trains,
+                          2 * trains * containers * teu_per_container)]
         return [Stage("section", link.id, name, direction, a, b, "line", "trains/day", trains,
                       trains * containers * teu_per_container)]
     if link.mode is Mode.ferry:
