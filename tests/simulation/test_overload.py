@@ -87,3 +87,33 @@ def test_demand_below_capacity_is_not_overloaded(tmp_path):
     assert not c.overloaded
     assert c.sentence is None and result.end.overload_sentences == ()
     assert result.end.unshipped_at_origin_teu == 0
+
+
+def test_a_ferry_holds_its_overload_at_the_origin(tmp_path):
+    """O -1 h- P ~ferry, one sailing a day for one train~ Q -1 h- D, 4 trains a day:
+    at most the approach room (2) waits at the port; the rest is held at the origin and
+    the ferry is named as the limiting element."""
+    nodes = [node("O", "KZ", 50, 44, kind="terminal", gauge=1520),
+             node("P", "KZ", 51, 44, kind="seaport", gauge=1520),
+             node("Q", "RU", 52, 44, kind="seaport", gauge=1520),
+             node("D", "RU", 53, 44, kind="terminal", gauge=1520)]
+    links = [link("O-P", "O", "P", 10, running_time_h=1.0, gauge=1520, cap=100),
+             link("P-Q", "P", "Q", 300, mode="ferry", running_time_h=20.0,
+                  sailings_per_week=7, capacity_wagons_per_sailing=44,
+                  capacity_teu_per_sailing=88.0),
+             link("Q-D", "Q", "D", 10, running_time_h=1.0, gauge=1520, cap=100)]
+    net = load_network(write(tmp_path / "n", nodes, links, []))
+    result, _ = run(net, horizon_days=10, approach_holding_trains=2,
+                    line_storage_km_per_train=1e5, services=[
+                        {"id": "S", "origin": "O", "destination": "D",
+                         "departures_per_week": 28, "teu_per_train": 88}])
+    ev = result.events.to_pandas()
+    arrive = ev[ev.event == "port_arrive"].time_h.to_numpy()
+    board = ev[ev.event == "ferry_board"].time_h.to_numpy()
+    steps = sorted([(t, 1) for t in arrive] + [(t, -1) for t in board], key=lambda x: (x[0], x[1]))
+    assert max(np.cumsum([d for _, d in steps])) <= 2
+    e = result.end
+    assert e.unshipped_at_origin_teu > 0
+    (c,) = e.corridors
+    assert c.limiting_kind == "ferry" and c.limiting_id == "P-Q"
+    assert c.capacity_trains_per_day == pytest.approx(1.0) and c.overloaded

@@ -50,6 +50,7 @@ import simpy
 from landbridge.errors import InvariantError
 from landbridge.scenario.compile import CompiledScenario, ServicePlan
 from landbridge.simulation.accounting import EndState, corridor_loads, side_capacity
+from landbridge.simulation.approach import ApproachGate
 from landbridge.simulation.availability import Availability
 from landbridge.simulation.crossing import CrossingSide
 from landbridge.simulation.disruptions import Disruptions
@@ -61,7 +62,8 @@ from landbridge.simulation.port import PortTerminals
 from landbridge.simulation.reformation import ReformationPoint
 from landbridge.simulation.road import RoadDay, road_post_days
 from landbridge.simulation.segments import (Piece, Segment, ServiceRoute, corridor_label,
-                                            pieces_of, segments_of)
+                                            ferry_containers_per_sailing, pieces_of,
+                                            segments_of)
 from landbridge.simulation.streams import Streams
 from landbridge.simulation.train import Lot, Train
 
@@ -129,7 +131,8 @@ class CorridorModel:
         self._build_chains(all_routes)
         self.ports = PortTerminals(self.env, net, self.streams, self.disruptions,
                                    self.clock_start, self._rec)
-        self._ferries: dict[tuple[str, str], FerryCrossing] = {}
+        self._ferry_stops: dict[tuple[str, str], _FerryStop] = {}
+        self._ferry_rooms = self._ferry_storage(all_routes)
         self.reformation: dict[str, ReformationPoint] = {}
         self._steps: dict[tuple, tuple] = {}
         for sr in all_routes:
@@ -183,6 +186,27 @@ class CorridorModel:
                                           border_h, room, cap)
         return sides
 
+    def _ferry_storage(self, routes: list[ServiceRoute]) -> dict:
+        """Per ferry (link, direction): (line storage of the shortest run leading to it,
+        longest train in containers)."""
+        net = self.network
+        out: dict[tuple[str, str], list] = {}
+        for sr in routes:
+            for piece in sr.pieces:
+                segs = piece.segments
+                for i, seg in enumerate(segs):
+                    if seg.kind is not SegmentKind.ferry:
+                        continue
+                    prev = segs[i - 1] if i > 0 else None
+                    km = sum(net.links[lid].length_km for lid in prev.links) \
+                        if prev is not None and prev.kind is SegmentKind.run else 0.0
+                    room = int(km // self.scenario.line_storage_km_per_train)
+                    key = (seg.links[0], seg.directions[0])
+                    cur = out.setdefault(key, [room, piece.max_containers])
+                    cur[0] = min(cur[0], room)
+                    cur[1] = max(cur[1], piece.max_containers)
+        return out
+
     def _side_direction(self, seg: Segment) -> str:
         c = self.network.crossings[seg.crossing]
         return "a_to_b" if seg.nodes[0] == c.station_a else "b_to_a"
@@ -233,8 +257,11 @@ class CorridorModel:
         for i, seg in enumerate(segs):
             if seg.kind is SegmentKind.run:
                 nxt = segs[i + 1] if i + 1 < len(segs) else None
-                side = (self.sides[(nxt.crossing, self._side_direction(nxt))]
-                        if nxt is not None and nxt.kind is SegmentKind.crossing else None)
+                side = None
+                if nxt is not None and nxt.kind is SegmentKind.crossing:
+                    side = self.sides[(nxt.crossing, self._side_direction(nxt))]
+                elif nxt is not None and nxt.kind is SegmentKind.ferry:
+                    side = self._ferry_stop(nxt.links[0], nxt.directions[0])
                 chains = tuple(self._chains[c] for c in self._chain_keys(seg))
                 run_h = sum(self.network.links[lid].base_running_time_h for lid in seg.links)
                 steps.append((SegmentKind.run, chains, side, seg.nodes[-1], run_h))
@@ -242,19 +269,16 @@ class CorridorModel:
                 side = self.sides[(seg.crossing, self._side_direction(seg))]
                 steps.append((SegmentKind.crossing, side, side, seg.nodes[-1], 0.0))
             else:
-                steps.append((SegmentKind.ferry, (seg.links[0], seg.directions[0]), None,
-                              seg.nodes[-1], 0.0))
+                stop = self._ferry_stop(seg.links[0], seg.directions[0])
+                steps.append((SegmentKind.ferry, stop, stop, seg.nodes[-1], 0.0))
         return tuple(steps)
 
-    def _ferry(self, link_id: str, direction: str) -> FerryCrossing:
+    def _ferry_stop(self, link_id: str, direction: str) -> "_FerryStop":
         key = (link_id, direction)
-        f = self._ferries.get(key)
-        if f is None:
-            f = self._ferries[key] = FerryCrossing(
-                self.env, self.network, link_id, direction,
-                self.streams(f"ferry:{link_id}:{direction}"), self.disruptions, self._rec,
-                ports=self.ports, clock_start=self.clock_start, teu_per_container=self.tpc)
-        return f
+        stop = self._ferry_stops.get(key)
+        if stop is None:
+            stop = self._ferry_stops[key] = _FerryStop(self, link_id, direction)
+        return stop
 
     def _point(self, node: str) -> ReformationPoint:
         p = self.reformation.get(node)
@@ -345,7 +369,7 @@ class CorridorModel:
                 elif kind is SegmentKind.crossing:
                     yield from what.pass_through(tr)
                 else:
-                    yield from self._ferry(*what).carry(tr)
+                    yield from what.carry(tr)
                 tr.seg += 1
             else:
                 break
@@ -371,9 +395,10 @@ class CorridorModel:
         self.delivered_teu += tr.teu
         self.trains_delivered += 1
 
-    def _admit(self, tr: Train, side: CrossingSide, run_h: float) -> Iterator[simpy.Event]:
-        """Wait until ``side``'s approach gate lets ``tr`` go (held where it stands
-        meanwhile); returns False when the train was diverted instead."""
+    def _admit(self, tr: Train, side, run_h: float) -> Iterator[simpy.Event]:
+        """Wait until the approach gate of ``side`` (a crossing side or a ferry stop)
+        lets ``tr`` go (held where it stands meanwhile); returns False when the train
+        was diverted instead."""
         gate = side.gate
         ev = gate.request(tr, run_h)
         if ev is not None:
@@ -383,7 +408,7 @@ class CorridorModel:
             if policy is not None and tr.at_origin and not tr.diverted \
                     and self.alternatives.get(tr.service):
                 env = self.env
-                reopen = self.disruptions.closed_until("crossing", side.id, env.now)
+                reopen = self.disruptions.closed_until(*side.target, env.now)
                 if reopen - env.now <= policy.max_wait_h:
                     yield ev | env.timeout(policy.max_wait_h)
                 if not ev.triggered:
@@ -398,10 +423,10 @@ class CorridorModel:
         tr.state = TrainState.running
         return True
 
-    def _alternative(self, tr: Train, avoid: CrossingSide) -> ServiceRoute | None:
+    def _alternative(self, tr: Train, avoid) -> ServiceRoute | None:
         now = self.env.now
         for alt in self.alternatives[tr.service]:
-            if avoid.id in alt.route.crossings:
+            if avoid.id in alt.route.crossings or avoid.id in alt.route.links:
                 continue
             first = alt.route.crossings[:1]
             if first and self.disruptions.is_closed("crossing", first[0], now):
@@ -409,7 +434,7 @@ class CorridorModel:
             return alt
         return None
 
-    def _divert(self, tr: Train, avoided: CrossingSide, alt: ServiceRoute) -> None:
+    def _divert(self, tr: Train, avoided, alt: ServiceRoute) -> None:
         for lot in tr.lots:
             lot.route = alt
             lot.piece = 0
@@ -458,3 +483,45 @@ class CorridorModel:
             diversion_cost_usd=cost, corridors=corridors,
             reformation=tuple(p.stat() for _, p in sorted(self.reformation.items())),
             overload_sentences=tuple(c.sentence for c in corridors if c.sentence))
+
+
+class _FerryStop:
+    """A ferry route in one direction with its approach gate: trains are sent towards
+    the departure port while the projected number waiting there (outside and in the
+    port's rail yard, until they board) fits the approach sidings, the port's yard and
+    the line storage; the ferry passes sailings × trains per sailing a week."""
+
+    def __init__(self, model: CorridorModel, link_id: str, direction: str):
+        net = model.network
+        link = net.links[link_id]
+        self.id = link_id
+        self.target = ("link", link_id)
+        storage, containers = model._ferry_rooms.get((link_id, direction), (0, 1))
+        port = net.nodes[link.from_node if direction == "fwd" else link.to_node].id
+        port_room = net.ports[port].storage_trains if port in net.ports else 0
+        per_sailing = ferry_containers_per_sailing(link, model.tpc) or containers
+        trains_per_h = (link.sailings_per_week or 0.0) / 168.0 * max(
+            1, per_sailing // max(containers, 1))
+        dis = model.disruptions
+        self.gate = ApproachGate(
+            model.env, model.scenario.approach_holding_trains + storage + port_room,
+            lambda t: trains_per_h, lambda t: dis.closed_until("link", link_id, t),
+            [t for w in dis.closures("link", link_id) for t in w])
+        self._rec = model._rec
+        self.crossing = FerryCrossing(
+            model.env, net, link_id, direction, model.streams(f"ferry:{link_id}:{direction}"),
+            dis, self._record, ports=model.ports, clock_start=model.clock_start,
+            teu_per_container=model.tpc)
+
+    def _record(self, train, event: str, node: str, where: str | None = "") -> None:
+        if event == "ferry_board" and train.admission is self.gate:
+            train.admission = None
+            self.gate.accepted()
+        self._rec(train, event, node, where)
+
+    def carry(self, train: Train) -> Iterator[simpy.Event]:
+        """Take ``train`` across (a process body): it joins the port's queue, then the
+        ferry component does the rest."""
+        if train.admission is self.gate:
+            self.gate.arrived(train)
+        yield from self.crossing.carry(train)

@@ -70,6 +70,7 @@ class CrossingSide:
         self.env = env
         self.crossing = c
         self.id = c.id
+        self.target = ("crossing", c.id)
         self.direction = direction
         self.entry = c.station_a if direction == "a_to_b" else c.station_b
         self.exit = c.station_b if direction == "a_to_b" else c.station_a
