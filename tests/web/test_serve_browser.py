@@ -139,8 +139,11 @@ def test_dostyk_closure_from_the_page_equals_the_cli(server, tmp_path):
             whatif = tmp_path / "cli" / "what-if.yaml"
             whatif.parent.mkdir()
             dl.value.save_as(whatif)
+            clicked = time.monotonic()
             page.click("#run")
             page.wait_for_selector("#headline-teu_delayed_1d", timeout=240000)
+            (ARTIFACTS / "serve-timing.txt").write_text(
+                f"Run pressed to headline shown: {time.monotonic() - clicked:.1f} s\n")
             page.wait_for_function(
                 "document.querySelectorAll('#change-map .layer.countries path').length > 0",
                 timeout=60000)
@@ -165,6 +168,14 @@ def test_dostyk_closure_from_the_page_equals_the_cli(server, tmp_path):
                 "document.querySelector('#messages').innerText.includes('demand_scale')",
                 timeout=30000)
             scale_msg = page.inner_text("#messages")
+            # an uploaded what-if may not name a file on the server
+            bad = tmp_path / "bad.yaml"
+            bad.write_text("base: /etc/landbridge/secret.yaml\nname: x\nnetwork: /tmp\n")
+            page.set_input_files("#upload input", str(bad))
+            page.wait_for_function(
+                "document.querySelector('#messages').innerText.includes('no file paths')",
+                timeout=30000)
+            upload_msg = page.inner_text("#messages")
             page.screenshot(path=str(ARTIFACTS / "serve-bad-input.png"))
         finally:
             browser.close()
@@ -194,6 +205,8 @@ def test_dostyk_closure_from_the_page_equals_the_cli(server, tmp_path):
 
     assert "window ends (2021-02-01T00:00:00+00:00) before it starts" in window_msg
     assert "demand_scale.westbound: expected a factor in (0, 1000]; found -1" in scale_msg
+    assert "base: expected a bundled scenario" in upload_msg
+    assert "network: the page runs the bundled network only" in upload_msg
     assert console == []
     assert foreign == []
 
