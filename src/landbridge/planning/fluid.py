@@ -44,7 +44,9 @@ factor); a rail section passes ``capacity_trains_per_day`` per direction × its
 :mod:`landbridge.simulation.line` reads it, and the two directions share the 2 × pairs
 paths in proportion to their trains, a static split of what the simulator's trains
 contend for one by one); a
-ferry its sailings × capacity per sailing (TEU) × ``capacity_scale``; a closure passes
+ferry its sailings × capacity per sailing (TEU) × the year's share of sailings weather
+leaves (:func:`~landbridge.network.capacity.ferry_weather_availability`) ×
+``capacity_scale``; a closure passes
 nothing, a closed node closes every element at it. Train capacities become TEU at the TEU-weighted mean train
 of the services using the element. Road posts carry the scenario's ``road_flows``
 (trucks/day × TEU per truck) against lanes and daily caps, as the simulator's road model.
@@ -66,7 +68,11 @@ from typing import Sequence
 
 import numpy as np
 
-from landbridge.network.capacity import crossing_capacity, ferry_capacity_teu_per_day
+from landbridge.network.capacity import (
+    crossing_capacity,
+    ferry_capacity_teu_per_day,
+    ferry_weather_availability,
+)
 from landbridge.network.model import Mode, Network
 from landbridge.scenario.compile import CompiledScenario, ServicePlan, WindowEffect
 
@@ -256,8 +262,8 @@ def _capacity_teu_per_h(net: Network, key: ElementKey, windows: Sequence[WindowE
     link = net.links[eid]
     if etype == "section":
         return link.capacity_trains_per_day * scale * teu_per_train / 24.0
-    return ferry_capacity_teu_per_day(link, teu_per_container_of(containers, teu_per_train)
-                                      ) * scale / 24.0
+    return (ferry_capacity_teu_per_day(link, teu_per_container_of(containers, teu_per_train))
+            * ferry_weather_availability(link) * scale / 24.0)
 
 
 def teu_per_container_of(containers: int, teu_per_train: float) -> float:
