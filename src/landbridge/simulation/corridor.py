@@ -50,12 +50,12 @@ import simpy
 from landbridge.errors import InvariantError
 from landbridge.scenario.compile import CompiledScenario, ServicePlan
 from landbridge.simulation.accounting import EndState, corridor_loads, side_capacity
-from landbridge.simulation.approach import ApproachGate
 from landbridge.simulation.availability import Availability
 from landbridge.simulation.crossing import CrossingSide
 from landbridge.simulation.disruptions import Disruptions
 from landbridge.simulation.eventlog import EventLog
 from landbridge.simulation.ferry import FerryCrossing
+from landbridge.simulation.ferrystop import FerryStop
 from landbridge.simulation.kinds import SegmentKind, TrainState
 from landbridge.simulation.line import LineChain, batched_sampler, section_key
 from landbridge.simulation.port import PortTerminals
@@ -131,7 +131,7 @@ class CorridorModel:
         self._build_chains(all_routes)
         self.ports = PortTerminals(self.env, net, self.streams, self.disruptions,
                                    self.clock_start, self._rec)
-        self._ferry_stops: dict[tuple[str, str], _FerryStop] = {}
+        self._ferry_stops: dict[tuple[str, str], FerryStop] = {}
         self._ferry_rooms = self._ferry_storage(all_routes)
         self.reformation: dict[str, ReformationPoint] = {}
         self._steps: dict[tuple, tuple] = {}
@@ -273,11 +273,28 @@ class CorridorModel:
                 steps.append((SegmentKind.ferry, stop, stop, seg.nodes[-1], 0.0))
         return tuple(steps)
 
-    def _ferry_stop(self, link_id: str, direction: str) -> "_FerryStop":
+    def _ferry_stop(self, link_id: str, direction: str) -> FerryStop:
+        """The ferry route ``link_id`` in ``direction`` with its approach gate: room for
+        the approach sidings, the departure port's rail yard and the shortest line
+        leading to it; it passes sailings × trains per sailing."""
         key = (link_id, direction)
         stop = self._ferry_stops.get(key)
         if stop is None:
-            stop = self._ferry_stops[key] = _FerryStop(self, link_id, direction)
+            net = self.network
+            link = net.links[link_id]
+            storage, containers = self._ferry_rooms.get(key, (0, 1))
+            port = link.from_node if direction == "fwd" else link.to_node
+            port_room = net.ports[port].storage_trains if port in net.ports else 0
+            per_sailing = ferry_containers_per_sailing(link, self.tpc) or containers
+            trains_per_h = (link.sailings_per_week or 0.0) / 168.0 * max(
+                1, per_sailing // max(containers, 1))
+            ferry = FerryCrossing(
+                self.env, net, link_id, direction, self.streams(f"ferry:{link_id}:{direction}"),
+                self.disruptions, None, ports=self.ports, clock_start=self.clock_start,
+                teu_per_container=self.tpc)
+            stop = self._ferry_stops[key] = FerryStop(
+                self.env, ferry, self.scenario.approach_holding_trains + storage + port_room,
+                trains_per_h, self.disruptions, self._rec)
         return stop
 
     def _point(self, node: str) -> ReformationPoint:
@@ -484,44 +501,3 @@ class CorridorModel:
             reformation=tuple(p.stat() for _, p in sorted(self.reformation.items())),
             overload_sentences=tuple(c.sentence for c in corridors if c.sentence))
 
-
-class _FerryStop:
-    """A ferry route in one direction with its approach gate: trains are sent towards
-    the departure port while the projected number waiting there (outside and in the
-    port's rail yard, until they board) fits the approach sidings, the port's yard and
-    the line storage; the ferry passes sailings × trains per sailing a week."""
-
-    def __init__(self, model: CorridorModel, link_id: str, direction: str):
-        net = model.network
-        link = net.links[link_id]
-        self.id = link_id
-        self.target = ("link", link_id)
-        storage, containers = model._ferry_rooms.get((link_id, direction), (0, 1))
-        port = net.nodes[link.from_node if direction == "fwd" else link.to_node].id
-        port_room = net.ports[port].storage_trains if port in net.ports else 0
-        per_sailing = ferry_containers_per_sailing(link, model.tpc) or containers
-        trains_per_h = (link.sailings_per_week or 0.0) / 168.0 * max(
-            1, per_sailing // max(containers, 1))
-        dis = model.disruptions
-        self.gate = ApproachGate(
-            model.env, model.scenario.approach_holding_trains + storage + port_room,
-            lambda t: trains_per_h, lambda t: dis.closed_until("link", link_id, t),
-            [t for w in dis.closures("link", link_id) for t in w])
-        self._rec = model._rec
-        self.crossing = FerryCrossing(
-            model.env, net, link_id, direction, model.streams(f"ferry:{link_id}:{direction}"),
-            dis, self._record, ports=model.ports, clock_start=model.clock_start,
-            teu_per_container=model.tpc)
-
-    def _record(self, train, event: str, node: str, where: str | None = "") -> None:
-        if event == "ferry_board" and train.admission is self.gate:
-            train.admission = None
-            self.gate.accepted()
-        self._rec(train, event, node, where)
-
-    def carry(self, train: Train) -> Iterator[simpy.Event]:
-        """Take ``train`` across (a process body): it joins the port's queue, then the
-        ferry component does the rest."""
-        if train.admission is self.gate:
-            self.gate.arrived(train)
-        yield from self.crossing.carry(train)
