@@ -147,6 +147,11 @@ def test_dostyk_closure_from_the_page_equals_the_cli(server, tmp_path):
             page.wait_for_function(
                 "document.querySelectorAll('#change-map .layer.countries path').length > 0",
                 timeout=60000)
+            # the space-time diagrams of the corridor through Dostyk, drawn after the headline
+            page.wait_for_function(
+                "document.querySelectorAll('#stringline-whatif .scatterlayer .trace').length > 0"
+                " && document.querySelectorAll('#stringline-baseline .scatterlayer .trace')"
+                ".length > 0", timeout=240000)
             shown = page.evaluate("""() => Object.fromEntries(
                 [...document.querySelectorAll('[id^=headline-]')].map(e => [e.id, e.innerText]))""")
             page.screenshot(path=str(ARTIFACTS / "serve.png"), full_page=True,

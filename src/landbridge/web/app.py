@@ -23,7 +23,7 @@ from typing import Any
 import dash
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
-from landbridge.errors import LandbridgeError, Problem, ScenarioError
+from landbridge.errors import LandbridgeError
 from landbridge.web.jobs import JobQueue
 from landbridge.web.whatif import (
     LIMITS,
@@ -295,7 +295,7 @@ def create_app(jobs: JobQueue, store: Path, work_dir: Path, default_base: str = 
     def levers_of(base_ref, horizon, reps, seed, name, dis, west, east, pols, invs) -> Levers:
         base = base_of(base_ref)
         return Levers(base=base, name=name or "what-if",
-                      horizon_days=_num_or_none(horizon) if horizon is not None else None,
+                      horizon_days=_num_or_none(horizon),
                       seed=_num_or_none(seed), replications=_num_or_none(reps),
                       disruptions=tuple(Lever(**d) for d in dis or []),
                       demand_scale={"westbound": _num_or_none(west),
@@ -506,18 +506,33 @@ def create_app(jobs: JobQueue, store: Path, work_dir: Path, default_base: str = 
     building = threading.Lock()
 
     def rendered(key: str, wres: dict[str, Any], bres: dict[str, Any]) -> Any:
+        cache.setdefault(f"{key}:runs", (wres, bres))
         if key in cache:
             return cache[key]
         if not building.acquire(blocking=False):
             return None
         try:
-            cache[key] = _results(wres, bres, store)
+            cache[key] = _results(wres, bres, store, key)
         except Exception as exc:  # noqa: BLE001 - the page shows a message, never a traceback
             log.exception("building the results failed")
             cache[key] = _messages([f"internal error while building the results: {exc}"])
         finally:
             building.release()
         return cache[key]
+
+    # the space-time diagrams read whole event logs: drawn after the headline is shown
+    drawing = threading.Lock()
+
+    @app.callback(Output("stringline-box", "children"), Input("stringline-key", "data"))
+    def _stringlines(key):
+        runs = cache.get(f"{key}:runs")
+        if runs is None:
+            return no_update
+        if f"{key}:stringlines" not in cache:
+            with drawing:
+                if f"{key}:stringlines" not in cache:
+                    cache[f"{key}:stringlines"] = _stringline_pair(*runs)
+        return cache[f"{key}:stringlines"]
 
     def stored_runs(views: list[dict[str, Any]]) -> Any:
         finished = tuple(v["id"] for v in views if v["state"] == "done")
@@ -705,7 +720,7 @@ def _stored_runs(store: Path):
                      html.Table(rows, className="params", id="stored-runs-table")])
 
 
-def _results(wres: dict[str, Any], bres: dict[str, Any], store: Path):
+def _results(wres: dict[str, Any], bres: dict[str, Any], store: Path, key: str = ""):
     """Headline, charts side by side, change map and space-time diagram of a finished
     what-if against its baseline."""
     from landbridge.report.charts import queue_figure, throughput_figure, transit_figure
@@ -731,6 +746,9 @@ def _results(wres: dict[str, Any], bres: dict[str, Any], store: Path):
         charts.append(html.Div(className="pair", children=[
             html.Div(_graph(f"chart-{cid}-baseline", a)),
             html.Div(_graph(f"chart-{cid}-whatif", b))]))
+    charts.append(html.Div(id="stringline-box", children=html.P(
+        "drawing the space-time diagram…", className="note")))
+    charts.append(dcc.Store(id="stringline-key", data=key))
     return html.Div([
         html.P(f"what-if {run.run_id} against baseline {base.run_id} "
                f"({run.manifest.get('horizon_days'):g} days from "
@@ -740,3 +758,24 @@ def _results(wres: dict[str, Any], bres: dict[str, Any], store: Path):
         _graph("change-map", change_map(run, base, height=_MAP_HEIGHT)),
         *charts,
     ])
+
+
+def _stringline_pair(wres: dict[str, Any], bres: dict[str, Any]) -> Any:
+    """The space-time diagrams of the what-if and its baseline, side by side."""
+    from landbridge.report.data import load_run
+    from landbridge.web.figures import stringlines
+
+    try:
+        drawn = stringlines(load_run(bres["run_dir"], bres["run_id"]),
+                            load_run(wres["run_dir"], wres["run_id"]))
+    except (KeyError, LandbridgeError) as exc:
+        return _messages([f"space-time diagram: {exc}"])
+    except Exception as exc:  # noqa: BLE001 - the page shows a message, never a traceback
+        log.exception("drawing the space-time diagram failed")
+        return _messages([f"internal error while drawing the space-time diagram: {exc}"])
+    if drawn is None:
+        return html.P("no corridor to draw (the runs have no service routes)",
+                      className="note")
+    _, a, b = drawn
+    return html.Div(className="pair", children=[
+        html.Div(_graph("stringline-baseline", a)), html.Div(_graph("stringline-whatif", b))])

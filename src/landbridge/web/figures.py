@@ -21,7 +21,7 @@ from landbridge.report.charts import map_figure
 from landbridge.report.data import RunData, crossing_waits, link_utilization
 
 __all__ = ["network_only_run", "corridor_map", "change_map", "side_by_side",
-           "CHANGE_SCALE"]
+           "stringlines", "CHANGE_SCALE"]
 
 #: Diverging colour scale of a change (blue = less, red = more).
 CHANGE_SCALE = "RdBu_r"
@@ -148,3 +148,40 @@ def side_by_side(chart: Callable[[RunData], go.Figure], baseline: RunData, run: 
         for f in (a, b):
             f.update_yaxes(range=[0, top])
     return a, b
+
+
+def _corridor_of_change(run: RunData) -> str | None:
+    """The corridor to draw: the one with most services through the element the last
+    disruption names (the page appends its own last), else the one with most services."""
+    services = [sv for sv in (run.network or {}).get("services", []) if sv.get("corridor")]
+    if not services:
+        return None
+    count: dict[str, int] = {}
+    for sv in services:
+        count[sv["corridor"]] = count.get(sv["corridor"], 0) + 1
+    targets = [d.get("target") for d in run.scenario.get("disruptions", []) if d.get("target")]
+    if targets:
+        through = {c: n for c, n in count.items() if targets[-1] in c.split(" > ")}
+        if through:
+            count = through
+    return sorted(count.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+
+
+def stringlines(baseline: RunData, run: RunData, days: float = 30.0
+                ) -> tuple[str, go.Figure, go.Figure] | None:
+    """The report's space-time (stringline) diagram of the corridor through the changed
+    element (:func:`landbridge.report.charts.stringline_figure`), for the baseline and
+    the what-if over the same days (around the what-if's first disruption window), or
+    ``None`` when the runs have no corridor to draw."""
+    from landbridge.report.charts import stringline_figure
+
+    corridor = _corridor_of_change(run)
+    if corridor is None:
+        return None
+    b = stringline_figure(run, corridor, days=days)
+    start = b.layout.xaxis.range[0][:10] if b.layout.xaxis.range else None
+    a = stringline_figure(baseline, corridor, start=start, days=days)
+    for f, who in ((a, "baseline"), (b, "what-if")):
+        f.update_layout(title=f"{who} — space-time diagram of corridor {corridor}",
+                        margin=dict(l=90, r=10, t=50, b=40), showlegend=False)
+    return corridor, a, b
