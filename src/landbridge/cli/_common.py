@@ -25,6 +25,13 @@ F = TypeVar("F", bound=Callable[..., Any])
 out = Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 160)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
+
+def Table(*args: Any, **kwargs: Any):  # noqa: N802 - stands in for rich.table.Table
+    """A rich Table, imported when the first table is printed (keeps start-up light)."""
+    from rich.table import Table as _Table
+
+    return _Table(*args, **kwargs)
+
 EXIT_INPUT = 2
 EXIT_NO_ANSWER = 3
 EXIT_STORE = 4

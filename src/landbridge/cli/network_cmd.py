@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.table import Table
 
-from landbridge.cli._common import handle_errors, out, print_json
+from landbridge.cli._common import handle_errors, out, print_json, Table
 from landbridge.errors import Problem, UsageError
 
 network_app = typer.Typer(help="Inspect and validate corridor networks.", no_args_is_help=True)

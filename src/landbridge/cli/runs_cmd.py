@@ -8,9 +8,8 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.table import Table
 
-from landbridge.cli._common import err, handle_errors, out, print_json
+from landbridge.cli._common import err, handle_errors, out, print_json, Table
 from landbridge.errors import StoreError
 
 runs_app = typer.Typer(help="Runs recorded in the results store (DuckDB).",

@@ -6,10 +6,8 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
-from landbridge.cli._common import err, handle_errors, out, print_json
+from landbridge.cli._common import err, handle_errors, out, print_json, Table
 from landbridge.errors import Problem, UsageError
 
 scenario_app = typer.Typer(help="Validate and inspect scenario files.", no_args_is_help=True)
@@ -165,6 +163,8 @@ def _simulate(scenario, days, seed, replications, out_dir, workers, store, repor
     from dataclasses import replace
 
     from landbridge.workflow import run_scenario
+
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn)
 
     with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
                   MofNCompleteColumn(), TimeElapsedColumn(), console=err,

@@ -6,11 +6,8 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
-                           TimeElapsedColumn, TimeRemainingColumn)
-from rich.table import Table
 
-from landbridge.cli._common import EXIT_STORE, err, handle_errors, out, print_json
+from landbridge.cli._common import EXIT_STORE, err, handle_errors, out, print_json, Table
 
 
 def sweep(
@@ -84,6 +81,9 @@ def _sweep(sweep_file, workers, scheduler, out_dir, resume, store, as_json) -> N
             err.print(f"sweep [bold]{plan.sweep.name}[/]: {len(plan.points)} points × "
                       f"{plan.replications} replications on {info.where} → {target}",
                       markup=True)
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn,
+                               TimeElapsedColumn, TimeRemainingColumn)
+
         with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(),
                       MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn(),
                       console=err, disable=as_json, transient=False) as progress:

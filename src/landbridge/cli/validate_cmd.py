@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.table import Table
 
-from landbridge.cli._common import err, handle_errors, out, print_json
+from landbridge.cli._common import err, handle_errors, out, print_json, Table
 
 EXIT_MISS = 1
 
