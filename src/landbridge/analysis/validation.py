@@ -330,13 +330,19 @@ def _needs_events(obs: Observation) -> bool:
                         "teu_dispatched_per_year")
 
 
-def simulated_values(obs: Observation, run) -> list[float]:
+def simulated_values(obs: Observation, run, _frames: dict | None = None) -> list[float]:
     """The simulated figure of ``obs`` in each replication of ``run`` (a
     :class:`landbridge.runners.SimulationRun` of the row's scenario); replications that
-    measured nothing are left out."""
+    measured nothing are left out. ``_frames`` caches event frames between rows."""
     out = []
+    frames = {} if _frames is None else _frames
     for result, kpis in zip(run.results, run.per_replication):
-        events = result.events.to_pandas() if _needs_events(obs) else None
+        events = None
+        if _needs_events(obs):
+            if id(result) not in frames:
+                frames[id(result)] = result.events.select(
+                    ["train", "service", "event", "crossing", "time_h", "teu"]).to_pandas()
+            events = frames[id(result)]
         v = _per_replication(obs, kpis, events, run.compiled)
         if v is not None and np.isfinite(v):
             out.append(v)
@@ -374,8 +380,9 @@ def score_observations(observations: Sequence[Observation], runs: Mapping[str, A
         When a row's scenario has no run.
     """
     rows = []
+    frames: dict = {}
     for o in observations:
-        vals = simulated_values(o, runs[o.scenario])
+        vals = simulated_values(o, runs[o.scenario], frames)
         m, ci = _mean_ci(vals)
         if m is None:
             verdict = "no data"
