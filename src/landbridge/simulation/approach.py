@@ -12,9 +12,12 @@ dispatcher asks for itself).
 
 Projection (a deterministic fluid queue): from the queue now, trains join it at their
 expected arrival times (now + uncontended running time when they were sent) and
-leave it at the crossing's current capacity in trains/day — zero while the crossing is
-closed or its yard is full of trains that cannot move on (back-pressure), otherwise
-its static capacity scaled by the disruption windows in force.
+leave it at the crossing's current rate — none while it is closed; its static capacity
+scaled by the disruption windows in force while nothing waits there; and while trains
+do wait, or trains that have passed wait in its yard for room further on
+(back-pressure), no more than it has actually accepted over the last
+:data:`OBSERVED_H` hours (a crossing throttled from downstream passes less than its
+capacity).
 """
 
 from __future__ import annotations
@@ -25,7 +28,10 @@ from typing import Callable, Iterator
 
 import simpy
 
-__all__ = ["ApproachGate"]
+__all__ = ["ApproachGate", "OBSERVED_H"]
+
+OBSERVED_H = 48.0
+"""Hours over which a saturated crossing's recent acceptance rate is measured."""
 
 
 class ApproachGate:
@@ -44,12 +50,16 @@ class ApproachGate:
     wake_times : iterable of float
         Times at which the capacity changes (window boundaries): held trains are
         reconsidered then.
+    blocked : callable, optional
+        ``blocked()`` → whether trains that have passed wait for room further on.
     """
 
     def __init__(self, env: simpy.Environment, room_trains: int,
                  rate_per_h: Callable[[float], float], reopen_h: Callable[[float], float],
-                 wake_times=()):
+                 wake_times=(), blocked: Callable[[], bool] = lambda: False):
         self.env = env
+        self._blocked = blocked
+        self._accepted: deque[float] = deque()  # acceptance times, last OBSERVED_H hours
         self.room = max(1, int(room_trains))
         self.queue = 0  # arrived, not yet accepted
         self._etas: list[float] = []  # expected arrivals of the trains on their way
@@ -75,6 +85,11 @@ class ApproachGate:
         eta = now + run_h
         start = self._reopen(now)  # nothing is accepted before a closure ends
         rate = self._rate(now)
+        if self.queue or self._blocked():  # saturated: as fast as it accepts lately
+            window = min(OBSERVED_H, now) or 1.0
+            observed = len(self._accepted) / window
+            if observed < rate:
+                rate = observed
         # fluid queue: trains join at their arrival times, leave at ``rate`` from ``start``
         k = bisect.bisect_right(etas, eta)
         q = float(self.queue)
@@ -126,8 +141,13 @@ class ApproachGate:
         self.queue += 1
 
     def accepted(self) -> None:
-        """A queued train got its yard track."""
+        """A queued train got its yard track (or boarded its ferry)."""
         self.queue -= 1
+        now = self.env.now
+        acc = self._accepted
+        acc.append(now)
+        while acc[0] < now - OBSERVED_H:
+            acc.popleft()
         self.release_held()
 
     def release_held(self) -> None:

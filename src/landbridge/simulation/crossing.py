@@ -96,16 +96,13 @@ class CrossingSide:
             wake += [t for s, e, _ in disruptions.scales.get((kind, "crossing", c.id), ())
                      for t in (s, e)]
         self.gate = ApproachGate(env, room_trains, self._rate_per_h,
-                                 lambda t: disruptions.closed_until("crossing", c.id, t), wake)
+                                 lambda t: disruptions.closed_until("crossing", c.id, t), wake,
+                                 blocked=lambda: self.blocked > 0)
 
     def _rate_per_h(self, t: float) -> float:
         """Trains per hour the side can accept at ``t``, ignoring closures (the gate
-        handles them): its static capacity, scaled by the windows in force. While
-        trains that have passed wait in its yard for room further on (back-pressure),
-        it accepts only as fast as they move on: counted as none, so that no more
-        trains are sent than its approach can hold."""
-        if self.blocked:
-            return 0.0
+        handles them): its static capacity, scaled by the windows in force (the gate
+        lowers it to the observed rate while the side is saturated or blocked)."""
         rate = self._capacity_per_h
         if not self._scaled:
             return rate
