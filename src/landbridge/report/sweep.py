@@ -3,7 +3,8 @@ HTML page (plotly.js embedded, no network access needed to view it).
 
 Each panel is one KPI (one table row key, e.g. waiting time at one crossing in one
 direction); the x axis is the first varied parameter; one line per combination of the
-other parameters; error bars are the 95 % confidence intervals over replications. The
+other parameters; error bars are the 95 % confidence intervals over replications.
+Y axes start at zero; utilisation is shown in %. The
 bytes depend only on the summary (fixed element id, no timestamps).
 """
 
@@ -29,6 +30,14 @@ def _fmt(v: Any) -> str:
     if isinstance(v, float):
         return f"{v:,.3g}" if abs(v) < 1000 else f"{v:,.0f}"
     return str(v)
+
+
+def _is_share(panel: str) -> bool:
+    """A panel of a KPI stored as a fraction (utilisation), per the KPI schema."""
+    from landbridge.analysis.schema import KPI_SCHEMA
+
+    kpi = panel.split(" · ")[0]
+    return any(c.percent for t in KPI_SCHEMA.values() for c in t.columns if c.name == kpi)
 
 
 def sweep_figure(summary) -> go.Figure:
@@ -57,10 +66,12 @@ def sweep_figure(summary) -> go.Figure:
             if s.empty:
                 continue
             name = ", ".join(f"{summary.label(o)} = {v}" for o, v in zip(others, skey)) or "mean"
+            scale = 100.0 if _is_share(panel) else 1.0  # shares shown in %
             fig.add_trace(go.Scatter(
-                x=[str(x) if isinstance(x, str) else x for x in s[x_param]], y=s.value,
-                error_y=dict(type="data", array=[c if c is not None else 0 for c in s.ci95],
-                             visible=True),
+                x=[str(x) if isinstance(x, str) else x for x in s[x_param]],
+                y=[None if v is None else v * scale for v in s.value],
+                error_y=dict(type="data", array=[c * scale if c is not None else 0
+                                                 for c in s.ci95], visible=True),
                 mode="lines+markers", name=name, legendgroup=name, showlegend=k == 0,
                 line=dict(color=_COLORS[j % len(_COLORS)]),
                 customdata=s.replications,
@@ -70,6 +81,9 @@ def sweep_figure(summary) -> go.Figure:
         xs = sorted({x for x in g[x_param] if isinstance(x, (int, float))})
         ticks = dict(tickmode="array", tickvals=xs) if 0 < len(xs) <= 20 else {}
         fig.update_xaxes(title_text=summary.label(x_param), row=row, col=col, **ticks)
+        # y from zero, so a small change does not look like a large one; shares in %
+        fig.update_yaxes(rangemode="tozero", row=row, col=col,
+                         **(dict(ticksuffix=" %") if _is_share(panel) else {}))
     fig.update_layout(height=320 * nrows + 80, template="plotly_white",
                       legend=dict(orientation="h", y=-0.08 / max(1, nrows / 2)),
                       margin=dict(l=60, r=20, t=60, b=60))
