@@ -18,6 +18,7 @@ The bytes depend only on scenario and seed (no wall-clock time anywhere).
 from __future__ import annotations
 
 import errno
+import itertools
 import json
 import math
 import os
@@ -235,9 +236,10 @@ class atomic_dir:  # noqa: N801 - used as a function: ``with atomic_dir(out) as 
     def _publish(self) -> Path:
         if self.overwrite and self.out.exists():
             shutil.rmtree(self.out)
-        names = [self.out] if not self.unique else []
-        names += (self.out.with_name(f"{self.out.name}-{n}") if n > 1 else self.out
-                  for n in range(1, 100_000))
+        first = [self.out] if not self.unique else []
+        names = itertools.chain(first, (  # lazily: list += genexpr built 100k Paths (~0.3 s)
+            self.out.with_name(f"{self.out.name}-{n}") if n > 1 else self.out
+            for n in range(1, 100_000)))
         for cand in names:
             if self.unique and os.path.lexists(cand):
                 continue
