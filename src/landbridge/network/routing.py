@@ -361,6 +361,8 @@ def find_routes(network: Network, origin: str, destination: str, k: int = 1,
         if signature not in seen:
             seen.add(signature)
             routes.append(with_timetable(network, route, depart) if depart else route)
+            if len(routes) >= k:
+                break  # enough: no alternatives to search (k=1 is every compiled route)
         for element in sorted(set(route.checkpoints) & set(bannable)):
             child = banned | {element}
             if child in tried:
