@@ -66,10 +66,11 @@ def _ask_dst_westbound_delay_h(result):
     """Mean hours a westbound train bound for Alashankou–Dostyk spends held at its
     origin for it plus waiting at the crossing before clearance."""
     ev = result.events.to_pandas()
-    ask = ev[(ev.crossing == "ASK-DST") & (ev.node == "ASK")]
-    p = ask.pivot_table(index="train", columns="event", values="time_h", aggfunc="first")
-    held = ask[ask.event == "held"].set_index("train").time_h
-    released = ask[ask.event == "released"].set_index("train").time_h
+    ask = ev[ev.crossing == "ASK-DST"]
+    p = ask[ask.node == "ASK"].pivot_table(index="train", columns="event", values="time_h",
+                                           aggfunc="first")
+    held = ask[ask.event == "held"].groupby("train").time_h.first()  # held where it stood
+    released = ask[ask.event == "released"].groupby("train").time_h.first()
     hold = (released - held.reindex(released.index)).reindex(p.index).fillna(0.0)
     return float((p.clearance_start - p.arrive + hold).mean())
 

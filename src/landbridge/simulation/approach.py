@@ -13,11 +13,11 @@ dispatcher asks for itself).
 Projection (a deterministic fluid queue): from the queue now, trains join it at their
 expected arrival times (now + uncontended running time when they were sent) and
 leave it at the crossing's current rate — none while it is closed; its static capacity
-scaled by the disruption windows in force while nothing waits there; and while trains
-do wait, or trains that have passed wait in its yard for room further on
-(back-pressure), no more than it has actually accepted over the last
-:data:`OBSERVED_H` hours (a crossing throttled from downstream passes less than its
-capacity).
+scaled by the disruption windows in force while it is not saturated; and while trains
+wait there (or did in the last :data:`OBSERVED_H` hours), or trains that have passed
+wait in its yard for room further on (back-pressure), no more than it has actually
+accepted over the last :data:`OBSERVED_H` hours (a crossing throttled from downstream
+passes less than its capacity).
 """
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ class ApproachGate:
         self.env = env
         self._blocked = blocked
         self._accepted: deque[float] = deque()  # acceptance times, last OBSERVED_H hours
+        self._busy_h = float("-inf")  # last time a train arrived to find others waiting
         self.room = max(1, int(room_trains))
         self.queue = 0  # arrived, not yet accepted
         self._etas: list[float] = []  # expected arrivals of the trains on their way
@@ -85,7 +86,8 @@ class ApproachGate:
         eta = now + run_h
         start = self._reopen(now)  # nothing is accepted before a closure ends
         rate = self._rate(now)
-        if self.queue or self._blocked():  # saturated: as fast as it accepts lately
+        if self.queue or now - self._busy_h < OBSERVED_H or self._blocked():
+            # saturated now or lately: as fast as it has accepted lately
             window = min(OBSERVED_H, now) or 1.0
             observed = len(self._accepted) / window
             if observed < rate:
@@ -139,6 +141,8 @@ class ApproachGate:
         i = bisect.bisect_left(self._etas, train.eta_h)
         del self._etas[i]
         self.queue += 1
+        if self.queue > 1:
+            self._busy_h = self.env.now
 
     def accepted(self) -> None:
         """A queued train got its yard track (or boarded its ferry)."""
