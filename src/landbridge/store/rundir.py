@@ -40,15 +40,9 @@ __all__ = ["write_run_dir", "kpis_to_json", "read_kpis_json", "default_run_dir",
 
 
 def _clean(value: Any) -> Any:
-    if isinstance(value, float):
-        if math.isnan(value) or math.isinf(value):
-            return None
-        return round(value, 6)
-    if hasattr(value, "item"):  # numpy scalar
-        return _clean(value.item())
-    if value is pd.NA or value is None:
-        return None
-    return value
+    from landbridge.analysis.schema import storage_value  # the one rounding of stored KPIs
+
+    return storage_value(value)
 
 
 def kpis_to_json(tables: dict[str, pd.DataFrame]) -> dict[str, list[dict]]:
@@ -112,7 +106,8 @@ def network_snapshot(compiled) -> dict:
         ``nodes`` (id, name, country, kind, lon, lat), ``links`` (id, mode, from_node,
         to_node, length_km, capacity_trains_per_day, capacity_trucks_per_day),
         ``crossings`` (id, name, mode, station_a, station_b, link) and ``services``
-        (id, origin, destination, nodes, links, teu_per_train), each sorted by id.
+        (id, origin, destination, nodes, links, corridor (gauge-break crossings joined
+        by " > "), teu_per_train), each sorted by id.
     """
     net = compiled.network
     nodes = [dict(id=n.id, name=n.name, country=n.country, kind=str(getattr(n.kind, "value", n.kind)),
@@ -127,7 +122,7 @@ def network_snapshot(compiled) -> dict:
                  for c in sorted(net.crossings.values(), key=lambda c: c.id)]
     services = [dict(id=p.id, origin=p.origin, destination=p.destination,
                      nodes=list(p.route.nodes), links=list(p.route.links),
-                     teu_per_train=p.teu_per_train)
+                     corridor=" > ".join(p.route.corridor), teu_per_train=p.teu_per_train)
                 for p in sorted(compiled.services, key=lambda p: p.id)]
     return {"nodes": nodes, "links": links, "crossings": crossings, "services": services}
 
@@ -318,8 +313,9 @@ def write_run_dir(run, out: str | Path, overwrite: bool = False, unique: bool = 
         (tmp / "kpis.json").write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n",
                                        encoding="utf-8")
         for name, df in tables.items():
-            df.to_csv(tmp / f"kpis_{name}.csv", index=False, float_format="%.6g",
-                      lineterminator="\n")
+            from landbridge.analysis.schema import kpi_csv
+
+            (tmp / f"kpis_{name}.csv").write_text(kpi_csv(df), encoding="utf-8")
         pq.write_table(run.events(), tmp / "events.parquet", compression="zstd")
         (tmp / "network.json").write_text(
             json.dumps(network_snapshot(run.compiled), indent=1, ensure_ascii=False) + "\n",
