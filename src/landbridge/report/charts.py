@@ -342,8 +342,8 @@ def stringline_figure(run: RunData, corridor: str, replication: int = 0,
     replication : int
         Which replication's trains to draw.
     start : str, optional
-        First date drawn (ISO); default the first disruption's start minus 5 days, or
-        the end of the warm-up.
+        First date drawn (ISO); default 5 days before the first closure (else the first
+        disruption), or the end of the warm-up.
     days : float
         Days drawn from ``start``.
     events : DataFrame, optional
@@ -375,8 +375,9 @@ def stringline_figure(run: RunData, corridor: str, replication: int = 0,
     if start is None:
         wins = disruption_windows(run)
         lo_h = run.window_h[0]
-        if wins:
-            first = min(datetime.fromisoformat(w["start"]) for w in wins)
+        if wins:  # a closure first: year-long capacity limits would start at day 0
+            w0 = min(wins, key=lambda w: (w["kind"] != "closure", w["start"]))
+            first = datetime.fromisoformat(w0["start"])
             lo_h = max(0.0, (first - origin).total_seconds() / 3600 - 5 * 24)
     else:
         lo_h = (datetime.fromisoformat(start) - origin).total_seconds() / 3600

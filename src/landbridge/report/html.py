@@ -331,7 +331,8 @@ def _busiest_corridor(run: RunData) -> str | None:
     cor = cor[cor.corridor.isin(known)]
     if not len(cor):
         return None
-    for w in disruption_windows(run):
+    for w in sorted(disruption_windows(run), key=lambda w: (w["kind"] != "closure",
+                                                            w["start"])):
         hit = cor[cor.corridor.str.contains(str(w["target"]), regex=False)]
         if len(hit):
             return str(hit.sort_values("trains", ascending=False, kind="stable")
