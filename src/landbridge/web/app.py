@@ -506,7 +506,6 @@ def create_app(jobs: JobQueue, store: Path, work_dir: Path, default_base: str = 
     building = threading.Lock()
 
     def rendered(key: str, wres: dict[str, Any], bres: dict[str, Any]) -> Any:
-        cache.setdefault(f"{key}:runs", (wres, bres))
         if key in cache:
             return cache[key]
         if not building.acquire(blocking=False):
@@ -519,20 +518,6 @@ def create_app(jobs: JobQueue, store: Path, work_dir: Path, default_base: str = 
         finally:
             building.release()
         return cache[key]
-
-    # the space-time diagrams read whole event logs: drawn after the headline is shown
-    drawing = threading.Lock()
-
-    @app.callback(Output("stringline-box", "children"), Input("stringline-key", "data"))
-    def _stringlines(key):
-        runs = cache.get(f"{key}:runs")
-        if runs is None:
-            return no_update
-        if f"{key}:stringlines" not in cache:
-            with drawing:
-                if f"{key}:stringlines" not in cache:
-                    cache[f"{key}:stringlines"] = _stringline_pair(*runs)
-        return cache[f"{key}:stringlines"]
 
     def stored_runs(views: list[dict[str, Any]]) -> Any:
         finished = tuple(v["id"] for v in views if v["state"] == "done")
@@ -746,9 +731,7 @@ def _results(wres: dict[str, Any], bres: dict[str, Any], store: Path, key: str =
         charts.append(html.Div(className="pair", children=[
             html.Div(_graph(f"chart-{cid}-baseline", a)),
             html.Div(_graph(f"chart-{cid}-whatif", b))]))
-    charts.append(html.Div(id="stringline-box", children=html.P(
-        "drawing the space-time diagram…", className="note")))
-    charts.append(dcc.Store(id="stringline-key", data=key))
+    charts.append(html.Div(id="stringline-box", children=_stringline_pair(wres, bres)))
     return html.Div([
         html.P(f"what-if {run.run_id} against baseline {base.run_id} "
                f"({run.manifest.get('horizon_days'):g} days from "
