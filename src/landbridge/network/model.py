@@ -509,11 +509,15 @@ class Network:
         key = name.strip().casefold()
         if not key:
             raise UnknownNameError("an empty name matches no node; give an id or a name")
-        exact: list[str] = []
-        for node in self.nodes.values():
-            names = [node.id, node.name, *node.aliases]
-            if any(key == n.casefold() for n in names):
-                exact.append(node.id)
+        index = self.__dict__.get("_exact_names")
+        if index is None:  # built once: compile resolves thousands of names (issue 13)
+            index = {}
+            for node in self.nodes.values():
+                for n in dict.fromkeys(x.casefold() for x in (node.id, node.name,
+                                                              *node.aliases)):
+                    index.setdefault(n, []).append(node.id)
+            object.__setattr__(self, "_exact_names", index)
+        exact: list[str] = list(index.get(key, ()))
         if len(exact) == 1:
             return exact[0]
         prefix = sorted(
