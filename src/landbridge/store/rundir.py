@@ -232,9 +232,12 @@ class atomic_dir:  # noqa: N801 - used as a function: ``with atomic_dir(out) as 
         if self.overwrite and self.out.exists():
             shutil.rmtree(self.out)
         first = [self.out] if not self.unique else []
+        # a default run name may already carry default_run_dir's "-N": count on from it
+        m = re.fullmatch(r"(.+-s\d+)-(\d+)", self.out.name)
+        stem, start = (m.group(1), int(m.group(2))) if m else (self.out.name, 1)
         names = itertools.chain(first, (  # lazily: list += genexpr built 100k Paths (~0.3 s)
-            self.out.with_name(f"{self.out.name}-{n}") if n > 1 else self.out
-            for n in range(1, 100_000)))
+            self.out.with_name(f"{stem}-{n}") if n > 1 else self.out.with_name(stem)
+            for n in range(start, 100_000)))
         for cand in names:
             if self.unique and os.path.lexists(cand):
                 continue
