@@ -274,6 +274,8 @@ def _compare(origin, destination, k, network, as_json, sources, via=()):
     if as_json:
         print_json(cmp.to_dict())
         return
+    for line in compare_headline(cmp):
+        out.print(line, markup=False)
     through = (" through " + ", ".join(net.nodes[net.resolve(v)].name for v in via)) if via else ""
     t = Table(title=f"{net.nodes[cmp.origin].name} → {net.nodes[cmp.destination].name}: "
                     f"rail corridors{through}, sea and air (static times, no queueing)",
@@ -289,6 +291,50 @@ def _compare(origin, destination, k, network, as_json, sources, via=()):
             out.print(f"  {key}: {src}", markup=False)
     else:
         err.print("Factors and their sources: data/modes.yaml (--sources lists them).")
+
+
+def compare_headline(cmp) -> list[str]:
+    """Two or three lines that answer "which way?" before the table: the fastest, the
+    cheapest and the lowest-CO2 option, the best rail corridor beside sea and air, and
+    what the static figures leave out.
+
+    Parameters
+    ----------
+    cmp : landbridge.planning.ModeComparison
+
+    Returns
+    -------
+    list of str
+    """
+    opts = list(cmp.options)
+    if not opts:
+        return []
+
+    def label(o) -> str:
+        return f"{o.mode} via {o.corridor}" if o.mode.startswith("rail") else o.mode
+
+    def figs(o) -> str:
+        return (f"{o.days:,.1f} d, USD {o.usd_per_feu:,.0f}/FEU, "
+                f"{o.co2_kg_per_teu:,.0f} kg CO2/TEU")
+
+    fastest = min(opts, key=lambda o: o.days)
+    cheapest = min(opts, key=lambda o: o.usd_per_feu)
+    greenest = min(opts, key=lambda o: o.co2_kg_per_teu)
+    surface = [o for o in opts if o.mode != "air"]
+    lines = [f"Fastest: {label(fastest)} ({figs(fastest)}); cheapest: {label(cheapest)} "
+             f"({figs(cheapest)}); lowest CO2: {label(greenest)}."]
+    rail = [o for o in opts if o.mode.startswith("rail")]
+    if rail and surface:
+        best_rail = min(rail, key=lambda o: o.days)
+        sea = [o for o in opts if o.mode == "sea"]
+        if sea:
+            lines.append(f"Best rail ({label(best_rail)}) saves {sea[0].days - best_rail.days:,.1f} "
+                         f"days against sea for USD {best_rail.usd_per_feu - sea[0].usd_per_feu:,.0f} "
+                         f"more per FEU.")
+    lines.append("Static times: running, border processing and transshipment without queues, "
+                 "ferry waits or port dwell; `landbridge simulate` gives transit per corridor "
+                 "with them.")
+    return lines
 
 
 def register(app: typer.Typer) -> None:
