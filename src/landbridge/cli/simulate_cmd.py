@@ -109,14 +109,32 @@ def print_kpis(run) -> None:
               f"held upstream {_fmt(r['held_teu'], None, 0)}, "
               f"in re-formation buffers {_fmt(r['in_buffers_teu'], None, 0)}). "
               "Conservation checked.")
-    results = getattr(run, "results", None) or ()
-    if results:  # the limiting element of each corridor, from the first replication
-        end = results[0].end
-        if end.unshipped_at_origin_teu or end.diverted_trains:
-            out.print(f"Unshipped at origins at the end: {end.unshipped_at_origin_teu:,.0f} TEU; "
-                      f"diverted: {end.diverted_trains} trains, {end.diverted_teu:,.0f} TEU.")
-        for sentence in end.overload_sentences:
-            out.print(f"[bold]Overload:[/] {sentence}")
+    _print_overload(s)
+
+
+def _print_overload(s) -> None:
+    """One sentence per overloaded corridor and direction (overloaded in most
+    replications), the worst first, from the ``corridor_load`` KPI table; otherwise the
+    tightest limiting element, so every run names where the corridor binds."""
+    cl = getattr(s, "corridor_load", None)
+    if cl is None or cl.empty:
+        return
+    rows = cl.to_dict("records")
+    over = [r for r in rows if (r.get("overloaded") or 0) >= 0.5 and r.get("sentence")]
+    if over:
+        over.sort(key=lambda r: (-(r.get("unshipped_teu") or 0.0), r["corridor"], r["direction"]))
+        seen = set()
+        out.print(f"[bold]Overloaded:[/] {len(over)} corridor–direction"
+                  f"{'s' if len(over) != 1 else ''} carry more than their limiting element allows:")
+        for r in over:
+            if r["sentence"] not in seen:
+                seen.add(r["sentence"])
+                out.print(f"  {r['sentence']}", markup=False)
+        return
+    tight = max(rows, key=lambda r: r.get("utilization") or 0.0)
+    out.print(f"No corridor is overloaded; the tightest is {tight['corridor']} {tight['direction']}: "
+              f"{tight['limiting_element']} at {100 * (tight.get('utilization') or 0):.0f} % of its "
+              f"{tight['capacity_trains_per_day']:.1f} trains/day.", markup=False)
 
 
 def simulate(
