@@ -136,10 +136,16 @@ def check_output_dir(out: str | Path, label: str = "--out") -> None:
     _probe_parent(out, label)
 
 
+#: What every HTML page landbridge writes carries near its start: an existing file is
+#: replaced only when it has it (a page we wrote), never a file of the user's.
+GENERATOR_MARKER = b'<meta name="generator" content="landbridge">'
+
+
 def check_output_file(out: str | Path, label: str = "--out") -> None:
     """Check that the file ``out`` can be written by replacing it atomically: it is
-    absent or a regular file (a symbolic link, FIFO, device or socket is refused, not
-    replaced) and its directory is writable.
+    absent, or a page landbridge wrote (:data:`GENERATOR_MARKER` in its first 4 KiB);
+    any other existing file, a symbolic link, FIFO, device or socket is refused, not
+    replaced; and its directory is writable.
 
     Raises
     ------
@@ -158,6 +164,14 @@ def check_output_file(out: str | Path, label: str = "--out") -> None:
         if not stat.S_ISREG(st.st_mode):
             raise _fail(out, label, f"is {_kind(st.st_mode)}; refusing to replace it with a "
                                     "file (give a regular file name)")
+        try:
+            with open(out, "rb") as fh:
+                head = fh.read(4096)
+        except OSError as exc:
+            raise _fail(out, label, f"cannot be read: {exc.strerror or exc}") from None
+        if GENERATOR_MARKER not in head:
+            raise _fail(out, label, "exists and was not written by landbridge; refusing to "
+                                    "replace it (remove it yourself or give another name)")
     _probe_parent(out, label)
 
 

@@ -432,6 +432,6 @@ def scorecard_html_document(scorecard: Scorecard, title: str = "landbridge valid
     style = ("body{font-family:system-ui,sans-serif;margin:2em;max-width:80em}"
              "table{border-collapse:collapse}td,th{border:1px solid #d0d7de;padding:.3em .5em;"
              "vertical-align:top;font-size:.9em}th{background:#f6f8fa}")
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="generator" content="landbridge">'
             f"<title>{html.escape(title)}</title><style>{style}</style></head><body>"
             f"{validation_section_html(scorecard)}</body></html>\n")

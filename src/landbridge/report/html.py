@@ -544,7 +544,7 @@ def write_figure(fig, out: str | Path, title: str = "landbridge") -> Path:
     out = Path(out)
     check_output_file(out)
     body = _fig_html(fig, "figure")
-    text = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{_e(title)}'
+    text = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="generator" content="landbridge"><title>{_e(title)}'
             f"</title><style>{_CSS}</style><script>{_script_safe(get_plotlyjs())}</script>"
             f"</head><body><main>{body}</main></body></html>\n")
     try:

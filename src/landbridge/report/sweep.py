@@ -120,7 +120,7 @@ def sweep_html(summary) -> str:
             for f in summary.failures)
         failures = f"<h2>Failed replications</h2><ul>{items}</ul>"
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="en"><head><meta charset="utf-8"><meta name="generator" content="landbridge">
 <title>landbridge sweep {html.escape(m['sweep_name'])}</title>
 <style>body{{font-family:system-ui,sans-serif;margin:2em;max-width:1200px}}
 table{{border-collapse:collapse;font-size:90%}}td,th{{border:1px solid #ccc;padding:3px 6px;
