@@ -133,14 +133,16 @@ def compare(run_a: str = typer.Argument(..., help="The reference run. " + _REF_H
             all_kpis: bool = typer.Option(False, "--all", help="Every KPI, not the main ones."),
             as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
     """KPI differences RUN_B − RUN_A, with Welch 95 % confidence intervals where both
-    runs have replications."""
+    runs have replications. A scenario name as RUN_A picks its latest run with RUN_B's
+    seed, start date, horizon and replications (else its latest run)."""
     _compare(run_a, run_b, store, all_kpis, as_json)
 
 
 @handle_errors
 def _compare(run_a, run_b, store, all_kpis, as_json):
     st = _store(store)
-    a, b = st.resolve(run_a), st.resolve(run_b)
+    b = st.resolve(run_b)
+    a = st.resolve_matching(run_a, st.run(b)["manifest"])  # a scenario name: its matching run
     df = st.compare(a, b)
     warnings = _comparability(st.run(a)["manifest"], st.run(b)["manifest"])
     if a == b:

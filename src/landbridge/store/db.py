@@ -419,6 +419,31 @@ class ResultsStore:
         with self._connect() as con:
             return self._resolve(con, ref)
 
+    def resolve_matching(self, ref: str, manifest: dict[str, Any]) -> str:
+        """Like :meth:`resolve`, but a scenario name denotes that scenario's latest run
+        made with the same seed, start date, horizon and replications as ``manifest``
+        (the run it is to be compared with), when there is one; otherwise its latest run.
+        A baseline then stays the matching one when runs of another horizon were stored
+        after it.
+
+        Raises
+        ------
+        UnknownNameError
+            As :meth:`resolve`.
+        """
+        keys = ("seed", "start_date", "horizon_days", "replications")
+        with self._connect() as con:
+            ids = [r[0] for r in con.execute("SELECT run_id FROM runs").fetchall()]
+            pref = [i for i in ids if i.startswith(ref)]
+            if ref not in ids and ref != "latest" and len(pref) != 1:  # as _resolve
+                rows = con.execute("SELECT run_id, manifest FROM runs WHERE scenario_name = ? "
+                                   "ORDER BY created_seq DESC", [ref]).fetchall()
+                for run_id, text in rows:
+                    have = json.loads(text)
+                    if all(have.get(k) == manifest.get(k) for k in keys):
+                        return run_id
+            return self._resolve(con, ref)
+
     def find_identical(self, manifest: dict[str, Any]) -> tuple[str, str] | None:
         """The latest stored run with the same manifest as ``manifest`` (scenario hash,
         seed, replications, horizon, landbridge version...; ``scenario_file`` aside)
