@@ -193,20 +193,38 @@ def _sha256(path: Path) -> str | None:
         os.close(fd)
 
 
-def _write_list(directory: Path, files: dict[str, str]) -> None:
-    text = json.dumps({"written_by": "landbridge", "files": dict(sorted(files.items()))},
-                      indent=1) + "\n"
-    fd, tmp = tempfile.mkstemp(prefix=f".{FILES_LIST}.", suffix=".tmp", dir=directory)
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write ``text`` (UTF-8, ``\\n`` line ends) to ``path`` through a temporary file in
+    the same directory and ``os.replace``, so readers see the old file or the whole new
+    one, never a part; the file gets the usual mode (0666 less the umask). The one
+    atomic text write of the package.
+
+    Raises
+    ------
+    OSError
+        The directory cannot be made or written; the temporary file is removed.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, directory / FILES_LIST)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp creates 0600
+        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _write_list(directory: Path, files: dict[str, str]) -> None:
+    write_atomic(directory / FILES_LIST,
+                 json.dumps({"written_by": "landbridge", "files": dict(sorted(files.items()))},
+                            indent=1) + "\n")
 
 
 def _read_list(directory: Path) -> dict[str, str] | None:

@@ -105,20 +105,10 @@ def _validate(observations, replications, workers, days, scenario, as_json, html
 
 def _write_html(path: Path, card) -> None:
     """Write the scorecard page atomically (a temporary file renamed into place)."""
-    import os
-    import tempfile
-
     from landbridge.analysis.validation import scorecard_html_document
+    from landbridge.outpaths import write_atomic
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(scorecard_html_document(card))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, scorecard_html_document(card))
 
 
 def register(app: typer.Typer) -> None:

@@ -13,8 +13,6 @@ from __future__ import annotations
 import html
 import json
 import math
-import os
-import tempfile
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -507,23 +505,7 @@ def write_report(run_dir: str | Path, out: str | Path | None = None,
     check_output_file(out)
     run = load_run(run_dir, run_id)
     base = load_run(baseline_dir, baseline_id) if baseline_dir is not None else None
-    text = build_report(run, base)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    except OSError as exc:
-        raise UsageError([Problem(str(out), "--out", "",
-                                  f"cannot write there: {exc.strerror or exc}")]) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    _write_page(out, build_report(run, base), "--out")
     note_written(out.parent, out.name)  # a report in a run directory is ours to delete
     return out
 
@@ -547,20 +529,17 @@ def write_figure(fig, out: str | Path, title: str = "landbridge") -> Path:
     text = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="generator" content="landbridge"><title>{_e(title)}'
             f"</title><style>{_CSS}</style><script>{_script_safe(get_plotlyjs())}</script>"
             f"</head><body><main>{body}</main></body></html>\n")
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    except OSError as exc:
-        raise UsageError([Problem(str(out), "out", "",
-                                  f"cannot write there: {exc.strerror or exc}")]) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    _write_page(out, text, "out")
     return out
+
+
+def _write_page(out: Path, text: str, label: str) -> None:
+    """Write a page atomically (:func:`landbridge.outpaths.write_atomic`); a directory
+    that cannot be written is a :class:`UsageError` naming ``label``."""
+    from landbridge.outpaths import write_atomic
+
+    try:
+        write_atomic(out, text)
+    except OSError as exc:
+        raise UsageError([Problem(str(out), label, "",
+                                  f"cannot write there: {exc.strerror or exc}")]) from None

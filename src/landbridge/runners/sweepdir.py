@@ -22,41 +22,20 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from landbridge.analysis.kpis import Kpis
+from landbridge.outpaths import write_atomic  # the package's one atomic text write
 
 __all__ = ["write_atomic", "write_json", "rep_file", "failure_file", "kpis_to_doc",
            "doc_to_kpis", "finished_replications", "read_rep", "read_failures",
            "REP_NAME"]
 
 REP_NAME = re.compile(r"^p(\d+)-r(\d+)\.json$")
-_UMASK = os.umask(0o022)
-os.umask(_UMASK)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` via a temporary file in the same directory and
-    ``os.replace`` (atomic on POSIX and Windows)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp creates 0600; give the usual mode
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 def write_json(path: Path, data: Any, indent: int | None = 2) -> None:
