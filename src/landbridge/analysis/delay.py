@@ -58,6 +58,7 @@ import pandas as pd
 
 from landbridge.analysis.kpis import daily_step_stats
 from landbridge.analysis.stats import mean_ci95
+from landbridge.analysis.stats import number_or_none as _num
 
 __all__ = ["DelaySummary", "delay_against_baseline", "consignments", "RunEvents",
            "ComparabilityError"]
@@ -203,14 +204,6 @@ class DelaySummary:
         return lines + [f"warning: {w}" for w in self.warnings]
 
 
-def _num(v) -> float | None:
-    if v is None:
-        return None
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) else f
 
 
 def _pm(v, ci, digits: int = 0, sign: bool = False) -> str:

@@ -16,7 +16,7 @@ import math
 
 import numpy as np
 
-__all__ = ["t975", "ci95_halfwidth", "mean_ci95"]
+__all__ = ["t975", "ci95_halfwidth", "mean_ci95", "number_or_none"]
 
 _Z975 = 1.959963984540054
 _NU = (1.0, 1.25, 1.5, 1.75, 2.0, 2.25, 2.5, 2.75, 3.0, 3.25, 3.5, 3.75, 4.0, 5, 6, 7, 8,
@@ -87,3 +87,25 @@ def mean_ci95(values) -> tuple[float | None, float | None]:
     if not len(x):
         return None, None
     return float(x.mean()), ci95_halfwidth(x)
+
+
+def number_or_none(v) -> float | None:
+    """``v`` as a float, or None when it is None, not a number or NaN (a KPI cell that
+    has no value: a missing CI, an empty table cell read back from CSV or DuckDB).
+
+    Parameters
+    ----------
+    v : object
+        A number, a numeric string, None or anything else.
+
+    Returns
+    -------
+    float or None
+    """
+    if v is None:
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f

@@ -17,6 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
+from landbridge.analysis.stats import number_or_none as _num
 from landbridge.report.charts import map_figure
 from landbridge.report.data import RunData, crossing_waits, link_utilization
 
@@ -63,14 +64,6 @@ def corridor_map(run: RunData, height: int = 480) -> go.Figure:
     return fig
 
 
-def _num(v: Any) -> float | None:
-    if v is None:
-        return None
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) else f
 
 
 def change_map(run: RunData, baseline: RunData, height: int = 480) -> go.Figure:
