@@ -116,3 +116,72 @@ def test_more_demand_is_a_backlog_and_a_timetable_warning():
     # excess 300 TEU on the last day → not back by the end
     assert s.backlog["not_recovered"] == 1 and s.backlog["peak_deficit_teu"] == 300.0
     assert any("timetables differ" in w for w in s.warnings)
+
+
+# ---- the backlog headline over replications (hand-computed; tolerance 50 TEU) -------
+# Baseline deliveries at 72, 96, 120 h (days 3, 4, 5). With +100 h each (172, 196,
+# 220 h: days 7, 8, 9) the excess backlog is 100, 200, 300, 300, 200, 100, 0 on days
+# 3..9: back on day 9 (2021-03-10), peak 300. With +52 h (124, 148, 172 h: days 5, 6,
+# 7) it is 100, 200, 200, 100, 0 on days 3..7: back on day 7 (2021-03-08), peak 200.
+# With +1000 h nothing is delivered by the 240 h horizon: 300 TEU behind at the end.
+
+
+def test_backlog_some_replications_back_is_not_given_as_the_date():
+    base = _run(_trains(0, [0, 0, 0]) + _trains(1, [0, 0, 0]))
+    run = _run(_trains(0, [100, 100, 100]) + _trains(1, [1000, 1000, 1000]))
+    s = delay_against_baseline(run, base, tolerance_teu=50.0)
+    b = s.backlog
+    assert (b["days"], b["recovered"], b["not_recovered"], b["never_behind"]) == \
+        ([9.0, None], 1, 1, 0)
+    assert s.backlog_sentence() == (
+        "Backlog back to baseline in 1 of 2 replications (2021-03-10); 1 of 2 still had "
+        "a backlog at the end of the 10-day run (peak 300 TEU above it).")
+    assert s.backlog_sentence() in s.headline()
+
+
+def test_backlog_all_back_is_the_median_and_range():
+    base = _run(_trains(0, [0, 0, 0]) + _trains(1, [0, 0, 0]))
+    run = _run(_trains(0, [100, 100, 100]) + _trains(1, [52, 52, 52]))
+    s = delay_against_baseline(run, base, tolerance_teu=50.0)
+    assert (s.backlog["median_day"], s.backlog["min_day"], s.backlog["max_day"]) == \
+        (8.0, 7.0, 9.0)
+    assert s.backlog_sentence() == (
+        "Backlog back to baseline on 2021-03-09 (median of 2 replications, range "
+        "2021-03-08 – 2021-03-10; peak 250 TEU above it).")
+
+
+def test_backlog_back_where_behind_and_never_behind_elsewhere():
+    base = _run(_trains(0, [0, 0, 0]) + _trains(1, [0, 0, 0]))
+    run = _run(_trains(0, [100, 100, 100]) + _trains(1, [0, 0, 0]))
+    s = delay_against_baseline(run, base, tolerance_teu=50.0)
+    assert s.backlog_sentence() == (
+        "Backlog back to baseline on 2021-03-10 in the 1 replication that fell behind "
+        "(1 never did; peak 150 TEU above it).")
+
+
+def test_backlog_none_back_and_never_behind():
+    base = _run(_trains(0, [0, 0, 0]))
+    s = delay_against_baseline(_run(_trains(0, [1000, 1000, 1000])), base,
+                               tolerance_teu=50.0)
+    assert s.backlog_sentence() == ("Backlog still above the baseline's at the end of the "
+                                    "10-day run in 1 of 1 replication (peak 300 TEU above it).")
+    s = delay_against_baseline(_run(_trains(0, [0, 0, 0])), base, tolerance_teu=50.0)
+    assert s.backlog_sentence() == "The backlog never rose above the baseline's."
+
+
+def test_web_backlog_card_gives_a_date_only_when_every_replication_is_back():
+    from landbridge.web.headline import backlog_figure
+
+    base = _run(_trains(0, [0, 0, 0]) + _trains(1, [0, 0, 0]))
+    some = delay_against_baseline(
+        _run(_trains(0, [100, 100, 100]) + _trains(1, [1000, 1000, 1000])), base,
+        tolerance_teu=50.0)
+    f = backlog_figure(some)
+    assert (f.text, f.value) == ("in 1 of 2 replications (2021-03-10)", None)
+    assert "1 of 2 still behind at the end" in f.label
+    every = delay_against_baseline(
+        _run(_trains(0, [100, 100, 100]) + _trains(1, [52, 52, 52])), base,
+        tolerance_teu=50.0)
+    f = backlog_figure(every)
+    assert (f.text, f.value) == ("2021-03-09", "2021-03-09")
+    assert "range 2021-03-08 – 2021-03-10" in f.label

@@ -112,10 +112,13 @@ class DelaySummary:
         ``measure, mean, ci95, unit``: ``teu_delayed_1d``, ``teu_delayed_2d``,
         ``teu_days_delay``, ``matched_teu``, ``censored_teu``, ``mean_delay_h``.
     backlog : dict
-        ``day`` (mean recovery day from the start, None when never behind),
-        ``ci95``, ``not_recovered`` (replications still behind at the end),
-        ``never_behind`` (replications never behind), ``peak_deficit_teu``
-        (mean over replications of the largest deficit).
+        ``days``: per replication the day (from the start) the backlog was back, None
+        when it never rose above the baseline's or was still above it at the end;
+        ``recovered`` (replications that fell behind and were back by the end),
+        ``not_recovered`` (replications still behind at the end), ``never_behind``
+        (replications never behind); over the recovered replications ``day`` (mean),
+        ``ci95``, ``median_day``, ``min_day``, ``max_day``; ``peak_deficit_teu`` (mean
+        over replications of the largest deficit).
     queues : DataFrame
         ``crossing, direction, day, ci95, not_recovered, peak_excess_trains`` for each
         crossing side whose queue ever exceeded the baseline's; sorted by peak.
@@ -136,6 +139,7 @@ class DelaySummary:
     corridors: pd.DataFrame
     warnings: tuple[str, ...]
     method: str
+    horizon_days: float | None = None
 
     def total(self, measure: str) -> tuple[float | None, float | None]:
         """``(mean, ci95)`` of one measure of :attr:`totals`."""
@@ -166,27 +170,21 @@ class DelaySummary:
         lines = [f"{_pm(d1, d1c)} TEU delayed by more than 1 day, {_pm(d2, d2c)} by more "
                  f"than 2 days, {_pm(td, tdc)} TEU-days of delay in all (of {_pm(m, None)} "
                  f"TEU matched; {n} paired replication{'s' if n != 1 else ''}{ci})."]
-        b = self.backlog
-        if b.get("never_behind") == n:
-            lines.append("The backlog never rose above the baseline's.")
-        else:
-            when = self.date_of(b.get("day"))
-            text = (f"Backlog back to baseline on {when}"
-                    + (f" (± {b['ci95']:.1f} d)" if _num(b.get("ci95")) is not None else "")
-                    if when else "Backlog not back to baseline by the end of the run")
-            if b.get("not_recovered") and when:
-                text += f"; not by the end in {b['not_recovered']} of {n} replications"
-            text += f" (peak {_pm(b.get('peak_deficit_teu'), None)} TEU above it)."
-            lines.append(text)
+        lines.append(self.backlog_sentence())
         q = self.queues.head(max_items)
         if len(q):
             parts = []
             for r in q.to_dict("records"):
                 label = f"{nm.get(r['crossing'], r['crossing'])} {r['direction']}"
                 when = self.date_of(_num(r["day"]))
-                parts.append(f"{label} {when}" if when and not r["not_recovered"] else
-                             f"{label} {when} ({r['not_recovered']} of {n} not by the end)"
-                             if when else f"{label} not by the end")
+                k = int(r["not_recovered"])
+                if when and not k:
+                    parts.append(f"{label} {when}")
+                elif when:
+                    parts.append(f"{label} in {n - k} of {n} replications ({when}), still "
+                                 f"above it at the end in {k}")
+                else:
+                    parts.append(f"{label} not by the end")
             lines.append("Queues back to baseline: " + "; ".join(parts) + ".")
         parts = []
         for df, label in ((self.od, lambda r: f"{nm.get(r['origin'], r['origin'])} → "
@@ -203,7 +201,39 @@ class DelaySummary:
             lines.append("Extra transit time: " + "; ".join(parts) + ".")
         return lines + [f"warning: {w}" for w in self.warnings]
 
+    def backlog_sentence(self) -> str:
+        """When the backlog (TEU dispatched − delivered) was back to the baseline's, as a
+        statistic over the replications (see :attr:`backlog`).
 
+        A date is given as *the* answer only when every replication that fell behind
+        was back by the end: the date itself with one such replication, else the median
+        and the range. When only some were back, the sentence says how many and when,
+        and how many still had a backlog at the end of the run.
+        """
+        b, n = self.backlog, self.replications
+        never, stuck = int(b.get("never_behind") or 0), int(b.get("not_recovered") or 0)
+        days = sorted(d for d in (b.get("days") or []) if d is not None)
+        peak = f"peak {_pm(b.get('peak_deficit_teu'), None)} TEU above it"
+        run = (f"the {self.horizon_days:g}-day run" if self.horizon_days else "the run")
+        if never == n:
+            return "The backlog never rose above the baseline's."
+        reps = f"replication{'s' if n != 1 else ''}"
+        if not days:  # every replication that fell behind was still behind at the end
+            return (f"Backlog still above the baseline's at the end of {run} in {stuck} of "
+                    f"{n} {reps} ({peak}).")
+        k = len(days)
+        median = self.date_of(float(np.median(days)))
+        span = f"{self.date_of(days[0])} – {self.date_of(days[-1])}"
+        if stuck:
+            when = f"median {median}, range {span}" if k > 1 else median
+            return (f"Backlog back to baseline in {k} of {n} {reps} ({when}); {stuck} of "
+                    f"{n} still had a backlog at the end of {run} ({peak}).")
+        spread = f"median of {k} replications, range {span}; " if k > 1 else ""
+        if never:
+            return (f"Backlog back to baseline on {median} in the {k} replication"
+                    f"{'s' if k != 1 else ''} that fell behind ({spread}{never} never "
+                    f"did; {peak}).")
+        return f"Backlog back to baseline on {median} ({spread}{peak})."
 
 
 def _pm(v, ci, digits: int = 0, sign: bool = False) -> str:
@@ -391,7 +421,7 @@ def delay_against_baseline(run: RunEvents, baseline: RunEvents, *,
     m["censored"] = censored
 
     per_rep = []
-    backlog_days, never, not_rec, peaks = [], 0, 0, []
+    backlog_days, rep_days, never, not_rec, peaks = [], [], 0, 0, []
     queue_runs = _queues(run.events, reps, n_days, run.crossings or baseline.crossings)
     queue_base = _queues(baseline.events, reps, n_days, baseline.crossings or run.crossings)
     qrec: dict[tuple[str, str], list] = {}
@@ -413,6 +443,7 @@ def delay_against_baseline(run: RunEvents, baseline: RunEvents, *,
         day, nev, still = _recovery(deficit, tolerance_teu)
         never += nev
         not_rec += still
+        rep_days.append(day)
         if day is not None:
             backlog_days.append(day)
         for key in sorted({(c, lab) for (r, c, lab) in list(queue_runs) + list(queue_base)
@@ -439,7 +470,11 @@ def delay_against_baseline(run: RunEvents, baseline: RunEvents, *,
     totals = pd.DataFrame([dict(measure=k, mean=mean_ci95(pr[k])[0],
                                 ci95=mean_ci95(pr[k])[1], unit=u) for k, u in units.items()])
     bday, bci = mean_ci95(backlog_days)
-    backlog = dict(day=bday, ci95=bci, not_recovered=not_rec, never_behind=never,
+    done = sorted(backlog_days)
+    backlog = dict(day=bday, ci95=bci, days=rep_days, recovered=len(done),
+                   not_recovered=not_rec, never_behind=never,
+                   median_day=float(np.median(done)) if done else None,
+                   min_day=done[0] if done else None, max_day=done[-1] if done else None,
                    peak_deficit_teu=mean_ci95(peaks)[0])
     qrows = []
     for (cid, lab), recs in qrec.items():
@@ -479,4 +514,4 @@ def delay_against_baseline(run: RunEvents, baseline: RunEvents, *,
                         totals=totals, backlog=backlog, queues=queues,
                         od=paired(tr_od, ["origin", "destination"]),
                         corridors=paired(tr_cor, ["corridor"]), warnings=tuple(warnings),
-                        method=method)
+                        method=method, horizon_days=hi / 24.0)

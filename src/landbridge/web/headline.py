@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Figure", "headline_of_dirs"]
+__all__ = ["Figure", "headline_of_dirs", "backlog_figure"]
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,31 @@ def _run_total(run_dir: Path, col: str) -> float | None:
     return _num(rows[0].get(col))
 
 
+def backlog_figure(s) -> Figure:
+    """The ``backlog_cleared`` figure of a
+    :class:`~landbridge.analysis.delay.DelaySummary`: the date deliveries were back to
+    the baseline's (the median over the replications that fell behind, the range in the
+    label), its ``value`` that date only when every replication that fell behind was
+    back by the end; else how many were back, or "not by the end" / "never behind"."""
+    b, n = s.backlog, s.replications
+    recovered = int(b.get("recovered") or 0)
+    when = s.date_of(_num(b.get("median_day")))
+    label = "deliveries back to the baseline's"
+    if b.get("never_behind") == n:
+        text, value = "never behind", None
+    elif when is None:
+        text, value = "not by the end", None
+    elif b.get("not_recovered"):  # a date, but not the answer: only some were back
+        text, value = f"in {recovered} of {n} replications ({when})", None
+        label += f"; {b['not_recovered']} of {n} still behind at the end"
+    else:
+        text, value = when, when
+        if recovered > 1:
+            label += (f" (median of {recovered} replications, range "
+                      f"{s.date_of(b['min_day'])} – {s.date_of(b['max_day'])})")
+    return Figure("backlog_cleared", label, text, value)
+
+
 def headline_of_dirs(run_dir: str | Path, baseline_dir: str | Path,
                      store: str | Path | None = None) -> tuple[list[Figure], list[str]]:
     """The headline of the run in ``run_dir`` against the one in ``baseline_dir``.
@@ -66,8 +91,8 @@ def headline_of_dirs(run_dir: str | Path, baseline_dir: str | Path,
     (list of Figure, list of str)
         The figures: ``teu_delayed_1d``, ``teu_delayed_2d``, ``teu_days_delay`` (mean
         over paired replications, ± the 95 % half-width with several),
-        ``backlog_cleared`` (the date deliveries were back to the baseline's, or why
-        not), ``delivered_delta`` and ``backlog_delta`` (TEU at the end, what-if −
+        ``backlog_cleared`` (:func:`backlog_figure`), ``delivered_delta`` and
+        ``backlog_delta`` (TEU at the end, what-if −
         baseline) and ``corridor-<label>`` (extra transit per corridor, days, the three
         largest changes); and the headline's sentences.
 
@@ -89,15 +114,7 @@ def headline_of_dirs(run_dir: str | Path, baseline_dir: str | Path,
                        ("teu_days_delay", "TEU-days of delay")):
         v, ci = s.total(key)
         out.append(Figure(key, label, _pm(_num(v), _num(ci)), _num(v)))
-    b = s.backlog
-    when = s.date_of(_num(b.get("day")))
-    if b.get("never_behind") == s.replications:
-        text = "never behind"
-    elif when is None:
-        text = "not by the end"
-    else:
-        text = when
-    out.append(Figure("backlog_cleared", "deliveries back to the baseline's", text, when))
+    out.append(backlog_figure(s))
     for key, col, label in (("delivered_delta", "teu_delivered", "TEU delivered, change"),
                             ("backlog_delta", "backlog_teu", "backlog at the end (TEU), change")):
         v, w = _run_total(run_dir, col), _run_total(baseline_dir, col)
