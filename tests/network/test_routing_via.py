@@ -119,3 +119,24 @@ def test_a_leg_does_not_go_back_through_an_earlier_leg(loop):
 
 def test_a_via_node_on_a_branch_is_left_the_way_the_train_came(loop):
     assert route_via(loop, ["A", "W", "Z"]).nodes == ("A", "X", "W", "X", "Z")
+
+
+def test_a_leg_does_not_pass_a_later_via_point():
+    """Moscow → Harbin via Grodekovo (the bundled demand row's route): the Chita →
+    Grodekovo leg is shorter through Manzhouli, Harbin and Suifenhe (China) than on the
+    Trans-Siberian link CHI-GRD (3,075 km), but the route comes back through Suifenhe
+    and ends at Harbin, so that leg would cross into China and out again."""
+    net = load_network()
+    r = route_via(net, ["MOW", "UUD", "CHI", "GRD", "SFH", "HRB"])
+    assert len(set(r.nodes)) == len(r.nodes)
+    assert r.nodes[-4:] == ("CHI", "GRD", "SFH", "HRB") and "CHI-GRD" in r.links
+    assert r.corridor == ("SFH-GRD",) and r.corridor_label == "SFH-GRD"
+
+
+def test_a_corridor_names_a_crossing_passed_out_and_back_once():
+    from landbridge.network.routing import route_from_nodes
+
+    net = load_network()
+    r = route_from_nodes(net, ["HRB", "SFH", "GRD", "SFH", "HRB"])
+    assert r.crossings == ("SFH-GRD", "SFH-GRD")
+    assert r.corridor == ("SFH-GRD",)

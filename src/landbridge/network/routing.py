@@ -124,11 +124,13 @@ class Route:
     def corridor(self) -> tuple[str, ...]:
         """The route's corridor: its gauge-break crossings (where the train is
         transshipped) and ferry links, in order, e.g. ``('ASK-DST', 'KUR-ALAT',
-        'POT-CND')``; all its crossings when it has neither."""
+        'POT-CND')``; all its crossings when it has neither. A mark repeated
+        consecutively (out through a crossing and back through it) is named once."""
         marks = tuple(leg.crossing if leg.crossing and leg.gauge_break else leg.link
                       for leg in self.legs
                       if (leg.crossing and leg.gauge_break) or leg.mode == Mode.ferry.value)
-        return marks or self.crossings
+        marks = marks or self.crossings
+        return tuple(m for i, m in enumerate(marks) if i == 0 or m != marks[i - 1])
 
     @property
     def corridor_label(self) -> str:
@@ -403,8 +405,10 @@ def _via_path(g: nx.Graph, points: list[str], ports: set[int], network: Network
     """Cheapest node path through ``points`` in ``g``; at each point whose index is in
     ``ports`` the path takes a ferry (sailing from it or arriving on it, whichever is
     cheaper; sailing from it first on a tie). A leg avoids the nodes of the legs before
-    it (a train does not re-enter the country it left), unless that leaves it no path
-    (a via node at the end of a branch line: back the way it came). ``None`` when
+    it (a train does not re-enter the country it left) and the via points after it (a
+    leg Chita → Grodekovo must not run through Suifenhe and Harbin when the route then
+    comes back to them), unless that leaves it no path (a via node at the end of a
+    branch line: back the way it came). ``None`` when
     none exists."""
     best: tuple[float, list[str]] | None = None
     for sides in itertools.product(("leave", "land"), repeat=len(ports)):
@@ -413,7 +417,9 @@ def _via_path(g: nx.Graph, points: list[str], ports: set[int], network: Network
         total = 0.0
         for i, (a, b) in enumerate(zip(points, points[1:])):
             sail, land = side.get(i) == "leave", side.get(i + 1) == "land"
-            fresh = nx.restricted_view(g, set(path) - {a}, []) if len(path) > 1 else g
+            # nor may it pass a later via point (it would come back through it)
+            avoid = (set(path) | set(points[i + 2:])) - {a, b}
+            fresh = nx.restricted_view(g, avoid, []) if avoid else g
             leg = _leg_path(fresh, a, b, sail, land, network)
             if leg is None and fresh is not g:
                 leg = _leg_path(g, a, b, sail, land, network)
