@@ -21,7 +21,9 @@ COMPILED = SimpleNamespace(services=(
 
 
 def _deliver(rep, svc, dispatch_h, transit_d, teu):
-    return dict(replication=rep, seq=0, train="t", service=svc, event="deliver", node="DUI",
+    """One train's delivery (each a train of its own: ``trains`` counts train ids)."""
+    return dict(replication=rep, seq=0, train=f"{svc}-{dispatch_h:g}", service=svc,
+                event="deliver", node="DUI",
                 crossing="", time_h=dispatch_h + 24 * transit_d, teu=teu,
                 dispatch_h=dispatch_h)
 

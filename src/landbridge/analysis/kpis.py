@@ -11,6 +11,18 @@ transit time
     deliver time − ``dispatch_h`` of each ``deliver`` row, in days. A row is one
     delivered train or, when trains carry several consignments (lots), one lot; the
     statistics are over rows (each lot counts once, whatever its TEU).
+trains (transit tables)
+    distinct train ids among a group's ``deliver`` rows: a train that carries several
+    lots after consolidation counts once, and once in each pair, service or corridor
+    whose lots it carries (so the rows of a table may add up to more than the trains
+    delivered).
+diversions
+    the ``divert`` rows (a train held at its origin and sent to another corridor by the
+    scenario's ``rerouting`` policy), over the whole horizon like the ``run`` table: the
+    corridor left is that of the train's row just before (its ``held`` row, logged
+    before the diversion relabels the train), the corridor taken that of the ``divert``
+    row; the direction is the service's (:func:`~landbridge.scenario.whatif.
+    demand_direction`); the cost is the TEU × the policy's ``cost_usd_per_teu``.
 corridor
     the gauge-break crossings of a route in order, joined by ``" > "``
     (:func:`corridor_label`), as ``landbridge route`` names it: the ``corridor`` column
@@ -55,10 +67,11 @@ import pandas as pd
 from landbridge.analysis.schema import KPI_SCHEMA, TABLE_NAMES
 from landbridge.analysis.stats import ci95_halfwidth, t975
 from landbridge.scenario.compile import CompiledScenario
+from landbridge.scenario.whatif import demand_direction
 from landbridge.simulation.run import ReplicationResult
 
 __all__ = ["Kpis", "replication_kpis", "summarize", "ci95_halfwidth", "corridor_label",
-           "deliveries", "transit_stats", "daily_step_stats"]
+           "deliveries", "transit_stats", "daily_step_stats", "diversions"]
 
 
 @dataclass(frozen=True)
@@ -69,8 +82,10 @@ class Kpis:
     The tables and their columns are those of :data:`landbridge.analysis.schema.
     KPI_SCHEMA`: ``od`` (per origin–destination pair), ``services``, ``corridors``
     (transit times), ``crossings`` (rail border crossings per direction),
-    ``queue_by_day``, ``throughput_by_day`` (daily), ``road`` (road posts) and ``run``
-    (totals and the TEU accounting at the end).
+    ``queue_by_day``, ``throughput_by_day`` (daily), ``road`` (road posts),
+    ``corridor_load``, ``reformation``, ``diversions`` (held trains sent to another
+    corridor, per corridor left and taken) and ``run`` (totals and the TEU accounting at
+    the end).
     """
 
     od: pd.DataFrame
@@ -82,6 +97,7 @@ class Kpis:
     road: pd.DataFrame
     corridor_load: pd.DataFrame
     reformation: pd.DataFrame
+    diversions: pd.DataFrame
     run: pd.DataFrame
 
     TABLES = TABLE_NAMES
@@ -171,14 +187,15 @@ def deliveries(events: pd.DataFrame, compiled: CompiledScenario) -> pd.DataFrame
     Returns
     -------
     DataFrame
-        ``replication, service, origin, destination, corridor, teu, dispatch_h,
-        time_h, transit_d`` (one row per delivered train or lot).
+        ``replication, train, service, origin, destination, corridor, teu,
+        dispatch_h, time_h, transit_d`` (one row per delivered train or lot).
     """
     plans = {p.id: p for p in compiled.services}
     d = events[events.event == "deliver"]
     svc = d.service.astype(str)
     out = pd.DataFrame({
         "replication": d.replication.to_numpy() if "replication" in d else 0,
+        "train": d.train.astype(str).to_numpy(),
         "service": svc.to_numpy(),
         "origin": svc.map(lambda s: plans[s].origin if s in plans else "").to_numpy(),
         "destination": svc.map(lambda s: plans[s].destination if s in plans else ""
@@ -197,7 +214,8 @@ def deliveries(events: pd.DataFrame, compiled: CompiledScenario) -> pd.DataFrame
 
 
 def transit_stats(deliv: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Transit KPIs per group, vectorised: ``trains`` (rows), ``teu_delivered``,
+    """Transit KPIs per group, vectorised: ``trains`` (distinct train ids: a train
+    carrying several lots counts once), ``teu_delivered``,
     ``transit_mean_d``, ``transit_p50_d``, ``transit_p95_d`` for each combination of
     ``keys`` (columns of :func:`deliveries`, e.g. ``["replication", "service"]``)."""
     cols = keys + ["trains", "teu_delivered", "transit_mean_d", "transit_p50_d",
@@ -205,7 +223,7 @@ def transit_stats(deliv: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     if not len(deliv):
         return pd.DataFrame(columns=cols)
     g = deliv.groupby(keys, sort=True)
-    out = g.agg(trains=("transit_d", "size"), teu_delivered=("teu", "sum"),
+    out = g.agg(trains=("train", "nunique"), teu_delivered=("teu", "sum"),
                 transit_mean_d=("transit_d", "mean"))
     q = g.transit_d.quantile([0.5, 0.95]).unstack()
     out["transit_p50_d"] = q[0.5]
@@ -238,6 +256,83 @@ def _transit_tables(ev: pd.DataFrame, compiled: CompiledScenario, rep: int
         df.insert(0, "rep", rep)
     return (KPI_SCHEMA["od"].frame(od), KPI_SCHEMA["services"].frame(services),
             KPI_SCHEMA["corridors"].frame(corridors))
+
+
+def diversions(events: pd.DataFrame, compiled: CompiledScenario) -> pd.DataFrame:
+    """The ``divert`` rows with the corridor each train left and the one it took.
+
+    Parameters
+    ----------
+    events : DataFrame
+        Event log rows of one or more replications (columns of
+        :mod:`landbridge.simulation.eventlog`), in ``seq`` order within a replication.
+    compiled : CompiledScenario
+        Gives each service's origin and destination (its direction) and, for a
+        ``divert`` row with no earlier row of its train, its own corridor.
+
+    Returns
+    -------
+    DataFrame
+        ``replication, train, service, time_h, from_corridor, to_corridor, direction,
+        teu`` (one row per diversion). ``from_corridor`` is the corridor of the
+        train's previous row (its ``held`` row), ``to_corridor`` the ``divert`` row's.
+    """
+    cols = ["replication", "train", "service", "time_h", "from_corridor", "to_corridor",
+            "direction", "teu"]
+    is_div = (events.event == "divert").to_numpy()
+    if not is_div.any():
+        return pd.DataFrame(columns=cols)
+    plans = {p.id: p for p in compiled.services}
+    nodes = compiled.network.nodes
+    ev = events if "replication" in events else events.assign(replication=0)
+    # the rows of the diverted trains (train ids repeat across replications)
+    sub = ev[ev.train.isin(ev.train[is_div].unique())]
+    div_keys = set(zip(sub.replication[sub.event == "divert"],
+                       sub.train[sub.event == "divert"]))
+    sub = sub[[k in div_keys for k in zip(sub.replication, sub.train)]]
+    prev = sub.groupby(["replication", "train"], sort=False).corridor.shift(1)
+    d = sub[sub.event == "divert"]
+    own = d.service.map(lambda s: corridor_label(plans[s].route.corridor)
+                        if s in plans else "")
+    frm = prev[d.index].where(prev[d.index].notna(), own)
+
+    def direction(s: str) -> str:
+        p = plans.get(s)
+        return "" if p is None else demand_direction(nodes[p.origin].lon,
+                                                     nodes[p.destination].lon)
+
+    return pd.DataFrame({
+        "replication": d.replication.to_numpy(), "train": d.train.astype(str).to_numpy(),
+        "service": d.service.astype(str).to_numpy(), "time_h": d.time_h.to_numpy(float),
+        "from_corridor": frm.astype(str).to_numpy(),
+        "to_corridor": d.corridor.astype(str).to_numpy(),
+        "direction": d.service.astype(str).map(direction).to_numpy(),
+        "teu": d.teu.to_numpy(float)}, columns=cols)
+
+
+def _diversion_table(ev: pd.DataFrame, compiled: CompiledScenario, rep: int
+                     ) -> pd.DataFrame:
+    """The ``diversions`` KPI table of one replication: a row for every (corridor
+    left, corridor taken, direction) the rerouting policy allows (so replications
+    without a diversion count as zero in the mean) and any other seen in the log."""
+    policy = compiled.scenario.rerouting
+    cost = policy.cost_usd_per_teu if policy is not None else 0.0
+    nodes = compiled.network.nodes
+    keys = set()
+    if policy is not None:
+        for p in compiled.services:
+            direction = demand_direction(nodes[p.origin].lon, nodes[p.destination].lon)
+            own = corridor_label(p.route.corridor)
+            keys.update((own, corridor_label(a.corridor), direction)
+                        for a in p.alternatives)
+    d = diversions(ev, compiled)
+    agg = {k: (0, 0.0) for k in keys}
+    for k, g in d.groupby(["from_corridor", "to_corridor", "direction"], sort=False):
+        agg[k] = (len(g), float(g.teu.sum()))
+    return KPI_SCHEMA["diversions"].frame([dict(
+        rep=rep, from_corridor=k[0], to_corridor=k[1], direction=k[2],
+        diverted_trains=n, diverted_teu=teu, diversion_cost_usd=teu * cost)
+        for k, (n, teu) in sorted(agg.items())])
 
 
 def _held_at_origin(ev: pd.DataFrame, compiled: CompiledScenario, n_days: int
@@ -410,7 +505,8 @@ def replication_kpis(result: ReplicationResult, compiled: CompiledScenario) -> K
         undelivered_teu=e.dispatched_teu - e.delivered_teu,
         waiting_at_crossings_teu=e.waiting_at_crossings_teu, held_teu=held,
         in_buffers_teu=e.in_buffers_teu, in_transit_teu=e.in_transit_teu,
-        events=result.n_events)])
+        diverted_trains=e.diverted_trains, diverted_teu=e.diverted_teu,
+        diversion_cost_usd=e.diversion_cost_usd, events=result.n_events)])
     cload = KPI_SCHEMA["corridor_load"].frame([dict(
         rep=rep, corridor=c.corridor, direction=c.direction,
         limiting_element=c.limiting_element, limiting_kind=c.limiting_kind,
@@ -425,7 +521,8 @@ def replication_kpis(result: ReplicationResult, compiled: CompiledScenario) -> K
         for r in getattr(e, "reformation", ())])
     return Kpis(od=od, services=services, corridors=corridors, crossings=crossings,
                 queue_by_day=queue_by_day, throughput_by_day=tday, road=road,
-                corridor_load=cload, reformation=reform, run=run)
+                corridor_load=cload, reformation=reform,
+                diversions=_diversion_table(ev, compiled, rep), run=run)
 
 
 def summarize(per_rep: Sequence[Kpis]) -> Kpis:

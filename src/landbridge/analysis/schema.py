@@ -115,8 +115,9 @@ def _c(name, dtype, unit, description, role="value", digits=2, percent=False) ->
 
 
 _TRANSIT = (
-    _c("trains", "float", "trains", "delivered trains (one per lot when a train carries "
-       "several) dispatched in the statistics window", digits=0),
+    _c("trains", "float", "trains", "distinct trains (train ids) that delivered boxes "
+       "dispatched in the statistics window: a train carrying several lots after "
+       "consolidation counts once (once in each group whose lots it carries)", digits=0),
     _c("teu_delivered", "float", "TEU", "TEU delivered of those dispatched in the window",
        digits=0),
     _c("transit_mean_d", "float", "d", "mean transit time, dispatch to delivery"),
@@ -226,6 +227,18 @@ KPI_SCHEMA: dict[str, TableSpec] = {t.name: t for t in (
            "left"),
         _c("dwell_max_h", "float", "h", "longest dwell of a box that left"),
         _c("teu_left", "float", "TEU", "TEU still waiting at the end", digits=0))),
+    TableSpec("diversions", "Held trains diverted to another corridor by the "
+              "scenario's rerouting policy, per corridor left, corridor taken and "
+              "direction, over the whole horizon (a row for every diversion the policy "
+              "allows, zero when none happened)", (
+        _c("from_corridor", "str", "", "the service's own corridor that the train left "
+           "(gauge-break crossings joined by ' > ')", role="key"),
+        _c("to_corridor", "str", "", "the alternative corridor it took", role="key"),
+        _c("direction", "str", "", "westbound or eastbound", role="key"),
+        _c("diverted_trains", "float", "trains", "trains diverted", digits=0),
+        _c("diverted_teu", "float", "TEU", "TEU on the diverted trains", digits=0),
+        _c("diversion_cost_usd", "float", "USD", "diverted TEU × the policy's "
+           "cost_usd_per_teu", digits=0))),
     TableSpec("run", "The whole run", (
         _c("teu_dispatched", "float", "TEU", "TEU dispatched over the horizon", digits=0),
         _c("teu_delivered", "float", "TEU", "TEU delivered over the horizon", digits=0),
@@ -242,6 +255,12 @@ KPI_SCHEMA: dict[str, TableSpec] = {t.name: t for t in (
         _c("in_buffers_teu", "float", "TEU", "TEU in re-formation buffers at the end",
            digits=0),
         _c("in_transit_teu", "float", "TEU", "TEU running at the end", digits=0),
+        _c("diverted_trains", "float", "trains", "trains held at their origin and "
+           "diverted to another corridor by the rerouting policy over the horizon",
+           digits=0),
+        _c("diverted_teu", "float", "TEU", "TEU on the diverted trains", digits=0),
+        _c("diversion_cost_usd", "float", "USD", "diverted TEU × the rerouting policy's "
+           "cost_usd_per_teu", digits=0),
         _c("events", "float", "events", "rows in the event log", digits=0))),
 )}
 

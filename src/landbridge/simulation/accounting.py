@@ -122,11 +122,6 @@ def side_capacity(crossing: BorderCrossing, containers: int) -> tuple[float, str
     return stages[binding], binding
 
 
-def _direction_word(model: "CorridorModel", origin: str, destination: str) -> str:
-    nodes = model.network.nodes
-    return "westbound" if nodes[destination].lon < nodes[origin].lon else "eastbound"
-
-
 def _capacity(model: "CorridorModel", key: tuple, containers: float) -> tuple[str, str, float]:
     """(label, id, trains/day over the run) of element ``key`` for trains of
     ``containers`` boxes on average."""
