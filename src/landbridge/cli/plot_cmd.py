@@ -41,6 +41,15 @@ def _stringline(run, corridor, replication, start, days, out_file, store):
     from datetime import date
 
     from landbridge.errors import Problem, UsageError
+
+    if corridor is not None and not corridor.strip():
+        # an empty --corridor is a mistake, not "no corridor given": say so before any work
+        raise UsageError([Problem("<command line>", "--corridor", "",
+                                  f"{corridor!r} names no corridor; give the gauge-break "
+                                  "crossings in order, e.g. 'ASK-DST > BRE-MAL' (as `landbridge "
+                                  "route` names the corridor), or leave --corridor out to "
+                                  "draw the busiest corridor")])
+
     from landbridge.report.charts import stringline_figure
     from landbridge.report.data import load_run
     from landbridge.report.html import _busiest_corridor, write_figure
