@@ -109,7 +109,34 @@ def print_kpis(run) -> None:
               f"held upstream {_fmt(r['held_teu'], None, 0)}, "
               f"in re-formation buffers {_fmt(r['in_buffers_teu'], None, 0)}). "
               "Conservation checked.")
+    _print_diversions(s)
     _print_overload(s)
+
+
+def _print_diversions(s) -> None:
+    """One line when the rerouting policy diverted trains: totals (mean ± 95 % CI over
+    replications) and each corridor left → taken, from the ``run`` and ``diversions``
+    KPI tables (a run recorded before they existed prints nothing)."""
+    from landbridge.analysis.schema import format_value
+
+    r = s.run.to_dict("records")[0] if len(s.run) else {}
+    if not (r.get("diverted_trains") or 0) > 0:
+        return
+
+    def f(table, rec, name):
+        return format_value(table, name, rec.get(name), rec.get(f"{name}_ci95"))
+
+    div = getattr(s, "diversions", None)
+    rows = [] if div is None or div.empty else sorted(
+        (d for d in div.to_dict("records") if (d.get("diverted_trains") or 0) > 0),
+        key=lambda d: (-d["diverted_trains"], d["from_corridor"], d["to_corridor"],
+                       d["direction"]))
+    pairs = "; ".join(f"{d['from_corridor'] or 'direct'} → {d['to_corridor'] or 'direct'} "
+                      f"{d['direction']} {f('diversions', d, 'diverted_trains')} trains, "
+                      f"{f('diversions', d, 'diverted_teu')} TEU" for d in rows)
+    out.print(f"Diverted by the rerouting policy: {f('run', r, 'diverted_trains')} trains, "
+              f"{f('run', r, 'diverted_teu')} TEU, cost {f('run', r, 'diversion_cost_usd')} "
+              f"USD" + (f" ({pairs})." if pairs else "."), markup=False)
 
 
 def _print_overload(s) -> None:

@@ -467,6 +467,11 @@ def build_report(run: RunData, baseline: RunData | None = None) -> str:
     if t.get("reformation") is not None and len(t.get("reformation")):
         kpi.append(dict(title="Re-formation points", html=_kpi_table(
             "reformation", t.get("reformation"), run, "kpi-reformation", active="teu_in")))
+    div = t.get("diversions")
+    if div is not None and "diverted_trains" in div and (
+            pd.to_numeric(div.diverted_trains, errors="coerce").fillna(0) > 0).any():
+        kpi.append(dict(title="Diversions", html=_kpi_table(
+            "diversions", div, run, "kpi-diversions", active="diverted_trains")))
     kpi.append(dict(title="Run", html=_kpi_table("run", t.get("run"), run, "kpi-run")))
     ctx["kpi_tables"] = kpi
     ctx["scenario_items"] = _scenario_items(run.scenario)
