@@ -32,3 +32,30 @@ def test_plot_stringline_empty_corridor_says_it_names_no_corridor(tmp_path):
             "corridor")
         # checked before the run is looked up: no "no run" error, nothing written
         assert "no run" not in res.output and not out.exists()
+
+
+def test_validate_scenario_resolves_default_as_every_command_does():
+    from landbridge.cli.validate_cmd import _row_scenarios
+
+    rows = ["cre-2019", "cre-2021", "cre-2024"]
+    # default.yaml is `base: cre-2021` with its own name and description only
+    assert _row_scenarios(["default"], rows) == {"cre-2021"}
+    assert _row_scenarios(["cre-2019", "default", "cre-2021"], rows) == {"cre-2019",
+                                                                          "cre-2021"}
+
+
+def test_validate_scenario_names_every_bad_value_before_simulating():
+    res = _fails(["validate", "--scenario", "defualt", "--scenario", "restored"])
+    lines = res.output.splitlines()
+    assert lines[0] == "error: 2 problems in the command line:"
+    # the scenario resolver's own message (the bundled names listed), then the rows'
+    assert lines[1].startswith("  - <command line>: --scenario: 'defualt' is neither a "
+                               "scenario file nor a bundled scenario (")
+    assert lines[1].endswith("). Did you mean default? The observation rows name "
+                             "cre-2019, cre-2021, cre-2024.")
+    # restored is cre-2021 without the measures: a scenario, but no row is about it
+    assert lines[2] == (
+        "  - <command line>: --scenario: no observation row is about scenario 'restored' "
+        "(nor about a scenario equal to it apart from its name); the rows name cre-2019, "
+        "cre-2021, cre-2024")
+    assert "simulating" not in res.output

@@ -49,7 +49,6 @@ def _validate(observations, replications, workers, days, scenario, as_json, html
     import concurrent.futures as cf
 
     from landbridge.analysis.validation import load_observations
-    from landbridge.errors import Problem, UsageError
     from landbridge.runners.validate import run_scorecard
 
     if html_out is not None:
@@ -58,13 +57,8 @@ def _validate(observations, replications, workers, days, scenario, as_json, html
         check_output_file(html_out, "--html")
     rows = load_observations(observations)
     if scenario:
-        known = {o.scenario for o in rows}
-        unknown = [s for s in scenario if s not in known]
-        if unknown:
-            raise UsageError([Problem("<command line>", "--scenario", "",
-                                      f"no row names scenario {u!r}; rows name "
-                                      f"{', '.join(sorted(known))}") for u in unknown])
-        rows = [o for o in rows if o.scenario in scenario]
+        chosen = _row_scenarios(scenario, sorted({o.scenario for o in rows}))
+        rows = [o for o in rows if o.scenario in chosen]
     executor = (cf.ProcessPoolExecutor(max_workers=min(workers, replications))
                 if workers > 1 and replications > 1 else None)
 
@@ -101,6 +95,64 @@ def _validate(observations, replications, workers, days, scenario, as_json, html
         out.print(f"summary: {card.summary_line()}", markup=False)
     if not card.all_inside:
         raise typer.Exit(EXIT_MISS)
+
+
+def _row_scenarios(names: list[str], known: list[str]) -> set[str]:
+    """The scenarios of the observation rows that the ``--scenario`` names denote.
+
+    A name the rows use is taken as it is. Any other name is resolved as every command
+    resolves a scenario (a bundled name or a file: :func:`landbridge.scenario.load_scenario`)
+    and denotes the row scenario it equals apart from its name and description, so
+    ``default`` (the bundled cre-2021 under another name) picks the cre-2021 rows.
+
+    Raises
+    ------
+    UsageError
+        Naming every ``--scenario`` value that is no scenario, or a scenario no row is
+        about, with the row scenarios there are.
+    ScenarioError
+        A scenario file given that does not load.
+    """
+    from landbridge.errors import Problem, UnknownNameError, UsageError
+    from landbridge.scenario import load_scenario
+
+    def content(name: str):
+        sc, _ = load_scenario(name)
+        return sc.model_dump(mode="json", exclude={"name", "description"})
+
+    chosen: set[str] = set()
+    problems: list[Problem] = []
+    rows_content: dict[str, object] = {}
+    for name in dict.fromkeys(names):
+        if name in known:
+            chosen.add(name)
+            continue
+        try:
+            mine = content(name)
+        except UnknownNameError as exc:
+            problems.append(Problem("<command line>", "--scenario", "",
+                                    f"{exc} The observation rows name "
+                                    f"{', '.join(known)}."))
+            continue
+        same = None
+        for row_name in known:
+            if row_name not in rows_content:
+                rows_content[row_name] = content(row_name)
+            if rows_content[row_name] == mine:
+                same = row_name
+                break
+        if same is None:
+            problems.append(Problem("<command line>", "--scenario", "",
+                                    f"no observation row is about scenario {name!r} (nor "
+                                    "about a scenario equal to it apart from its name); "
+                                    f"the rows name {', '.join(known)}"))
+            continue
+        err.print(f"note: scenario {name} is {same} under another name: scoring the rows "
+                  f"of {same}", markup=False)
+        chosen.add(same)
+    if problems:
+        raise UsageError(problems)
+    return chosen
 
 
 def _write_html(path: Path, card) -> None:
