@@ -59,3 +59,51 @@ def test_validate_scenario_names_every_bad_value_before_simulating():
         "(nor about a scenario equal to it apart from its name); the rows name cre-2019, "
         "cre-2021, cre-2024")
     assert "simulating" not in res.output
+
+
+def test_serve_host_that_does_not_resolve_fails_before_the_listening_note(tmp_path):
+    res = _fails(["serve", "--host", "nosuch.invalid", "--port", "0",
+                  "--store", str(tmp_path / "s.duckdb"), "--workers", "1"])
+    lines = res.output.splitlines()
+    assert lines[0] == "error: 1 problem in the command line:"
+    # the resolver's reason in parentheses depends on the machine's DNS set-up
+    assert lines[1].startswith("  - <command line>: --host: 'nosuch.invalid' does not "
+                               "resolve to an IPv4 address (")
+    assert lines[1].endswith("); give a host name or IP address of this machine, "
+                             "e.g. 127.0.0.1")
+    assert len(lines) == 2  # no "note: listening on ...", no page address
+    assert not (tmp_path / "serve").exists()  # nothing started
+
+
+def test_serve_port_in_use_is_a_usage_error_naming_the_port(tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        res = _fails(["serve", "--port", str(port), "--store", str(tmp_path / "s.duckdb"),
+                      "--workers", "1"])
+    assert res.output.splitlines()[1] == (
+        f"  - <command line>: --port: port {port} on 127.0.0.1 is in use by another program "
+        "(Address already in use); give another port, or 0 for any free one")
+
+
+def test_serve_refuses_a_url_as_host(tmp_path):
+    res = _fails(["serve", "--host", "http://localhost", "--store", str(tmp_path / "s.duckdb")])
+    assert res.output.splitlines()[1] == (
+        "  - <command line>: --host: expected a host name or IP address of this machine "
+        "(e.g. 127.0.0.1, or 0.0.0.0 for every address); found 'http://localhost'")
+
+
+def test_listen_socket_binds_any_free_port_on_port_0():
+    from landbridge.web.server import listen_socket
+
+    with listen_socket("127.0.0.1", 0) as sock:
+        host, port = sock.getsockname()
+        assert host == "127.0.0.1" and 0 < port <= 65535
+        # listening: a client connects
+        import socket
+
+        with socket.create_connection((host, port)):
+            pass

@@ -30,16 +30,22 @@ def serve(
 
 @handle_errors
 def _serve(port: int, host: str, store: Optional[Path], workers: int) -> None:
+    from landbridge.errors import Problem, UsageError
     from landbridge.web import serve as run_server
 
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        err.print(f"note: listening on {host}: anyone who reaches this address can run "
-                  "simulations on this machine", markup=False)
-
     def announce(url: str) -> None:
+        # called once the address is bound: a host that does not resolve or bind is a
+        # usage error (exit 2) before anything is printed
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            err.print(f"note: listening on {host}: anyone who reaches this address can run "
+                      "simulations on this machine", markup=False)
         out.print(f"landbridge what-if page: {url}  (Ctrl-C to stop)", markup=False)
 
-    run_server(host=host, port=port, store=store, workers=workers, announce=announce)
+    try:
+        run_server(host=host, port=port, store=store, workers=workers, announce=announce)
+    except UsageError as exc:  # the library names its parameters; name the options here
+        raise UsageError([Problem("<command line>", f"--{p.item}", p.field, p.message)
+                          if p.file == "<serve>" else p for p in exc.problems]) from None
     err.print("stopped", markup=False)
 
 

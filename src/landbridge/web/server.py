@@ -4,7 +4,9 @@ a werkzeug WSGI server on ``host:port`` (127.0.0.1 unless told otherwise)."""
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
+import socket
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +14,9 @@ from typing import Callable, Iterator
 
 from landbridge.errors import Problem, UsageError
 
-__all__ = ["Server", "running_server", "serve"]
+__all__ = ["Server", "running_server", "serve", "listen_socket"]
+
+_LISTEN_BACKLOG = 128  # werkzeug's LISTEN_QUEUE
 
 
 @dataclass
@@ -27,6 +31,78 @@ class Server:
         """Stop serving, cancel queued runs and stop the worker processes."""
         self.wsgi.shutdown()  # type: ignore[attr-defined]
         self.jobs.shutdown()  # type: ignore[attr-defined]
+
+
+def listen_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to ``host:port`` and listening, for the page's server.
+
+    Binding comes first, before any worker process starts or anything is printed, so a
+    host that does not resolve or is not an address of this machine, or a port in use,
+    is one clear error. The address family is the one werkzeug picks for ``host``
+    (IPv6 when it contains a colon).
+
+    Parameters
+    ----------
+    host : str
+        A host name or IP address of this machine.
+    port : int
+        TCP port, 0 to 65535 (0: any free port).
+
+    Returns
+    -------
+    socket.socket
+        Bound and listening; the caller closes it.
+
+    Raises
+    ------
+    UsageError
+        Naming ``host`` (does not resolve, not an address here) or ``port`` (in use,
+        not allowed, out of range) with the system's reason.
+    """
+    if not isinstance(port, int) or not 0 <= port <= 65535:
+        raise UsageError([Problem("<serve>", "port", "",
+                                  f"expected a TCP port from 0 to 65535; found {port!r}")])
+    if not host or not host.strip() or "://" in host or "/" in host:
+        raise UsageError([Problem("<serve>", "host", "",
+                                  "expected a host name or IP address of this machine "
+                                  f"(e.g. 127.0.0.1, or 0.0.0.0 for every address); found "
+                                  f"{host!r}")])
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        infos = socket.getaddrinfo(host, port, family, socket.SOCK_STREAM,
+                                   socket.IPPROTO_TCP)
+    except (socket.gaierror, UnicodeError) as exc:
+        reason = exc.strerror if isinstance(exc, socket.gaierror) and exc.strerror else exc
+        raise UsageError([Problem("<serve>", "host", "",
+                                  f"{host!r} does not resolve to an "
+                                  f"{'IPv6' if family == socket.AF_INET6 else 'IPv4'} "
+                                  f"address ({reason}); give a host name or IP address of "
+                                  "this machine, e.g. 127.0.0.1")]) from None
+    address = infos[0][4]
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as werkzeug does
+        sock.bind(address)
+        sock.listen(_LISTEN_BACKLOG)
+    except OSError as exc:
+        sock.close()
+        reason = exc.strerror or str(exc)
+        if exc.errno == errno.EADDRINUSE:
+            raise UsageError([Problem("<serve>", "port", "",
+                                      f"port {port} on {host} is in use by another program "
+                                      f"({reason}); give another port, or 0 for any free "
+                                      "one")]) from None
+        if exc.errno in (errno.EACCES, errno.EPERM):
+            raise UsageError([Problem("<serve>", "port", "",
+                                      f"not allowed to listen on port {port} ({reason}); "
+                                      "ports below 1024 need privileges, give one above")]
+                             ) from None
+        shown = host if address[0] == host else f"{host} ({address[0]})"
+        raise UsageError([Problem("<serve>", "host", "",
+                                  f"cannot listen on {shown} port {port}: "
+                                  f"{reason}; give an address of this machine, e.g. "
+                                  "127.0.0.1")]) from None
+    return sock
 
 
 @contextlib.contextmanager
@@ -51,8 +127,23 @@ def running_server(host: str = "127.0.0.1", port: int = 8050, store: str | Path 
     Raises
     ------
     UsageError
-        The port is taken or the address cannot be bound; ``workers`` < 1.
+        The host does not resolve or is not an address here, the port is taken
+        (:func:`listen_socket`); ``workers`` < 1. Raised before any worker starts.
     """
+    if workers < 1:
+        raise UsageError([Problem("<serve>", "workers", "", f"expected at least 1, got {workers}")])
+    listener = listen_socket(host, port)  # before anything starts: a bad address fails now
+    try:
+        with _serving(listener, host, store, workers, max_pending, announce) as server:
+            yield server
+    finally:
+        listener.close()
+
+
+@contextlib.contextmanager
+def _serving(listener: socket.socket, host: str, store: str | Path | None, workers: int,
+             max_pending: int | None, announce: Callable[[str], None] | None
+             ) -> Iterator[Server]:
     from werkzeug.serving import make_server
 
     from landbridge.runners import open_executor
@@ -61,8 +152,6 @@ def running_server(host: str = "127.0.0.1", port: int = 8050, store: str | Path 
     from landbridge.web.jobs import JobQueue
     from landbridge.web.whatif import LIMITS
 
-    if workers < 1:
-        raise UsageError([Problem("<serve>", "workers", "", f"expected at least 1, got {workers}")])
     store_path = Path(store) if store is not None else DEFAULT_STORE
     existing = ResultsStore(store_path)
     if existing.path.exists():  # a damaged or foreign store fails now, not on the page
@@ -75,14 +164,11 @@ def running_server(host: str = "127.0.0.1", port: int = 8050, store: str | Path 
         try:
             app = create_app(jobs, store_path, work_dir)
             logging.getLogger("werkzeug").setLevel(logging.WARNING)
-            try:
-                wsgi = make_server(host, port, app.server, threaded=True)
-            except OSError as exc:
-                raise UsageError([Problem("<serve>", "port", "",
-                                          f"cannot listen on {host}:{port}: "
-                                          f"{exc.strerror or exc}")]) from None
+            # on the socket bound above (werkzeug's own bind would sys.exit(1) on failure)
+            wsgi = make_server(host, listener.getsockname()[1], app.server, threaded=True,
+                               fd=listener.fileno())
             shown_host = f"[{host}]" if ":" in host else host
-            server = Server(url=f"http://{shown_host}:{wsgi.server_port}/", wsgi=wsgi,
+            server = Server(url=f"http://{shown_host}:{wsgi.port}/", wsgi=wsgi,
                             jobs=jobs)
             thread = threading.Thread(target=wsgi.serve_forever, name="landbridge-http",
                                       daemon=True)
