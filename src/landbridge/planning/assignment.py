@@ -266,6 +266,20 @@ class PathTemplate:
     transit_h: float
     duration_share_h: Mapping[tuple[str, str], float]
     coefficients: tuple[tuple[Stage, float], ...]
+    rows: tuple[tuple[str, Stage, float], ...] = field(init=False, repr=False, compare=False)
+    """The coefficients summed per constraint row: (``Stage.key``, the row's first stage,
+    coefficient), in first-use order; what :func:`solve_assignment` reads per solve."""
+
+    def __post_init__(self) -> None:
+        acc: dict[str, list] = {}
+        for st, coef in self.coefficients:
+            key = st.key
+            entry = acc.get(key)
+            if entry is None:
+                acc[key] = [st, 0.0 + coef]
+            else:
+                entry[1] = entry[1] + coef
+        object.__setattr__(self, "rows", tuple((k, st, v) for k, (st, v) in acc.items()))
 
     def hours(self, adjust: Adjustments | None) -> float:
         """Transit hours with ``adjust``'s duration factors."""
@@ -288,6 +302,8 @@ def path_templates(network: Network, commodities: Sequence[Commodity],
     the two: a route passing none of them keeps its template (a pure saving)."""
     teu_per_container = ref_teu_per_train / ref_containers
     stage_cache: dict = {}
+    legs: dict = {}   # per (link, boxes): what path_metrics adds up, computed once
+    coef_of: dict = {}  # per (stage, boxes, TEU per train): the row coefficient
     out: list[PathTemplate] = []
     n = 0
     for ci, (com, rts) in enumerate(zip(commodities, routes)):
@@ -301,23 +317,52 @@ def path_templates(network: Network, commodities: Sequence[Commodity],
                     for leg in route.legs):
                 out.append(old)
                 continue
-            tariff, hours = path_metrics(network, route, com.containers, factors)
+            # path_metrics(network, route, com.containers, factors), with each link's
+            # figures computed once per call (the same sums in the same order)
+            tariff = 0.0
+            hours = 0.0
             share: dict[tuple[str, str], float] = {}
             for leg in route.legs:
-                link = network.links[leg.link]
-                key = ("link", link.id)
-                share[key] = share.get(key, 0.0) + link.base_running_time_h
-                c = network.crossing_on_link(link.id)
-                if c is not None and c.mode == "rail":
-                    key = ("crossing", c.id)
-                    share[key] = share.get(key, 0.0) + c.mean_dwell_h(com.containers)
+                fig = legs.get((leg.link, com.containers))
+                if fig is None:
+                    fig = legs[(leg.link, com.containers)] = _leg_figures(
+                        network, leg.link, com.containers, factors)
+                link_tariff, run_h, wait_h, cid, dwell_h = fig
+                tariff += link_tariff
+                hours += run_h
+                if wait_h is not None:
+                    hours += wait_h
+                key = ("link", leg.link)
+                share[key] = share.get(key, 0.0) + run_h
+                if cid is not None:
+                    hours += dwell_h
+                    key = ("crossing", cid)
+                    share[key] = share.get(key, 0.0) + dwell_h
             coefs: list[tuple[Stage, float]] = []
             for st in _leg_stages(network, route, ref_containers, teu_per_container, stage_cache):
-                ref_use = usage_h(network, st, ref_containers) / ref_teu_per_train
-                use = usage_h(network, st, com.containers) / com.teu_per_train
-                coefs.append((st, (use / ref_use if st.unit != "TEU/day" else 1.0) / 7.0))
+                ck = (id(st), com.containers, com.teu_per_train)
+                coef = coef_of.get(ck)
+                if coef is None:
+                    ref_use = usage_h(network, st, ref_containers) / ref_teu_per_train
+                    use = usage_h(network, st, com.containers) / com.teu_per_train
+                    coef = coef_of[ck] = (use / ref_use if st.unit != "TEU/day" else 1.0) / 7.0
+                coefs.append((st, coef))
             out.append(PathTemplate(ci, route, tariff, hours, share, tuple(coefs)))
     return tuple(out)
+
+
+def _leg_figures(network: Network, link_id: str, containers: int, factors: ModeFactors
+                 ) -> tuple[float, float, float | None, str | None, float]:
+    """What :func:`path_metrics` adds for one link without adjustments: (tariff USD/FEU,
+    running hours, half the sailing interval of a ferry or None, the rail crossing on
+    the link or None, its mean dwell hours)."""
+    link = network.links[link_id]
+    wait = (0.5 * 168.0 / link.sailings_per_week
+            if link.mode is Mode.ferry and link.sailings_per_week else None)
+    c = network.crossing_on_link(link.id)
+    rail = c is not None and c.mode == "rail"
+    return (link_tariff_usd_per_feu(network, link, factors), link.base_running_time_h, wait,
+            c.id if rail else None, c.mean_dwell_h(containers) if rail else 0.0)
 
 
 def _leg_stages(network: Network, route: Route, ref_containers: int, teu_per_container: float,
@@ -422,9 +467,12 @@ def solve_assignment(network: Network, commodities: Sequence[Commodity],
         cost.append(cpt)
         path_info.append((ci, route, tariff, hours, cpt))
         eq_cols[ci].append(j)
-        for st, coef in tpl.coefficients:
-            entry = rows.setdefault(st.key, (st, {}))[1]
-            entry[j] = entry.get(j, 0.0) + coef
+        for key, st, coef in tpl.rows:  # the coefficients summed per row (one j per template)
+            entry = rows.get(key)
+            if entry is None:
+                rows[key] = (st, {j: coef})
+            else:
+                entry[1][j] = coef
     if sea_mode not in ("fallback", "choice"):
         raise ValueError(f"sea_mode must be 'fallback' or 'choice', got {sea_mode!r}")
     sea_cols: list[int | None] = []
