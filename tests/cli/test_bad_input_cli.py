@@ -107,3 +107,19 @@ def test_listen_socket_binds_any_free_port_on_port_0():
 
         with socket.create_connection((host, port)):
             pass
+
+
+def test_runs_compare_names_both_unknown_runs(tmp_path):
+    from landbridge.store import ResultsStore
+
+    st = ResultsStore(tmp_path / "s.duckdb")
+    with st._connect(write=True):  # an empty store
+        pass
+    res = _fails(["runs", "compare", "nosuch-a", "nosuch-b", "--store", str(st.path)])
+    assert res.output.splitlines() == [
+        "error: 2 problems in the command line:",
+        "  - <command line>: RUN_A: no run 'nosuch-a' in the results store (the store is "
+        "empty).",
+        "  - <command line>: RUN_B: no run 'nosuch-b' in the results store (the store is "
+        "empty).",
+    ]

@@ -140,8 +140,18 @@ def compare(run_a: str = typer.Argument(..., help="The reference run. " + _REF_H
 
 @handle_errors
 def _compare(run_a, run_b, store, all_kpis, as_json):
+    from landbridge.errors import Problem, UnknownNameError, UsageError
+
     st = _store(store)
-    b = st.resolve(run_b)
+    try:
+        b = st.resolve(run_b)
+    except UnknownNameError as exc_b:
+        try:  # say what is wrong with RUN_A too, so both are fixed in one go
+            st.resolve(run_a)
+        except UnknownNameError as exc_a:
+            raise UsageError([Problem("<command line>", "RUN_A", "", str(exc_a)),
+                              Problem("<command line>", "RUN_B", "", str(exc_b))]) from None
+        raise
     a = st.resolve_matching(run_a, st.run(b)["manifest"])  # a scenario name: its matching run
     df = st.compare(a, b)
     warnings = _comparability(st.run(a)["manifest"], st.run(b)["manifest"])
