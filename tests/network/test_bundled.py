@@ -45,8 +45,36 @@ def test_chongqing_duisburg_via_alashankou_length_in_published_range(net):
 
 
 def test_k_best_corridors_are_distinct(net):
-    routes = find_routes(net, "Chongqing", "Duisburg", k=3)
-    assert len(routes) == 3
-    assert len({r.corridor for r in routes}) == 3
+    routes = find_routes(net, "Chongqing", "Duisburg", k=4)
+    assert len(routes) == 4
+    assert len({r.corridor for r in routes}) == 4
     first = {r.corridor[0] for r in routes}
     assert {"ASK-DST", "KHG-ALT"} <= first
+    # the Belarus–Poland gateways beside Brest–Małaszewicze are corridors of their own
+    assert {"BRE-MAL", "GRO-KUZ", "SVL-SIE"} <= {r.corridor[-1] for r in routes}
+
+
+def test_belarus_poland_gateways_are_gauge_break_crossings(net):
+    """Bruzgi–Kuźnica and Svislach–Siemianówka change gauge (1520 → 1435) like Brest–
+    Małaszewicze; Bruzgi's published container transshipment of 304 TEU/day (index1520)
+    is ≈ 3 trains a day of 101 TEU."""
+    for cid, a, b in (("GRO-KUZ", "GRO", "KUZ"), ("SVL-SIE", "SVL", "SIE")):
+        c = net.crossings[cid]
+        assert c.transshipment is not None
+        assert (net.nodes[a].gauge_mm, net.nodes[b].gauge_mm) == (1520, 1435)
+    assert net.crossings["GRO-KUZ"].max_trains_per_day == pytest.approx(304 / 101, abs=0.1)
+    # Minsk → Warsaw: Brest stays the fastest gateway, Bruzgi–Kuźnica the next
+    routes = find_routes(net, "Minsk", "Warsaw", k=2)
+    assert [r.corridor for r in routes] == [("BRE-MAL",), ("GRO-KUZ",)]
+
+
+def test_ferry_background_traffic_is_sourced(net):
+    """Only the Caspian Kuryk–Alat ferry carries background wagons in the bundled (2025)
+    network: ~14,000 wagons on the Baku–Kuryk/Aktau ferries in 2025, both directions
+    (Cabinet of Ministers summary via report.az), with the method of the split stated."""
+    bg = {lid: link for lid, link in net.links.items() if link.background_wagons_by_month}
+    assert set(bg) == {"KUR-ALAT"}
+    link = bg["KUR-ALAT"]
+    assert "Port of Baku" in link.source and "2025" in link.source
+    assert "background_wagons_by_month" in (link.estimate or "")
+    assert 2 * sum(link.background_wagons_by_month) == pytest.approx(14_000, abs=1)

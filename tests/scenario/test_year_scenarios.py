@@ -158,3 +158,37 @@ def test_every_figure_in_modes_yaml_has_a_source_and_published_ones_a_year():
 
     walk(data, "modes")
     assert n > 20 and not bad, bad
+
+
+@pytest.mark.parametrize("name, kuryk_wagons, aktau_wagons", [
+    ("cre-2019", 20_331, 42),      # Port of Baku via sea-news.az 2020-01-28
+    ("cre-2021", 9_559, 0),        # Port of Baku via business.com.tm 2022-01 (Kuryk/Aktau)
+    ("cre-2024", 37_515 * 0.379, 0),  # 37,515 all routes (sea-news.az 2025-01-15) × 2025 share
+])
+def test_caspian_background_wagons_are_the_published_yearly_counts(name, kuryk_wagons,
+                                                                   aktau_wagons):
+    """The ferries' other traffic of a year: both directions together equal the Port of
+    Baku's wagon count on its Kazakhstan routes; each override names its source and year."""
+    sc, path = load_scenario(name)
+    net = compile_scenario(sc, file=path).network
+    kur = net.links["KUR-ALAT"].background_wagons_by_month
+    aku = net.links["AKU-ALAT"].background_wagons_by_month or (0.0,) * 12
+    assert 2 * sum(kur) == pytest.approx(kuryk_wagons, abs=2)
+    assert 2 * sum(aku) == pytest.approx(aktau_wagons, abs=1)
+    data = yaml.safe_load((DATA / "scenarios" / f"{name}.yaml").read_text())
+    for lid, fields in data["overrides"]["links"].items():
+        if "background_wagons_by_month" in fields:
+            assert "Port of Baku" in fields["source"] and YEAR_RE.search(fields["source"]), lid
+
+
+def test_bruzgi_kuznica_carries_the_pinned_flows_and_brest_the_rest(compiled_default):
+    """2021: the Xi'an–Warsaw flows via Alashankou (306 trains, sources.belarus_gateways) cross
+    at Bruzgi–Kuźnica; Brest–Małaszewicze keeps about nine tenths or more of the trains
+    crossing Belarus–Poland (~90 % of CRE trains, policycn 2021); none uses Svislach."""
+    n = Counter()
+    for s in compiled_default.services:
+        for c in s.route.crossings:
+            n[c] += len(s.departures_h)
+    assert n["GRO-KUZ"] == pytest.approx(306, abs=2)
+    assert n["SVL-SIE"] == 0
+    assert n["BRE-MAL"] / (n["BRE-MAL"] + n["GRO-KUZ"]) >= 0.9

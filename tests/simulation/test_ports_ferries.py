@@ -96,7 +96,8 @@ class World:
         ports = PortTerminals(self.env, network, rng_for, dis, clock, record)
         self.ferry = FerryCrossing(self.env, network, "A-B", "fwd", rng_for("ferry:A-B:fwd"),
                                    dis, record, ports=ports, clock_start=clock,
-                                   teu_per_container=teu_per_container)
+                                   teu_per_container=teu_per_container,
+                                   background_rng=rng_for("ferry-background:A-B:fwd"))
 
     def send(self, train, at_h):
         def proc():
@@ -293,3 +294,87 @@ def test_weather_availability_and_port_capacity_hand_computed():
     # port A: one linkspan, 1 h setup + 10 wagons at 5/h = 3 h → 8 trains a day;
     # one customs team at 1 h → 24 a day
     assert port_capacity(_port("A"), 10) == {"handling": 8.0, "customs": 24.0}
+
+
+# ---------------------------------------------------------------- background traffic
+
+
+def test_background_wagons_take_slots_so_a_train_misses_the_sailing():
+    """Hand-computed: 20 wagon slots per sailing, sails when full; 5 background wagons
+    reach the port at 0.5 h and board at once (5/20). T1 (10 wagons) is cleared at 1 h and
+    boards (15/20, loaded 1–4). T2 (10 wagons) is cleared at 3 h: 15 + 10 > 20, the vessel is
+    full for it and sails when T1's loading ends, at 4 h, without T2. The next vessel berths
+    24 h later (7 sailings/week), at 28: T2 loads 28–31; 10 background wagons arrive at 29
+    (20/20) and the vessel sails at 31. Without the background wagons T2 would have loaded
+    4–7 behind T1 on the one linkspan and sailed at 7."""
+    w = World(_network(departure_rule="when_loaded", min_load_fraction=1.0, max_wait_h=100.0))
+    w.send(_train(1), 0.0)
+    w.send(_train(2), 2.0)
+
+    def background():
+        yield w.env.timeout(0.5)
+        w.ferry.add_background(5)
+        yield w.env.timeout(28.5)
+        w.ferry.add_background(10)
+
+    w.env.process(background())
+    w.env.run(until=29.5)
+    assert w.ferry.background_aboard == 10 and w.ferry.background_carried == 5
+    w.env.run(until=200)
+    assert w.t("T1", "ferry_sail") == [4.0]
+    assert w.t("T2", "load_start") == [28.0] and w.t("T2", "ferry_sail") == [31.0]
+    assert w.done == {"T1": 4.0 + 18.0 + 3.0 + 1.0, "T2": 31.0 + 18.0 + 3.0 + 1.0}
+    assert w.ferry.sailings == 2
+    assert (w.ferry.background_arrived, w.ferry.background_carried) == (15, 15)
+
+
+def test_without_background_the_same_trains_share_one_sailing():
+    w = World(_network(departure_rule="when_loaded", min_load_fraction=1.0, max_wait_h=100.0))
+    w.send(_train(1), 0.0)
+    w.send(_train(2), 2.0)
+    w.env.run(until=200)
+    # T2 fits (10 + 10 = 20): loaded 4–7 after T1 on the one linkspan, both sail at 7
+    assert w.t("T1", "ferry_sail") == [7.0] and w.t("T2", "ferry_sail") == [7.0]
+
+
+def test_background_wagons_are_conserved_and_follow_the_monthly_volumes():
+    """Every background wagon that arrived has sailed, waits at the port or is aboard the
+    vessel at the berth. Arrivals are Poisson with the month's volume as mean: the year's
+    count lies within 4 standard deviations (sqrt of the mean) of the sum of the months,
+    and January's of its own volume."""
+    months = (300.0, 0.0, 600.0, 300.0, 300.0, 300.0, 300.0, 300.0, 300.0, 300.0, 300.0, 300.0)
+    w = World(_network(departure_rule="when_loaded", min_load_fraction=0.9, max_wait_h=48.0,
+                       sailings_per_week=4.0, background_wagons_by_month=months))
+    jan = {}
+
+    def watch():
+        yield w.env.timeout(31 * 24.0)
+        jan["n"] = w.ferry.background_arrived
+        yield w.env.timeout(28 * 24.0)
+        jan["feb"] = w.ferry.background_arrived - jan["n"]
+
+    w.env.process(watch())
+    for i in range(20):
+        w.send(_train(i), 24.0 * 17 * i + 5.0)
+    w.env.run(until=365 * 24.0)
+    f = w.ferry
+    assert f.background_arrived == f.background_carried + f.background_waiting \
+        + f.background_aboard
+    total = sum(months)
+    assert abs(f.background_arrived - total) <= 4 * math.sqrt(total)
+    assert abs(jan["n"] - 300.0) <= 4 * math.sqrt(300.0)
+    assert jan["feb"] == 0  # no wagons in a month of zero volume
+    assert len(w.done) == 20
+
+
+def test_background_needs_twelve_non_negative_months():
+    with pytest.raises(ValueError, match="background_wagons_by_month needs 12"):
+        _network(departure_rule="when_loaded", min_load_fraction=0.9, max_wait_h=48.0,
+                 background_wagons_by_month=(1.0,) * 11)
+    with pytest.raises(ValueError, match="cannot be negative"):
+        _network(departure_rule="when_loaded", min_load_fraction=0.9, max_wait_h=48.0,
+                 background_wagons_by_month=(-1.0,) + (1.0,) * 11)
+    with pytest.raises(ValueError, match="applies to ferry links"):
+        Link(id="X-Y", mode="rail", from_node="X", to_node="Y", length_km=10.0, speed_kmh=20.0,
+             gauge_mm=1520, capacity_trains_per_day=10.0, background_wagons_by_month=(1.0,) * 12,
+             source="test")

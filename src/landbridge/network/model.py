@@ -148,7 +148,11 @@ class Link(_Record):
     most vessel departures per week and direction the fleet allows.
     ``weather_cancellation_by_month`` (12 probabilities, January first) is the chance
     that a sailing ready to leave is weather-bound; it tries again
-    ``weather_retry_h`` later (a timetabled ferry at its next departure). The running
+    ``weather_retry_h`` later (a timetabled ferry at its next departure).
+    ``background_wagons_by_month`` (12 numbers, January first) is the other traffic of
+    a ferry in each direction — tank and other wagons that are not the scenario's
+    container trains — in wagons per calendar month; it takes wagon slots on the
+    sailings (:mod:`landbridge.simulation.ferry`). The running
     time is ``length_km / speed_kmh`` unless a fixed
     ``running_time_h`` is given (ferries). ``max_train_wagons`` is the longest train
     the section accepts (where it changes along a route, trains are re-formed).
@@ -176,6 +180,7 @@ class Link(_Record):
     max_wait_h: StrictFloat | None = Field(default=None, gt=0)
     weather_cancellation_by_month: tuple[StrictFloat, ...] | None = None
     weather_retry_h: StrictFloat | None = Field(default=None, gt=0)
+    background_wagons_by_month: tuple[StrictFloat, ...] | None = None
     tariff_usd_per_feu: StrictFloat | None = Field(default=None, ge=0)
     source: str = Field(min_length=1)
     estimate: str | None = None
@@ -224,12 +229,21 @@ class Link(_Record):
                 if bad:
                     problems.append("weather_cancellation_by_month: each probability must be "
                                     f"in [0, 1), found {bad}")
+            bg = self.background_wagons_by_month
+            if bg is not None:
+                if len(bg) != 12:
+                    problems.append("background_wagons_by_month needs 12 numbers of wagons "
+                                    f"(January to December), found {len(bg)}")
+                if any(w < 0 for w in bg):
+                    problems.append("background_wagons_by_month: wagons per month cannot be "
+                                    f"negative, found {[w for w in bg if w < 0]}")
         only = {
             Mode.rail: ("gauge_mm", "tracks", "capacity_trains_per_day", "max_train_wagons"),
             Mode.road: ("capacity_trucks_per_day",),
             Mode.ferry: ("sailings_per_week", "capacity_wagons_per_sailing",
                          "capacity_teu_per_sailing", "departure_rule", "min_load_fraction",
-                         "max_wait_h", "weather_cancellation_by_month", "weather_retry_h"),
+                         "max_wait_h", "weather_cancellation_by_month", "weather_retry_h",
+                         "background_wagons_by_month"),
         }
         for mode, fields in only.items():
             if mode is not self.mode:

@@ -291,7 +291,8 @@ class CorridorModel:
             ferry = FerryCrossing(
                 self.env, net, link_id, direction, self.streams(f"ferry:{link_id}:{direction}"),
                 self.disruptions, None, ports=self.ports, clock_start=self.clock_start,
-                teu_per_container=self.tpc)
+                teu_per_container=self.tpc,
+                background_rng=self.streams(f"ferry-background:{link_id}:{direction}"))
             stop = self._ferry_stops[key] = FerryStop(
                 self.env, ferry, self.scenario.approach_holding_trains + storage + port_room,
                 trains_per_h, self.disruptions, self._rec)

@@ -29,6 +29,20 @@ voyage, arrival port.
    customs.
 
 A port without a record in the network (no ``ports.yaml``) takes no time.
+
+**Background traffic.** The rail ferries also carry tank wagons, other wagons and
+trucks that are not the scenario's container trains. A link's
+``background_wagons_by_month`` (wagons per calendar month in each direction) arrive
+at the departure port one wagon at a time as a Poisson process whose rate is that
+month's wagons / hours of the month (piecewise constant; exact at month changes by
+memorylessness), drawn from the ferry's background stream
+(``ferry-background:<link>:<direction>``, separate from the weather draws). A
+background wagon joins the same first-come-first-served queue as the ready trains and
+takes one wagon slot (no TEU) on the sailing that calls it: a train behind it finds
+the vessel that much fuller, and when the vessel is then full for the train, it sails
+without it. Background wagons take no port yard room, customs or handling time (their
+terminals are not modelled); they are counted (``background_arrived`` =
+``background_carried`` + waiting + aboard a vessel not yet sailed).
 """
 
 from __future__ import annotations
@@ -47,7 +61,8 @@ from landbridge.network.loader import LINKS_FILE
 from landbridge.network.model import DepartureRule, Mode, Network
 from landbridge.simulation.port import DisruptionsView, PortTerminal, PortTerminals, Recorder
 
-__all__ = ["FerryCrossing", "DEFAULT_WEATHER_RETRY_H", "CAPACITY_RECHECK_H"]
+__all__ = ["FerryCrossing", "BackgroundWagon", "DEFAULT_WEATHER_RETRY_H",
+           "CAPACITY_RECHECK_H"]
 
 DEFAULT_WEATHER_RETRY_H = 24.0
 """Hours before a weather-bound unscheduled ferry tries again, when the link gives none."""
@@ -56,6 +71,17 @@ CAPACITY_RECHECK_H = 1.0
 vessel, the vessel looks again this many hours later."""
 
 _EPS = 1e-9
+_DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+@dataclass(frozen=True)
+class BackgroundWagon:
+    """One wagon of the ferry's other traffic (not a container train): it takes one
+    wagon slot and no TEU. ``arrive_h`` is when it reached the departure port."""
+
+    arrive_h: float
+    containers: int = 1  # wagon slots taken (the name the boarding check reads)
+    teu: float = 0.0
 
 
 @dataclass
@@ -68,6 +94,12 @@ class _Sailing:
     loading: int = 0  # trains called aboard whose loading has not finished
     first_load_h: float | None = None
     arrived: simpy.Event | None = None
+    background: int = 0  # background wagons aboard
+
+    @property
+    def loaded(self) -> bool:
+        """Anything aboard: a train or a background wagon."""
+        return bool(self.aboard) or self.background > 0
 
 
 class FerryCrossing:
@@ -98,6 +130,10 @@ class FerryCrossing:
         UTC time of simulation hour 0 (the calendar month of a weather draw).
     teu_per_container : float
         TEU per container (2 for FEU), to turn the TEU capacity into containers.
+    background_rng : numpy.random.Generator, optional
+        The stream of the background wagons' arrivals, e.g.
+        ``rng_for("ferry-background:KUR-ALAT:fwd")``; needed when the link has
+        ``background_wagons_by_month`` with any wagons (else none arrive).
 
     Raises
     ------
@@ -110,7 +146,8 @@ class FerryCrossing:
 
     def __init__(self, env: simpy.Environment, network: Network, link_id: str, direction: str,
                  rng: np.random.Generator, disruptions: DisruptionsView, record: Recorder, *,
-                 ports: PortTerminals, clock_start: datetime, teu_per_container: float):
+                 ports: PortTerminals, clock_start: datetime, teu_per_container: float,
+                 background_rng: np.random.Generator | None = None):
         link = network.links[link_id]
         if link.mode is not Mode.ferry:
             raise ValueError(f"link {link_id!r} is a {link.mode.value} link, not a ferry")
@@ -143,11 +180,21 @@ class FerryCrossing:
         self.interval_h = 168.0 / link.sailings_per_week
         self.rule = link.ferry_rule
         self.retry_h = link.weather_retry_h or DEFAULT_WEATHER_RETRY_H
-        self._ready: deque[tuple[object, simpy.Event]] = deque()
+        self._ready: deque[tuple[object, simpy.Event | None]] = deque()
         self._wake = env.event()
         self.sailings = 0
         self.cancellations = 0
+        self.background_arrived = 0
+        self.background_carried = 0
+        self.background_rng = background_rng
+        self._current: _Sailing | None = None  # the vessel at the berth, not yet sailed
         env.process(self._vessels())
+        months = link.background_wagons_by_month
+        if months is not None and any(w > 0 for w in months):
+            if background_rng is None:
+                raise ValueError(f"ferry {link_id!r} has background traffic but no "
+                                 "background_rng was given")
+            env.process(self._background(months))
 
     # ------------------------------------------------------------------ the train's side
     def carry(self, train) -> Iterator[simpy.Event]:
@@ -205,6 +252,55 @@ class FerryCrossing:
         train.state = "running"
         self.record(train, "port_depart", self.destination, self.destination)
 
+    # ------------------------------------------------------------------ background wagons
+    def add_background(self, wagons: int = 1) -> None:
+        """``wagons`` background wagons reach the departure port now and join the
+        queue behind everything already waiting (also used by tests to place
+        background wagons at exact times)."""
+        if wagons < 0:
+            raise ValueError(f"wagons must be >= 0, got {wagons}")
+        for _ in range(wagons):
+            self._ready.append((BackgroundWagon(self.env.now), None))
+            self.background_arrived += 1
+        if wagons:
+            self._poke()
+
+    @property
+    def background_waiting(self) -> int:
+        """Background wagons waiting at the departure port (not yet called aboard)."""
+        return sum(1 for item, _ in self._ready if isinstance(item, BackgroundWagon))
+
+    @property
+    def background_aboard(self) -> int:
+        """Background wagons aboard the vessel at the berth (not yet sailed)."""
+        return self._current.background if self._current is not None else 0
+
+    def _month_bounds(self, t: float) -> tuple[int, float]:
+        """Calendar month (1–12) at simulation hour ``t`` and the hour it ends."""
+        when = self.clock_start + timedelta(hours=t)
+        nxt = (datetime(when.year + 1, 1, 1, tzinfo=when.tzinfo) if when.month == 12
+               else datetime(when.year, when.month + 1, 1, tzinfo=when.tzinfo))
+        return when.month, (nxt - self.clock_start).total_seconds() / 3600.0
+
+    def _background(self, by_month: tuple[float, ...]) -> Iterator[simpy.Event]:
+        """Poisson arrivals of single background wagons at the month's rate."""
+        env = self.env
+        rng = self.background_rng
+        assert rng is not None
+        while True:
+            month, end_h = self._month_bounds(env.now)
+            rate_per_h = by_month[month - 1] / (24.0 * _DAYS_IN_MONTH[month - 1])
+            if rate_per_h <= 0.0:
+                yield env.timeout(max(end_h - env.now, _EPS))
+                continue
+            gap_h = float(rng.exponential(1.0 / rate_per_h))
+            if env.now + gap_h >= end_h:
+                # memoryless: start afresh at the month's end with the next month's rate
+                yield env.timeout(max(end_h - env.now, _EPS))
+                continue
+            yield env.timeout(gap_h)
+            self.add_background(1)
+
     # ------------------------------------------------------------------ the vessels' side
     def _poke(self) -> None:
         if not self._wake.triggered:
@@ -237,10 +333,13 @@ class FerryCrossing:
             self._ready.popleft()
             s.wagons_free -= train.containers
             s.teu_free -= train.teu
-            s.aboard.append(train)
-            s.loading += 1
             if s.first_load_h is None:
                 s.first_load_h = self.env.now
+            if called is None:  # a background wagon: aboard at once, no port stages
+                s.background += 1
+                continue
+            s.aboard.append(train)
+            s.loading += 1
             self.record(train, "ferry_board", self.origin, self.link_id)
             called.succeed(s)
         return False
@@ -289,7 +388,7 @@ class FerryCrossing:
         while True:
             if not timetable and berth_h > env.now:
                 yield env.timeout(berth_h - env.now)
-            s = self._new_sailing()
+            s = self._current = self._new_sailing()
             while True:  # one vessel until it sails
                 full = False
                 ready_to_go = False
@@ -303,12 +402,12 @@ class FerryCrossing:
                     ready_to_go = True
                 else:
                     full = self._call_aboard(s)
-                    if s.aboard and (full or self._loaded_enough(s)):
+                    if s.loaded and (full or self._loaded_enough(s)):
                         ready_to_go = True
                     elif s.first_load_h is not None and \
                             env.now >= s.first_load_h + self.link.max_wait_h - _EPS:
                         ready_to_go = True
-                    elif full and not s.aboard:
+                    elif full and not s.loaded:
                         # a capacity window leaves no room for the head train: look again
                         yield from self._wait(CAPACITY_RECHECK_H)
                         continue
@@ -324,7 +423,7 @@ class FerryCrossing:
                 # loads in progress finish before the vessel leaves
                 while s.loading > 0:
                     yield from self._wait(None)
-                if timetable and not s.aboard:
+                if timetable and not s.loaded:
                     depart_h = self._slot_after(env.now)
                     continue  # nothing to carry: this departure leaves empty
                 t_open = self._closed_until(env.now)
@@ -361,6 +460,8 @@ class FerryCrossing:
     def _sail(self, s: _Sailing) -> None:
         env = self.env
         self.sailings += 1
+        self.background_carried += s.background
+        self._current = None
         for tr in s.aboard:
             tr.state = "running"
             self.record(tr, "ferry_sail", self.origin, self.link_id)
