@@ -17,7 +17,8 @@ from plotly.colors import qualitative, sample_colorscale
 from landbridge.report.data import RunData, crossing_waits, link_utilization, transit_times
 
 __all__ = ["map_figure", "queue_figure", "transit_figure", "throughput_figure",
-           "stringline_figure", "disruption_windows", "direction_label", "UTILIZATION_SCALE"]
+           "stringline_figure", "disruption_windows", "merged_windows", "direction_label",
+           "label_positions", "UTILIZATION_SCALE"]
 
 #: Colour scale of link utilization (0 = green, 1 and above = red).
 UTILIZATION_SCALE = "RdYlGn_r"
@@ -64,13 +65,63 @@ def disruption_windows(run: RunData) -> list[dict]:
     return out
 
 
-def _shade_windows(fig: go.Figure, run: RunData) -> None:
+#: group → (fill of the shaded window, its legend swatch, what the legend says)
+_SHADE = {"closure": ("rgba(200,30,30,0.16)", "rgba(200,30,30,0.5)", "closed"),
+          "scaling": ("rgba(230,140,0,0.13)", "rgba(230,140,0,0.5)",
+                      "capacity or service times scaled")}
+
+
+def merged_windows(run: RunData) -> list[dict]:
+    """The disruption windows within the run's period, merged: closures apart from
+    scalings (capacity or service time), overlapping or touching windows of a group
+    made one; ``group`` (``closure``/``scaling``), ``start``, ``end`` (ISO, clipped to
+    the run) and ``items`` (``"ASK-DST × 0.51"``, each once, in order of first start).
+    Year-long measures and short closures then shade the chart once each, not once
+    per window."""
+    t0 = date.fromisoformat(str(run.manifest["start_date"]))
+    lo = datetime(t0.year, t0.month, t0.day)
+    hi = lo + timedelta(days=float(run.manifest.get("horizon_days") or 0.0))
+    groups: dict[str, list] = {}
     for w in disruption_windows(run):
-        colour = "rgba(200,30,30,0.13)" if w["kind"] == "closure" else "rgba(230,140,0,0.12)"
-        what = w["kind"].replace("_", " ") + (f" × {w['factor']:g}" if w.get("factor") else "")
-        fig.add_vrect(x0=w["start"], x1=w["end"], fillcolor=colour, line_width=0,
-                      layer="below", annotation_text=f"{w['target']}: {what}",
-                      annotation_position="top left", annotation_font_size=10)
+        a = max(datetime.fromisoformat(w["start"]), lo)
+        b = min(datetime.fromisoformat(w["end"]), hi)
+        if b <= a:
+            continue
+        item = str(w["target"]) + (f" × {w['factor']:g}" if w.get("factor") else "")
+        groups.setdefault("closure" if w["kind"] == "closure" else "scaling", []).append(
+            (a, b, item))
+    out = []
+    for group in ("closure", "scaling"):
+        cur: dict | None = None
+        for a, b, item in sorted(groups.get(group, []), key=lambda x: (x[0], x[1])):
+            if cur is not None and a <= cur["end"]:
+                cur["end"] = max(cur["end"], b)
+                if item not in cur["items"]:
+                    cur["items"].append(item)
+                continue
+            cur = dict(group=group, start=a, end=b, items=[item])
+            out.append(cur)
+    return [dict(w, start=w["start"].isoformat(timespec="minutes"),
+                 end=w["end"].isoformat(timespec="minutes")) for w in out]
+
+
+def _shade_windows(fig: go.Figure, run: RunData) -> None:
+    """Shade the merged disruption windows (:func:`merged_windows`) and name each
+    group once, in the legend: what was closed or scaled (the scenario table has each
+    window's dates)."""
+    wins = merged_windows(run)
+    for w in wins:
+        fig.add_vrect(x0=w["start"], x1=w["end"], fillcolor=_SHADE[w["group"]][0],
+                      line_width=0, layer="below")
+    for group, (_, swatch, what) in _SHADE.items():
+        items = list(dict.fromkeys(i for w in wins if w["group"] == group for i in w["items"]))
+        if not items:
+            continue
+        shown = ", ".join(items[:4]) + (f" and {len(items) - 4} more" if len(items) > 4 else "")
+        fig.add_trace(go.Scatter(
+            x=[None], y=[None], mode="markers", name=f"shaded, {what}: {shown}",
+            marker=dict(symbol="square", size=14, color=swatch),
+            hoverinfo="skip", legendrank=1))
 
 
 def _marker_size(wait_h: float | None) -> float:
@@ -80,10 +131,78 @@ def _marker_size(wait_h: float | None) -> float:
     return min(48.0, 8.0 + 5.0 * math.sqrt(max(wait_h, 0.0)))
 
 
-def map_figure(run: RunData, baseline: RunData | None = None) -> go.Figure:
+_LABEL_FONT_PX = 10
+#: Where a label may go, in order of preference: (plotly textposition, x, y) with x, y
+#: the side of the marker (-1, 0, 1; y grows downwards).
+_LABEL_SPOTS = (("top center", 0, -1), ("bottom center", 0, 1), ("middle right", 1, 0),
+                ("middle left", -1, 0), ("top right", 1, -1), ("top left", -1, -1),
+                ("bottom right", 1, 1), ("bottom left", -1, 1))
+
+
+def _mercator_deg(lat: float) -> float:
+    lat = max(-85.0, min(85.0, lat))
+    return math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
+
+
+def label_positions(points: list[tuple[float, float, str, float]],
+                    lon_range: tuple[float, float], lat_range: tuple[float, float],
+                    width_px: float = 1200.0, height_px: float = 400.0,
+                    font_px: float = _LABEL_FONT_PX) -> list[str | None]:
+    """Where to put each map label so that no two labels overlap and no label covers
+    a labelled circle: greedily, in the order given (most important first), the first
+    free spot of :data:`_LABEL_SPOTS`; ``None`` for a label with no free spot (its
+    name stays in the hover text).
+
+    Parameters
+    ----------
+    points : list of (lon, lat, text, marker diameter in px)
+    lon_range, lat_range : (float, float)
+        The map's axis ranges (degrees), drawn in the Mercator projection.
+    width_px, height_px : float
+        The map's drawing area; the map is scaled to fit both, as plotly does.
+    font_px : float
+        Label font size; a character is taken as 0.6 em wide and a line 1.25 em high
+        (a sans-serif font's average), so the boxes are estimates.
+
+    Returns
+    -------
+    list of str or None
+        A plotly ``textposition`` per point, or ``None``.
+    """
+    y0 = _mercator_deg(lat_range[1])
+    k = min(width_px / max(lon_range[1] - lon_range[0], 1e-9),
+            height_px / max(y0 - _mercator_deg(lat_range[0]), 1e-9))  # px per degree
+    xy = [((lon - lon_range[0]) * k, (y0 - _mercator_deg(lat)) * k) for lon, lat, _, _ in points]
+    boxes = [(x - d / 2, y - d / 2, x + d / 2, y + d / 2)
+             for (x, y), (_, _, _, d) in zip(xy, points)]  # the circles
+
+    def free(b) -> bool:
+        return all(b[2] <= o[0] or b[0] >= o[2] or b[3] <= o[1] or b[1] >= o[3]
+                   for o in boxes)
+
+    out: list[str | None] = []
+    for (x, y), (_, _, text, d) in zip(xy, points):
+        w, h, gap = 0.6 * font_px * len(text), 1.25 * font_px, d / 2 + 2.0
+        for spot, sx, sy in _LABEL_SPOTS:
+            left = x - w / 2 if sx == 0 else (x + gap if sx > 0 else x - gap - w)
+            top = y - h / 2 if sy == 0 else (y + gap if sy > 0 else y - gap - h)
+            box = (left, top, left + w, top + h)
+            if free(box):
+                boxes.append(box)
+                out.append(spot)
+                break
+        else:
+            out.append(None)
+    return out
+
+
+def map_figure(run: RunData, baseline: RunData | None = None,
+               label_width_px: float = 1200.0) -> go.Figure:
     """The corridor: links coloured by utilization, nodes, crossings sized by mean wait,
-    labelled (crossings and the terminals services start or end at); with a baseline,
-    its crossings as hollow circles sized by the baseline's mean wait.
+    labelled (crossings with traffic, then the terminals services start or end at; a
+    label that would overlap another label or a circle is left to the hover text, see
+    :func:`label_positions`, for a map ``label_width_px`` wide); with a baseline, its
+    crossings as hollow circles sized by the baseline's mean wait.
 
     Country outlines come from the bundled Natural Earth geometry (``geo`` subplot at
     resolution 110; see :mod:`landbridge.report.html`).
@@ -128,6 +247,7 @@ def map_figure(run: RunData, baseline: RunData | None = None) -> go.Figure:
         text=[f"<b>{n['name']}</b> ({n['id']}, {n['country']})<br>{n['kind']}"
               for n in net["nodes"]], hoverinfo="text"))
     waits = crossing_waits(run).set_index("crossing")
+    labels: list[tuple[str, float, float, str, float]] = []  # kind, lon, lat, text, px
     cx = [c for c in net["crossings"] if c["mode"] == "rail"]
     if cx:
         lon = [(nodes[c["station_a"]]["lon"] + nodes[c["station_b"]]["lon"]) / 2 for c in cx]
@@ -144,16 +264,12 @@ def map_figure(run: RunData, baseline: RunData | None = None) -> go.Figure:
             text=[f"<b>{c['name']}</b> ({c['id']})<br>trains/day: {t:.2f}<br>mean wait: "
                   + ("–" if v is None else f"{v:.1f} h") for c, t, v in zip(cx, tpd, w)],
             hoverinfo="text"))
-        busy = [i for i, t in enumerate(tpd) if t > 0]
-        fig.add_trace(go.Scattergeo(
-            lon=[lon[i] for i in busy], lat=[lat[i] for i in busy], mode="text",
-            text=[cx[i]["name"] for i in busy], textposition="bottom center",
-            textfont=dict(size=10, color="#4b004b"), hoverinfo="skip", showlegend=False,
-            name="crossing labels"))
+        size = [_marker_size(v) for v in w]
         if baseline is not None:
             bw = crossing_waits(baseline).set_index("crossing")
             bv = [float(bw.wait_mean_h.get(c["id"])) if c["id"] in bw.index
                   and bw.wait_mean_h.get(c["id"]) is not None else None for c in cx]
+            size = [max(a, _marker_size(v)) for a, v in zip(size, bv)]
             fig.add_trace(go.Scattergeo(
                 lon=lon, lat=lat, mode="markers", name="baseline (size: mean wait)",
                 marker=dict(size=[_marker_size(v) for v in bv], color="rgba(0,0,0,0)",
@@ -161,25 +277,45 @@ def map_figure(run: RunData, baseline: RunData | None = None) -> go.Figure:
                 text=[f"<b>{c['name']}</b>, baseline<br>mean wait: "
                       + ("–" if v is None else f"{v:.1f} h") for c, v in zip(cx, bv)],
                 hoverinfo="text"))
-    ends = sorted({n for s in net.get("services", []) for n in (s["origin"], s["destination"])})
-    if ends:
-        fig.add_trace(go.Scattergeo(
-            lon=[nodes[n]["lon"] for n in ends if n in nodes],
-            lat=[nodes[n]["lat"] for n in ends if n in nodes], mode="text",
-            text=[_short(nodes[n]["name"]) for n in ends if n in nodes],
-            textposition="top center", textfont=dict(size=10, color="#1f3b57"),
-            hoverinfo="skip", showlegend=False, name="city labels"))
+        # crossings with traffic are labelled first, the busiest first
+        for i in sorted((i for i, t in enumerate(tpd) if t > 0), key=lambda i: -tpd[i]):
+            labels.append(("crossing", lon[i], lat[i], cx[i]["name"], size[i]))
+    # then the terminals services start or end at, those with most services first
+    ends: dict[str, int] = {}
+    for sv in net.get("services", []):
+        for n in (sv["origin"], sv["destination"]):
+            if n in nodes:
+                ends[n] = ends.get(n, 0) + 1
+    for n in sorted(ends, key=lambda n: (-ends[n], n)):
+        labels.append(("city", nodes[n]["lon"], nodes[n]["lat"], _short(nodes[n]["name"]),
+                       7.0))
     lons = [n["lon"] for n in net["nodes"]]
     lats = [n["lat"] for n in net["nodes"]]
     pad_lon = max(2.0, 0.08 * (max(lons) - min(lons)))
     pad_lat = max(2.0, 0.12 * (max(lats) - min(lats)))
+    lon_range = (min(lons) - pad_lon, max(lons) + pad_lon)
+    lat_range = (min(lats) - pad_lat, max(lats) + pad_lat)
+    where = label_positions([(x, y, t, d) for _, x, y, t, d in labels], lon_range,
+                            lat_range, width_px=label_width_px, height_px=400.0)
+    for kind, colour, name in (("crossing", "#4b004b", "crossing labels"),
+                               ("city", "#1f3b57", "city labels")):
+        keep = [(lab, pos) for lab, pos in zip(labels, where) if lab[0] == kind and pos]
+        if not keep:
+            continue
+        # invisible markers of the labelled circles' size: plotly sets the text beside them
+        fig.add_trace(go.Scattergeo(
+            lon=[lab[1] for lab, _ in keep], lat=[lab[2] for lab, _ in keep],
+            mode="markers+text", text=[lab[3] for lab, _ in keep],
+            textposition=[pos for _, pos in keep],
+            marker=dict(size=[lab[4] for lab, _ in keep], color="rgba(0,0,0,0)"),
+            textfont=dict(size=_LABEL_FONT_PX, color=colour), hoverinfo="skip",
+            showlegend=False, name=name))
     fig.update_geos(
         resolution=110, projection_type="mercator", showcountries=True,
         countrycolor="#7a7a7a", countrywidth=0.6, showland=True, landcolor="#f4f1ea",
         showocean=True, oceancolor="#dbe9f4", showlakes=True, lakecolor="#dbe9f4",
         showcoastlines=True, coastlinecolor="#9a9a9a", showframe=False,
-        lonaxis_range=[min(lons) - pad_lon, max(lons) + pad_lon],
-        lataxis_range=[min(lats) - pad_lat, max(lats) + pad_lat])
+        lonaxis_range=list(lon_range), lataxis_range=list(lat_range))
     fig.update_layout(**_LAYOUT, height=560, title="Corridor: links by utilization, "
                       "border crossings by mean wait",
                       legend=dict(orientation="h", y=-0.02))
@@ -200,6 +336,8 @@ def queue_figure(run: RunData, baseline: RunData | None = None) -> go.Figure:
     are drawn, the others are listed in the legend (click to show)."""
     fig = go.Figure()
     colour: dict[str, str] = {}
+    shown: set[str] = set()  # one legend entry per crossing and direction (the baseline's
+    # dashed line toggles with it)
     for r, dash, suffix in ((run, "solid", ""), (baseline, "dash", " (baseline)")):
         if r is None:
             continue
@@ -220,8 +358,10 @@ def queue_figure(run: RunData, baseline: RunData | None = None) -> go.Figure:
                 x=_dates(r, g.day), y=g.queue_mean_trains, mode="lines",
                 name=label + suffix, line=dict(color=colour[label], dash=dash, shape="hv"),
                 visible=True if (cid, direction) in busiest else "legendonly",
+                legendgroup=label, showlegend=r is run or label not in shown,
                 customdata=g.queue_max_trains,
                 hovertemplate="%{x}: mean %{y:.2f}, max %{customdata} trains"))
+            shown.add(label)
         t = r.tables.get("throughput_by_day", pd.DataFrame())
         if len(t) and "held_origin_mean_trains" in t and \
                 pd.to_numeric(t.held_origin_max_trains, errors="coerce").fillna(0).sum() > 0:
@@ -233,11 +373,15 @@ def queue_figure(run: RunData, baseline: RunData | None = None) -> go.Figure:
                           shape="hv", width=2),
                 customdata=t.held_origin_max_trains,
                 hovertemplate="%{x}: mean %{y:.2f}, max %{customdata:.0f} trains held"))
+    if baseline is not None:
+        fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", hoverinfo="skip",
+                                 name="dashed: the baseline (toggles with its crossing)",
+                                 line=dict(color="#56616e", dash="dash")))
     _shade_windows(fig, run)
-    fig.update_layout(**_LAYOUT, height=420, title="Queue at border crossings by day "
+    fig.update_layout(**_LAYOUT, height=480, title="Queue at border crossings by day "
                       "(trains waiting for clearance, daily mean); shaded: disruptions",
-                      xaxis_title="date", yaxis_title="trains", yaxis_rangemode="tozero",
-                      legend=dict(orientation="h", y=-0.25))
+                      yaxis_title="trains", yaxis_rangemode="tozero",
+                      legend=dict(orientation="h", yanchor="top", y=-0.13))
     return fig
 
 
@@ -293,10 +437,11 @@ def throughput_figure(run: RunData, baseline: RunData | None = None) -> go.Figur
                             line=dict(color=colour, width=1.5 if base else 0)),
                 hovertemplate="week from %{x}: %{y:,.0f} TEU (%{customdata} days)"))
     _shade_windows(fig, run)
-    fig.update_layout(**_LAYOUT, height=360, barmode="group",
+    fig.update_layout(**_LAYOUT, height=400, barmode="group",
                       title="Throughput by week (TEU, mean over replications); shaded: "
                             "disruptions", xaxis_title="week starting",
-                      yaxis_title="TEU per week", yaxis_rangemode="tozero")
+                      yaxis_title="TEU per week", yaxis_rangemode="tozero",
+                      legend=dict(orientation="h", yanchor="top", y=-0.25))
     return fig
 
 

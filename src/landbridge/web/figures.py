@@ -58,7 +58,9 @@ def _tag(fig: go.Figure, network: dict[str, Any]) -> go.Figure:
 def corridor_map(run: RunData, height: int = 480) -> go.Figure:
     """The report's corridor map of ``run`` with clickable elements (``customdata``
     ``[type, id]``; type ``link``, ``node`` or ``crossing``)."""
-    fig = _tag(map_figure(run), run.network or {"links": [], "nodes": [], "crossings": []})
+    # the page's map is about 840 px wide (beside the levers): fewer labels fit
+    fig = _tag(map_figure(run, label_width_px=840.0),
+               run.network or {"links": [], "nodes": [], "crossings": []})
     fig.update_layout(height=height, margin=dict(l=10, r=10, t=40, b=10),
                       title="Corridor: click a crossing, link, port or ferry")
     return fig
