@@ -32,6 +32,7 @@ from __future__ import annotations
 import heapq
 import itertools
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from datetime import datetime, timedelta, timezone
 from typing import Iterable, Literal, Sequence
 from zoneinfo import ZoneInfo
@@ -95,8 +96,9 @@ class Route:
     def nodes(self) -> tuple[str, ...]:
         return (self.origin, *(leg.to_node for leg in self.legs))
 
-    @property
+    @cached_property
     def links(self) -> tuple[str, ...]:
+        # cached: a route is immutable and the planner asks for it thousands of times
         return tuple(leg.link for leg in self.legs)
 
     @property
@@ -111,7 +113,7 @@ class Route:
     def min_transit_time_h(self) -> float:
         return sum(leg.running_time_h + leg.dwell_h for leg in self.legs)
 
-    @property
+    @cached_property
     def crossings(self) -> tuple[str, ...]:
         return tuple(leg.crossing for leg in self.legs if leg.crossing)
 

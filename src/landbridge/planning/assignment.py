@@ -269,6 +269,8 @@ class PathTemplate:
     rows: tuple[tuple[str, Stage, float], ...] = field(init=False, repr=False, compare=False)
     """The coefficients summed per constraint row: (``Stage.key``, the row's first stage,
     coefficient), in first-use order; what :func:`solve_assignment` reads per solve."""
+    via: str = field(init=False, repr=False, compare=False)
+    """The route's crossings joined by ``/`` (``-``: none), for the LP's variable name."""
 
     def __post_init__(self) -> None:
         acc: dict[str, list] = {}
@@ -280,6 +282,7 @@ class PathTemplate:
             else:
                 entry[1] = entry[1] + coef
         object.__setattr__(self, "rows", tuple((k, st, v) for k, (st, v) in acc.items()))
+        object.__setattr__(self, "via", "/".join(self.route.crossings) or "-")
 
     def hours(self, adjust: Adjustments | None) -> float:
         """Transit hours with ``adjust``'s duration factors."""
@@ -304,6 +307,7 @@ def path_templates(network: Network, commodities: Sequence[Commodity],
     stage_cache: dict = {}
     legs: dict = {}   # per (link, boxes): what path_metrics adds up, computed once
     coef_of: dict = {}  # per (stage, boxes, TEU per train): the row coefficient
+    touched: dict[str, bool] = {}  # per link: it or its crossing is in ``changed``
     out: list[PathTemplate] = []
     n = 0
     for ci, (com, rts) in enumerate(zip(commodities, routes)):
@@ -311,10 +315,7 @@ def path_templates(network: Network, commodities: Sequence[Commodity],
             old = reuse[n] if reuse is not None else None
             n += 1
             if old is not None and changed is not None and not any(
-                    ("link", leg.link) in changed
-                    or ("crossing", network.crossing_on_link(leg.link).id
-                        if network.crossing_on_link(leg.link) else "") in changed
-                    for leg in route.legs):
+                    _touched(network, leg.link, changed, touched) for leg in route.legs):
                 out.append(old)
                 continue
             # path_metrics(network, route, com.containers, factors), with each link's
@@ -351,6 +352,17 @@ def path_templates(network: Network, commodities: Sequence[Commodity],
     return tuple(out)
 
 
+def _touched(network: Network, link_id: str, changed: set[tuple[str, str]],
+             memo: dict[str, bool]) -> bool:
+    """Whether ``("link", link_id)`` or the crossing on that link is in ``changed``."""
+    hit = memo.get(link_id)
+    if hit is None:
+        c = network.crossing_on_link(link_id)
+        hit = memo[link_id] = (("link", link_id) in changed
+                               or (c is not None and ("crossing", c.id) in changed))
+    return hit
+
+
 def _leg_figures(network: Network, link_id: str, containers: int, factors: ModeFactors
                  ) -> tuple[float, float, float | None, str | None, float]:
     """What :func:`path_metrics` adds for one link without adjustments: (tariff USD/FEU,
@@ -369,6 +381,11 @@ def _leg_stages(network: Network, route: Route, ref_containers: int, teu_per_con
                 cache: dict) -> list[Stage]:
     out: list[Stage] = []
     for leg in route.legs:
+        known = cache.get(("leg", leg.link, leg.from_node))
+        if known is not None:
+            out += known
+            continue
+        start = len(out)
         link = network.links[leg.link]
         c = network.crossing_on_link(link.id)
         if c is not None and c.mode == "rail":
@@ -383,6 +400,7 @@ def _leg_stages(network: Network, route: Route, ref_containers: int, teu_per_con
             cache[key] = link_stages(network, link.id, direction, ref_containers,
                                      teu_per_container)
         out += cache[key]
+        cache[("leg", leg.link, leg.from_node)] = out[start:]
     return out
 
 
@@ -463,7 +481,7 @@ def solve_assignment(network: Network, commodities: Sequence[Commodity],
         j = len(var_names)
         tariff, hours = tpl.tariff_usd_per_feu, tpl.hours(adjust)
         cpt = tariff / TEU_PER_FEU + vot * hours / 24.0
-        var_names.append(f"{com.label} route {rank[ci]} via {'/'.join(route.crossings) or '-'}")
+        var_names.append(f"{com.label} route {rank[ci]} via {tpl.via}")
         cost.append(cpt)
         path_info.append((ci, route, tariff, hours, cpt))
         eq_cols[ci].append(j)
@@ -493,10 +511,10 @@ def solve_assignment(network: Network, commodities: Sequence[Commodity],
     n = len(var_names)
     ri, ci_, vals = [], [], []
     for i, (st, coefs, rhs) in enumerate(kept):
-        for j in sorted(coefs):
-            ri.append(i)
-            ci_.append(j)
-            vals.append(coefs[j])
+        cols = sorted(coefs)
+        ri += [i] * len(cols)
+        ci_ += cols
+        vals += map(coefs.__getitem__, cols)
     a_ub = sparse.coo_matrix((vals, (ri, ci_)), shape=(len(kept), n))
     b_ub = np.array([rhs for _, _, rhs in kept], dtype=float)
     er = [ci for ci, cols in enumerate(eq_cols) for _ in cols]

@@ -27,6 +27,7 @@ boxes; an inspection team or a line slot does not).
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from functools import cached_property
 
 from landbridge.network.capacity import crossing_capacity, ferry_capacity_teu_per_day
 from landbridge.network.model import BorderCrossing, Mode, Network
@@ -60,9 +61,10 @@ class Stage:
     units_per_day: float
     teu_per_day: float
 
-    @property
+    @cached_property
     def key(self) -> str:
-        """Unique constraint name, e.g. ``crossing ASK-DST a_to_b: transshipment``."""
+        """Unique constraint name, e.g. ``crossing ASK-DST a_to_b: transshipment``
+        (computed once: the LP builder asks for it per path and row)."""
         return f"{self.element_type} {self.element} {self.direction}: {self.stage}"
 
     @property
