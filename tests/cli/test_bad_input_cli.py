@@ -123,3 +123,22 @@ def test_runs_compare_names_both_unknown_runs(tmp_path):
         "  - <command line>: RUN_B: no run 'nosuch-b' in the results store (the store is "
         "empty).",
     ]
+
+
+def test_route_via_an_endpoint_is_a_usage_error_naming_the_via():
+    res = _fails(["route", "Xian", "Duisburg", "--via", "Xian"])
+    assert res.output.splitlines()[1] == (
+        "  - <command line>: --via: 'Xian' is the origin (Xi'an (Xinzhu, Xi'an International "
+        "Port) (XA)); a via point lies between the origin and the destination: leave it out")
+    res = _fails(["compare", "Xian", "Duisburg", "--via", "Aktau", "--via", "DUI"])
+    assert res.output.splitlines()[1] == (
+        "  - <command line>: --via 2: 'DUI' is the destination (Duisburg (duisport) (DUI)); "
+        "a via point lies between the origin and the destination: leave it out")
+    res = _fails(["route", "Xian", "Istanbul", "--via", "Aktau", "--via", "AKU"])
+    assert res.output.splitlines()[1] == (
+        "  - <command line>: --via 2: 'AKU' is the via point before it again (Aktau port "
+        "(AKU)); give it once")
+    res = _fails(["route", "XA", "Xian"])
+    assert res.output.splitlines()[1] == (
+        "  - <command line>: DESTINATION: 'Xian' is the origin too (Xi'an (Xinzhu, Xi'an "
+        "International Port) (XA)); give two different nodes")

@@ -37,6 +37,49 @@ def route(
     _route(origin, destination, k, by, mode, depart, network, as_json, via or [])
 
 
+def check_via(net, origin: str, destination: str, via) -> None:
+    """Refuse ``--via`` points that make no sense as a route: a via point that is the
+    origin or the destination, the same via point twice in a row, or origin =
+    destination.
+
+    Raises
+    ------
+    UsageError
+        Naming each such ``--via`` (by its position when there are several) or
+        DESTINATION.
+    UnknownNameError
+        A name that matches no node (with suggestions).
+    """
+    o, d = net.resolve(origin), net.resolve(destination)
+
+    def node(i: str) -> str:
+        return f"{net.nodes[i].name} ({i})"
+
+    problems = []
+    if o == d:
+        problems.append(Problem("<command line>", "DESTINATION", "",
+                                f"{destination!r} is the origin too ({node(o)}); give two "
+                                "different nodes"))
+    between = "a via point lies between the origin and the destination: leave it out"
+    previous = None
+    for n, value in enumerate(via, 1):
+        opt = f"--via {n}" if len(via) > 1 else "--via"
+        v = net.resolve(value)
+        if v == o:
+            problems.append(Problem("<command line>", opt, "",
+                                    f"{value!r} is the origin ({node(v)}); {between}"))
+        elif v == d:
+            problems.append(Problem("<command line>", opt, "",
+                                    f"{value!r} is the destination ({node(v)}); {between}"))
+        elif v == previous:
+            problems.append(Problem("<command line>", opt, "",
+                                    f"{value!r} is the via point before it again "
+                                    f"({node(v)}); give it once"))
+        previous = v
+    if problems:
+        raise UsageError(problems)
+
+
 @handle_errors
 def _route(origin, destination, k, by, mode, depart, network, as_json, via=()) -> None:
     from landbridge.network import Mode, find_routes, load_network
@@ -58,6 +101,7 @@ def _route(origin, destination, k, by, mode, depart, network, as_json, via=()) -
     if problems:
         raise UsageError(problems)
     net = load_network(network)
+    check_via(net, origin, destination, via)
     modes = (Mode.rail, Mode.ferry) if mode == "rail" else (Mode.road,)
     routes = find_routes(net, origin, destination, k=k, by=by, modes=modes, depart=when,
                          via=via)

@@ -269,7 +269,10 @@ def _compare(origin, destination, k, network, as_json, sources, via=()):
     from landbridge.network import load_network
     from landbridge.planning import compare_modes
 
+    from landbridge.cli.network_cmd import check_via
+
     net = load_network(network)
+    check_via(net, origin, destination, via)
     cmp = compare_modes(net, origin, destination, k=k, via=via)
     if as_json:
         print_json(cmp.to_dict())
