@@ -307,9 +307,9 @@ def apply_demand_scale(data: dict, origins: Origins,
     if _positive(spec):
         spec = {"all": spec}
     if not isinstance(spec, dict):
-        return [Problem(file, "demand_scale", "", "expected a factor (e.g. 2) or a mapping "
-                        "with all, westbound, eastbound and od (id: factor); found "
-                        f"{spec!r}")]
+        return [Problem(file, "demand_scale", "", "expected a factor in (0, 1000] (e.g. 2) "
+                        "or a mapping with all, westbound, eastbound and od (id: factor); "
+                        f"found {spec!r}")]
     for k, v in spec.items():
         where = f"demand_scale.{k}"
         if k not in _SCALE_KEYS:
