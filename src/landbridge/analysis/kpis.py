@@ -63,6 +63,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from landbridge.analysis.schema import KPI_SCHEMA, TABLE_NAMES
 from landbridge.analysis.stats import ci95_halfwidth, t975
@@ -113,10 +114,85 @@ def corridor_label(crossings: Iterable[str]) -> str:
     return " > ".join(crossings)
 
 
-def _clip_busy(start: pd.Series, end: pd.Series, lo: float, hi: float) -> float:
-    s = start.clip(lower=lo, upper=hi)
-    e = end.clip(lower=lo, upper=hi)
-    return float((e - s).clip(lower=0).sum())
+class _Log:
+    """One replication's event log as numpy columns, read once for all KPIs: numbers
+    as arrays, string columns as integer codes into their distinct values (no pandas
+    frame of the whole log, no Python object per event)."""
+
+    def __init__(self, table: pa.Table) -> None:
+        self.table = table
+        self.n = table.num_rows
+        self._cache: dict = {}
+
+    @classmethod
+    def of_frame(cls, events: pd.DataFrame) -> "_Log":
+        """The log of an events DataFrame (the public pandas functions take one)."""
+        return cls(pa.Table.from_pandas(events, preserve_index=False))
+
+    def has(self, name: str) -> bool:
+        return name in self.table.column_names
+
+    def values(self, name: str) -> np.ndarray:
+        """A numeric column as a numpy array."""
+        if name not in self._cache:
+            self._cache[name] = np.asarray(self.table.column(name).to_numpy())
+        return self._cache[name]
+
+    def codes(self, name: str) -> tuple[np.ndarray, list[str]]:
+        """A string column as ``(codes, distinct values)``: row ``i`` holds
+        ``values[codes[i]]``."""
+        key = ("codes", name)
+        if key not in self._cache:
+            col = self.table.column(name)
+            if pa.types.is_dictionary(col.type):
+                col = col.cast(col.type.value_type)
+            enc = col.combine_chunks().dictionary_encode()
+            self._cache[key] = (enc.indices.to_numpy(zero_copy_only=False).astype(np.intp),
+                                [str(v) for v in enc.dictionary.to_pylist()])
+        return self._cache[key]
+
+    def code(self, name: str, value: str) -> int:
+        """The code of ``value`` in a string column, -1 when no row holds it."""
+        key = ("index", name)
+        if key not in self._cache:
+            self._cache[key] = {v: i for i, v in enumerate(self.codes(name)[1])}
+        return self._cache[key].get(value, -1)
+
+    def strings(self, name: str, rows: np.ndarray) -> np.ndarray:
+        """The column's values at ``rows`` as an object array of str."""
+        codes, values = self.codes(name)
+        return np.array(values, dtype=object)[codes[rows]] if len(values) else \
+            np.array([], dtype=object)
+
+    def rank(self, name: str) -> np.ndarray:
+        """Per distinct value of a string column, its position in sorted order (a
+        group-by sorted by that column orders its groups so)."""
+        key = ("rank", name)
+        if key not in self._cache:
+            values = self.codes(name)[1]
+            order = sorted(range(len(values)), key=values.__getitem__)
+            rank = np.empty(len(values), dtype=np.intp)
+            rank[order] = np.arange(len(values))
+            self._cache[key] = rank
+        return self._cache[key]
+
+    def rows(self, name: str, *values: str) -> np.ndarray:
+        """Indices of the rows whose ``name`` is one of ``values``, in log order."""
+        codes, _ = self.codes(name)
+        wanted = [c for c in (self.code(name, v) for v in values) if c >= 0]
+        if not wanted:
+            return np.zeros(0, dtype=np.intp)
+        if len(wanted) == 1:
+            return np.flatnonzero(codes == wanted[0])
+        return np.flatnonzero(np.isin(codes, wanted))
+
+
+def _busy_h(start: np.ndarray, end: np.ndarray, lo: float, hi: float) -> float:
+    """Server-hours busy inside ``[lo, hi]`` of intervals ``start → end`` (an end that
+    is NaN counts nothing)."""
+    busy = np.clip(end, lo, hi) - np.clip(start, lo, hi)
+    busy = np.where(busy < 0, 0.0, busy)
+    return float(np.where(np.isnan(busy), 0.0, busy).sum())
 
 
 def daily_step_stats(t: np.ndarray, level: np.ndarray, n_days: int
@@ -190,25 +266,33 @@ def deliveries(events: pd.DataFrame, compiled: CompiledScenario) -> pd.DataFrame
         ``replication, train, service, origin, destination, corridor, teu,
         dispatch_h, time_h, transit_d`` (one row per delivered train or lot).
     """
+    return _deliveries(_Log.of_frame(events), compiled)
+
+
+def _deliveries(log: _Log, compiled: CompiledScenario) -> pd.DataFrame:
     plans = {p.id: p for p in compiled.services}
-    d = events[events.event == "deliver"]
-    svc = d.service.astype(str)
+    d = log.rows("event", "deliver")
+    svc_codes, svc_values = log.codes("service")
+    svc = svc_codes[d]
+
+    def per_service(f) -> np.ndarray:
+        return np.array([f(plans[s]) if s in plans else "" for s in svc_values],
+                        dtype=object)[svc]
+
     out = pd.DataFrame({
-        "replication": d.replication.to_numpy() if "replication" in d else 0,
-        "train": d.train.astype(str).to_numpy(),
-        "service": svc.to_numpy(),
-        "origin": svc.map(lambda s: plans[s].origin if s in plans else "").to_numpy(),
-        "destination": svc.map(lambda s: plans[s].destination if s in plans else ""
-                               ).to_numpy(),
-        "teu": d.teu.to_numpy(dtype=float),
-        "dispatch_h": d.dispatch_h.to_numpy(dtype=float),
-        "time_h": d.time_h.to_numpy(dtype=float),
+        "replication": log.values("replication")[d] if log.has("replication") else 0,
+        "train": log.strings("train", d),
+        "service": log.strings("service", d),
+        "origin": per_service(lambda p: p.origin),
+        "destination": per_service(lambda p: p.destination),
+        "teu": log.values("teu")[d].astype(float),
+        "dispatch_h": log.values("dispatch_h")[d].astype(float),
+        "time_h": log.values("time_h")[d].astype(float),
     })
-    if "corridor" in d.columns:
-        out["corridor"] = d.corridor.astype(str).to_numpy()
+    if log.has("corridor"):
+        out["corridor"] = log.strings("corridor", d)
     else:
-        out["corridor"] = svc.map(lambda s: corridor_label(plans[s].route.corridor)
-                                  if s in plans else "").to_numpy()
+        out["corridor"] = per_service(lambda p: corridor_label(p.route.corridor))
     out["transit_d"] = (out.time_h - out.dispatch_h) / 24.0
     return out
 
@@ -231,11 +315,13 @@ def transit_stats(deliv: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return out.reset_index()[cols]
 
 
-def _transit_tables(ev: pd.DataFrame, compiled: CompiledScenario, rep: int
+
+
+def _transit_tables(log: _Log, compiled: CompiledScenario, rep: int
                     ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     sc = compiled.scenario
     lo = sc.warmup_h
-    d = deliveries(ev, compiled)
+    d = _deliveries(log, compiled)
     d = d[d.dispatch_h >= lo]
     plans = sorted(compiled.services, key=lambda p: p.id)
     # every pair and service gets a row, delivered or not
@@ -277,24 +363,32 @@ def diversions(events: pd.DataFrame, compiled: CompiledScenario) -> pd.DataFrame
         teu`` (one row per diversion). ``from_corridor`` is the corridor of the
         train's previous row (its ``held`` row), ``to_corridor`` the ``divert`` row's.
     """
+    return _diversions(_Log.of_frame(events), compiled)
+
+
+def _diversions(log: _Log, compiled: CompiledScenario) -> pd.DataFrame:
     cols = ["replication", "train", "service", "time_h", "from_corridor", "to_corridor",
             "direction", "teu"]
-    is_div = (events.event == "divert").to_numpy()
-    if not is_div.any():
+    div = log.rows("event", "divert")
+    if not len(div):
         return pd.DataFrame(columns=cols)
     plans = {p.id: p for p in compiled.services}
     nodes = compiled.network.nodes
-    ev = events if "replication" in events else events.assign(replication=0)
-    # the rows of the diverted trains (train ids repeat across replications)
-    sub = ev[ev.train.isin(ev.train[is_div].unique())]
-    div_keys = set(zip(sub.replication[sub.event == "divert"],
-                       sub.train[sub.event == "divert"]))
-    sub = sub[[k in div_keys for k in zip(sub.replication, sub.train)]]
-    prev = sub.groupby(["replication", "train"], sort=False).corridor.shift(1)
-    d = sub[sub.event == "divert"]
-    own = d.service.map(lambda s: corridor_label(plans[s].route.corridor)
-                        if s in plans else "")
-    frm = prev[d.index].where(prev[d.index].notna(), own)
+    reps = log.values("replication").astype(np.int64) if log.has("replication") \
+        else np.zeros(log.n, dtype=np.int64)
+    train_codes, train_values = log.codes("train")
+    key = reps * len(train_values) + train_codes  # a train of a replication
+    # the previous row of each diverted train's rows, in log order
+    rows = np.flatnonzero(np.isin(key, np.unique(key[div])))
+    rows = rows[np.argsort(key[rows], kind="stable")]
+    prev = np.full(log.n, -1, dtype=np.intp)
+    same = key[rows[1:]] == key[rows[:-1]]
+    prev[rows[1:][same]] = rows[:-1][same]
+    services = log.strings("service", div)
+    own = np.array([corridor_label(plans[s].route.corridor) if s in plans else ""
+                    for s in services], dtype=object)
+    p = prev[div]
+    frm = np.where(p >= 0, log.strings("corridor", np.maximum(p, 0)), own)
 
     def direction(s: str) -> str:
         p = plans.get(s)
@@ -302,15 +396,16 @@ def diversions(events: pd.DataFrame, compiled: CompiledScenario) -> pd.DataFrame
                                                      nodes[p.destination].lon)
 
     return pd.DataFrame({
-        "replication": d.replication.to_numpy(), "train": d.train.astype(str).to_numpy(),
-        "service": d.service.astype(str).to_numpy(), "time_h": d.time_h.to_numpy(float),
-        "from_corridor": frm.astype(str).to_numpy(),
-        "to_corridor": d.corridor.astype(str).to_numpy(),
-        "direction": d.service.astype(str).map(direction).to_numpy(),
-        "teu": d.teu.to_numpy(float)}, columns=cols)
+        "replication": reps[div] if not log.has("replication")
+        else log.values("replication")[div],
+        "train": log.strings("train", div), "service": services,
+        "time_h": log.values("time_h")[div].astype(float),
+        "from_corridor": frm, "to_corridor": log.strings("corridor", div),
+        "direction": np.array([direction(s) for s in services], dtype=object),
+        "teu": log.values("teu")[div].astype(float)}, columns=cols)
 
 
-def _diversion_table(ev: pd.DataFrame, compiled: CompiledScenario, rep: int
+def _diversion_table(log: _Log, compiled: CompiledScenario, rep: int
                      ) -> pd.DataFrame:
     """The ``diversions`` KPI table of one replication: a row for every (corridor
     left, corridor taken, direction) the rerouting policy allows (so replications
@@ -325,7 +420,7 @@ def _diversion_table(ev: pd.DataFrame, compiled: CompiledScenario, rep: int
             own = corridor_label(p.route.corridor)
             keys.update((own, corridor_label(a.corridor), direction)
                         for a in p.alternatives)
-    d = diversions(ev, compiled)
+    d = _diversions(log, compiled)
     agg = {k: (0, 0.0) for k in keys}
     for k, g in d.groupby(["from_corridor", "to_corridor", "direction"], sort=False):
         agg[k] = (len(g), float(g.teu.sum()))
@@ -335,16 +430,22 @@ def _diversion_table(ev: pd.DataFrame, compiled: CompiledScenario, rep: int
         for k, (n, teu) in sorted(agg.items())])
 
 
-def _held_at_origin(ev: pd.DataFrame, compiled: CompiledScenario, n_days: int
+
+def _held_at_origin(log: _Log, compiled: CompiledScenario, n_days: int
                     ) -> tuple[np.ndarray, np.ndarray]:
-    origin = {p.id: p.origin for p in compiled.services}
-    h = ev[ev.event.isin(["held", "released"])]
+    h = log.rows("event", "held", "released")
     if not len(h):
         return np.zeros(n_days), np.zeros(n_days)
-    at_origin = h.node.to_numpy() == h.service.map(origin).to_numpy()
-    h = h[at_origin].sort_values(["time_h", "seq"], kind="stable")
-    step = np.where(h.event.to_numpy() == "held", 1.0, -1.0)
-    return daily_step_stats(h.time_h.to_numpy(), np.cumsum(step), n_days)
+    origin = {p.id: p.origin for p in compiled.services}
+    svc_codes, svc_values = log.codes("service")
+    node_codes, _ = log.codes("node")
+    origin_node = np.array([log.code("node", origin[s]) if s in origin else -2
+                            for s in svc_values], dtype=np.intp)
+    h = h[node_codes[h] == origin_node[svc_codes[h]]]
+    t = log.values("time_h")[h]
+    order = np.lexsort((log.values("seq")[h], t))
+    step = np.where(log.codes("event")[0][h[order]] == log.code("event", "held"), 1.0, -1.0)
+    return daily_step_stats(t[order], np.cumsum(step), n_days)
 
 
 def _road_binding(g: pd.DataFrame, quota: float | None, lanes: int | None) -> str:
@@ -397,8 +498,136 @@ def _road(result: ReplicationResult, compiled: CompiledScenario, first_day: int,
     return KPI_SCHEMA["road"].frame(rows)
 
 
+#: The crossing events the crossing KPIs read, in the column order of :func:`_first_times`.
+_CROSSING_EVENTS = ("arrive", "yard_in", "clearance_start", "cleared", "transship_start",
+                    "transshipped", "depart")
+
+
+def _first_times(train_rank: np.ndarray, slot: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Per train (rows in the trains' sorted order) and crossing event (columns of
+    :data:`_CROSSING_EVENTS`), the time of the train's first such row; NaN if none."""
+    _, pos = np.unique(train_rank, return_inverse=True)
+    out = np.full((int(pos.max()) + 1 if len(pos) else 0, len(_CROSSING_EVENTS)), np.nan)
+    cell, first = np.unique(pos * len(_CROSSING_EVENTS) + slot, return_index=True)
+    out.flat[cell] = t[first]
+    return out
+
+
+def _crossing_tables(log: _Log, compiled: CompiledScenario, rep: int
+                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ``crossings`` and ``queue_by_day`` tables of one replication (see the module
+    docstring): per rail crossing and direction, the trains whose ``arrive`` is at the
+    direction's entry station, each with the first time of each crossing event."""
+    sc = compiled.scenario
+    net = compiled.network
+    lo, hi = sc.warmup_h, sc.horizon_h
+    days, span = (hi - lo) / 24.0, hi - lo
+    first_day, n_days = int(lo // 24), int(math.ceil(hi / 24.0))
+    t, teu = log.values("time_h"), log.values("teu")
+    ev_codes, ev_values = log.codes("event")
+    slot_of = np.full(len(ev_values), -1, dtype=np.intp)
+    for i, name in enumerate(_CROSSING_EVENTS):
+        if log.code("event", name) >= 0:
+            slot_of[log.code("event", name)] = i
+    slot = slot_of[ev_codes]
+    cx_codes, _ = log.codes("crossing")
+    node_codes, _ = log.codes("node")
+    train_codes, _ = log.codes("train")
+    train_rank = log.rank("train")
+    # the crossing events' rows grouped by crossing, in log order within each
+    rows = np.flatnonzero(slot >= 0)
+    rows = rows[np.argsort(cx_codes[rows], kind="stable")]
+    row_cx = cx_codes[rows]
+    crow, qparts = [], []
+    for cid in sorted(c.id for c in net.crossings.values() if c.mode == "rail"):
+        c = net.crossings[cid]
+        code = log.code("crossing", cid)
+        a, b = np.searchsorted(row_cx, [code, code + 1]) if code >= 0 else (0, 0)
+        sub = rows[a:b]
+        for direction, here in (("a_to_b", c.station_a), ("b_to_a", c.station_b)):
+            # events at the entry station belong to this direction; "depart" is recorded
+            # at the far station, so pair it by train
+            entered = sub[(slot[sub] == 0) & (node_codes[sub] == log.code("node", here))]
+            s = sub[np.isin(train_codes[sub], np.unique(train_codes[entered]))]
+            piv = _first_times(train_rank[train_codes[s]], slot[s], t[s])
+            arrive, yard_in, cl_start, cleared, ts_start, ts_end, depart = piv.T
+            accepted = yard_in[(yard_in >= lo) & (yard_in < hi)]
+            yard_rows = s[(slot[s] == 1) & (t[s] >= lo) & (t[s] < hi)]
+            arrived = (arrive >= lo) & (arrive < hi)
+            wait = (cl_start - arrive)[arrived]
+            wait = wait[~np.isnan(wait)]
+            dwell = (depart - arrive)[arrived]
+            dwell = dwell[~np.isnan(dwell)]
+            # queue step function: +1 arrive, -1 clearance start
+            a_t, c_t = arrive[~np.isnan(arrive)], cl_start[~np.isnan(cl_start)]
+            step_t = np.concatenate([a_t, c_t])
+            step_d = np.concatenate([np.ones(len(a_t), np.int64),
+                                     -np.ones(len(c_t), np.int64)])
+            order = np.lexsort((step_d, step_t))
+            step_t, queue = step_t[order], np.cumsum(step_d[order])
+            in_win = queue[(step_t >= lo) & (step_t < hi)]
+            qmax_day, qmean_day = daily_step_stats(step_t, queue, n_days)
+            acc_day = np.bincount((accepted // 24).astype(int), minlength=n_days)[:n_days]
+            qparts.append((cid, direction, qmax_day[first_day:], qmean_day[first_day:],
+                           acc_day[first_day:]))
+            started = ~np.isnan(cl_start)
+            util_teams = _busy_h(cl_start[started], cleared[started], lo, hi) / (
+                (c.inspection_teams or 1) * span)
+            util_tracks = None
+            if c.transshipment is not None:
+                on = ~np.isnan(ts_start)
+                util_tracks = _busy_h(ts_start[on], np.where(np.isnan(ts_end[on]), hi,
+                                                             ts_end[on]), lo, hi) / (
+                    c.transshipment.tracks * span)
+            inside = ~np.isnan(yard_in)
+            util_yard = _busy_h(yard_in[inside], np.where(np.isnan(depart[inside]), hi,
+                                                          depart[inside]), lo, hi) / (
+                (c.receiving_yard_tracks or 1) * span)
+            crow.append(dict(
+                rep=rep, crossing=cid, direction=direction,
+                trains_per_day=len(accepted) / days,
+                teu_per_day=float(teu[yard_rows].sum()) / days,
+                wait_mean_h=float(wait.sum() / len(wait)) if len(wait) else None,
+                wait_p95_h=float(np.percentile(wait, 95.0)) if len(wait) else None,
+                dwell_mean_h=float(dwell.sum() / len(dwell)) if len(dwell) else None,
+                queue_max_trains=int(in_win.max()) if len(in_win) else 0,
+                util_teams=util_teams, util_tracks=util_tracks, util_yard=util_yard))
+    n = max(n_days - first_day, 0)
+    queue_by_day = pd.DataFrame({
+        "rep": np.full(n * len(qparts), rep, dtype=np.int64),
+        "crossing": np.repeat(np.array([q[0] for q in qparts], dtype=object), n),
+        "direction": np.repeat(np.array([q[1] for q in qparts], dtype=object), n),
+        "day": np.tile(np.arange(first_day, n_days, dtype=np.int64), len(qparts)),
+        "queue_max_trains": np.concatenate([q[2] for q in qparts]) if qparts else [],
+        "queue_mean_trains": np.concatenate([q[3] for q in qparts]) if qparts else [],
+        "trains_accepted": np.concatenate([q[4] for q in qparts]) if qparts else []})
+    return (KPI_SCHEMA["crossings"].frame(crow),
+            KPI_SCHEMA["queue_by_day"].frame(queue_by_day))
+
+
+def _throughput_by_day(log: _Log, compiled: CompiledScenario, rep: int) -> pd.DataFrame:
+    n_days = int(math.ceil(compiled.scenario.horizon_h / 24.0))
+    t, teu = log.values("time_h"), log.values("teu")
+    disp = log.rows("event", "dispatch")
+    if log.has("dispatch_h"):  # a lot's first dispatch, not a re-formed train's
+        disp = disp[t[disp] == log.values("dispatch_h")[disp]]
+    deliv = log.rows("event", "deliver")
+    held_max, held_mean = _held_at_origin(log, compiled, n_days)
+    return KPI_SCHEMA["throughput_by_day"].frame(pd.DataFrame({
+        "rep": rep, "day": range(n_days),
+        "teu_dispatched": np.bincount((t[disp] // 24).astype(int), weights=teu[disp],
+                                      minlength=n_days)[:n_days],
+        "teu_delivered": np.bincount((t[deliv] // 24).astype(int), weights=teu[deliv],
+                                     minlength=n_days)[:n_days],
+        "held_origin_mean_trains": held_mean, "held_origin_max_trains": held_max,
+    }))
+
+
 def replication_kpis(result: ReplicationResult, compiled: CompiledScenario) -> Kpis:
     """KPIs of one replication (tables with a ``rep`` column; see :class:`Kpis`).
+
+    Computed from the event log's columns as numpy arrays (strings as codes), without
+    a pandas frame of the log.
 
     Parameters
     ----------
@@ -408,94 +637,12 @@ def replication_kpis(result: ReplicationResult, compiled: CompiledScenario) -> K
         The scenario it simulated (window, services, network).
     """
     sc = compiled.scenario
-    net = compiled.network
-    lo, hi = sc.warmup_h, sc.horizon_h
-    days = (hi - lo) / 24.0
     rep = result.replication
-    ev = result.events.to_pandas()
-    first_day = int(lo // 24)
-    n_days = int(math.ceil(hi / 24.0))
-
-    od, services, corridors = _transit_tables(ev, compiled, rep)
-
-    # --- crossings
-    cx = ev[ev.crossing != ""]
-    crow, qrows = [], []
-    for cid in sorted(c.id for c in net.crossings.values() if c.mode == "rail"):
-        c = net.crossings[cid]
-        sub = cx[cx.crossing == cid]
-        for direction, here in (("a_to_b", c.station_a), ("b_to_a", c.station_b)):
-            # events at the entry station belong to this direction; "depart" is recorded
-            # at the far station, so pair it by train
-            trains = set(sub.train[(sub.event == "arrive") & (sub.node == here)])
-            s = sub[sub.train.isin(trains)]
-            piv = s.pivot_table(index="train", columns="event", values="time_h", aggfunc="first")
-            for col in ("arrive", "yard_in", "clearance_start", "cleared", "transship_start",
-                        "transshipped", "depart"):
-                if col not in piv:
-                    piv[col] = np.nan
-            acc = piv[(piv.yard_in >= lo) & (piv.yard_in < hi)]
-            teu = s[(s.event == "yard_in") & (s.time_h >= lo) & (s.time_h < hi)].teu.sum()
-            arr = piv[(piv.arrive >= lo) & (piv.arrive < hi)]
-            wait = (arr.clearance_start - arr.arrive).dropna()
-            dwell = (arr.depart - arr.arrive).dropna()
-            # queue step function: +1 arrive, -1 clearance start
-            steps = pd.concat([
-                pd.DataFrame({"t": piv.arrive.dropna(), "d": 1}),
-                pd.DataFrame({"t": piv.clearance_start.dropna(), "d": -1}),
-            ]).sort_values(["t", "d"], kind="stable")
-            steps["q"] = steps.d.cumsum()
-            in_win = steps[(steps.t >= lo) & (steps.t < hi)]
-            qmax = int(in_win.q.max()) if len(in_win) else 0
-            qmax_day, qmean_day = daily_step_stats(steps.t.to_numpy(), steps.q.to_numpy(),
-                                                   n_days)
-            acc_day = np.bincount((acc.yard_in // 24).astype(int), minlength=n_days)[:n_days] \
-                if len(acc) else np.zeros(n_days, int)
-            for day in range(first_day, n_days):
-                qrows.append(dict(rep=rep, crossing=cid, direction=direction, day=day,
-                                  queue_max_trains=float(qmax_day[day]),
-                                  queue_mean_trains=float(qmean_day[day]),
-                                  trains_accepted=int(acc_day[day])))
-            span = hi - lo
-            teams = (c.inspection_teams or 1) * span
-            util_teams = _clip_busy(piv.clearance_start.dropna(),
-                                    piv.cleared.reindex(piv.clearance_start.dropna().index),
-                                    lo, hi) / teams
-            util_tracks = None
-            if c.transshipment is not None:
-                ts = piv.transship_start.dropna()
-                util_tracks = _clip_busy(ts, piv.transshipped.reindex(ts.index).fillna(hi),
-                                         lo, hi) / (c.transshipment.tracks * span)
-            ys = piv.yard_in.dropna()
-            util_yard = _clip_busy(ys, piv.depart.reindex(ys.index).fillna(hi), lo, hi) / (
-                (c.receiving_yard_tracks or 1) * span)
-            crow.append(dict(
-                rep=rep, crossing=cid, direction=direction,
-                trains_per_day=len(acc) / days, teu_per_day=float(teu) / days,
-                wait_mean_h=float(wait.mean()) if len(wait) else None,
-                wait_p95_h=float(wait.quantile(0.95)) if len(wait) else None,
-                dwell_mean_h=float(dwell.mean()) if len(dwell) else None,
-                queue_max_trains=qmax, util_teams=util_teams, util_tracks=util_tracks,
-                util_yard=util_yard))
-    crossings = KPI_SCHEMA["crossings"].frame(crow)
-    queue_by_day = KPI_SCHEMA["queue_by_day"].frame(qrows)
-
-    # --- throughput by day
-    disp = ev[(ev.event == "dispatch") & (ev.time_h == ev.dispatch_h)] \
-        if "dispatch_h" in ev else ev[ev.event == "dispatch"]
-    deliv = ev[ev.event == "deliver"]
-    held_max, held_mean = _held_at_origin(ev, compiled, n_days)
-    tday = KPI_SCHEMA["throughput_by_day"].frame(pd.DataFrame({
-        "rep": rep, "day": range(n_days),
-        "teu_dispatched": np.bincount((disp.time_h // 24).astype(int), weights=disp.teu,
-                                      minlength=n_days)[:n_days],
-        "teu_delivered": np.bincount((deliv.time_h // 24).astype(int), weights=deliv.teu,
-                                     minlength=n_days)[:n_days],
-        "held_origin_mean_trains": held_mean, "held_origin_max_trains": held_max,
-    }))
-
-    road = _road(result, compiled, first_day, rep)
-
+    log = _Log(result.events)
+    od, services, corridors = _transit_tables(log, compiled, rep)
+    crossings, queue_by_day = _crossing_tables(log, compiled, rep)
+    tday = _throughput_by_day(log, compiled, rep)
+    road = _road(result, compiled, int(sc.warmup_h // 24), rep)
     e = result.end
     held = e.held_teu + getattr(e, "unshipped_at_origin_teu", 0.0)
     run = KPI_SCHEMA["run"].frame([dict(
@@ -522,7 +669,7 @@ def replication_kpis(result: ReplicationResult, compiled: CompiledScenario) -> K
     return Kpis(od=od, services=services, corridors=corridors, crossings=crossings,
                 queue_by_day=queue_by_day, throughput_by_day=tday, road=road,
                 corridor_load=cload, reformation=reform,
-                diversions=_diversion_table(ev, compiled, rep), run=run)
+                diversions=_diversion_table(log, compiled, rep), run=run)
 
 
 def summarize(per_rep: Sequence[Kpis]) -> Kpis:
