@@ -1,7 +1,9 @@
 """Routing on the corridor network: fastest, shortest and k distinct alternatives.
 
 Pure functions over a :class:`~landbridge.network.model.Network`; they never change
-it. Path search is networkx's Dijkstra. Alternatives are found by Yen's deviation
+it. Path search is Dijkstra's algorithm on plain adjacency dicts, answering as networkx's
+``dijkstra_path`` does, ties included (see :func:`_dijkstra_path`; networkx itself is
+imported only by :func:`network_graph`). Alternatives are found by Yen's deviation
 idea (J. Y. Yen, "Finding the k shortest loopless paths in a network", *Management
 Science* 17(11), 1971) lifted from links to corridors: each candidate is the fastest
 path that avoids a set of banned border crossings and ferry links; a found corridor
@@ -35,12 +37,14 @@ from dataclasses import asdict, dataclass
 from functools import cached_property
 from datetime import datetime, timedelta, timezone
 from typing import Iterable, Literal, Sequence
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-import networkx as nx
 
 from landbridge.errors import NoRouteError
 from landbridge.network.model import Link, Mode, Network
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = ["Leg", "Route", "find_routes", "route_via", "network_graph",
            "DEFAULT_TRAIN_CONTAINERS", "route_from_nodes"]
@@ -182,9 +186,11 @@ class Route:
                    legs=tuple(Leg(**leg) for leg in data["legs"]))
 
 
-def network_graph(network: Network, modes: Iterable[Mode] = RAIL_MODES) -> nx.MultiGraph:
+def network_graph(network: Network, modes: Iterable[Mode] = RAIL_MODES) -> "nx.MultiGraph":
     """Undirected multigraph of ``network`` restricted to ``modes``: nodes are node ids,
     each edge's key is a link id and its ``link`` attribute the :class:`Link`."""
+    import networkx as nx
+
     allowed = set(modes)
     g = nx.MultiGraph()
     g.add_nodes_from(sorted(network.nodes))
@@ -203,20 +209,143 @@ def _edge_cost(network: Network, link: Link, by: str, containers: int) -> float:
     return link.base_running_time_h + dwell
 
 
+class _Graph:
+    """An undirected simple graph as adjacency dicts, ``adj[u][v]`` the edge's data
+    (``weight``, ``link``; one dict shared by both directions), seen without the
+    ``hidden`` nodes and edges (networkx's ``restricted_view``). Neighbours come in
+    insertion order, as networkx iterates them; the adjacency is never changed."""
+
+    __slots__ = ("adj", "hidden_nodes", "hidden_edges")
+
+    def __init__(self, adj: dict[str, dict[str, dict]],
+                 hidden_nodes: frozenset[str] = frozenset(),
+                 hidden_edges: frozenset[tuple[str, str]] = frozenset()):
+        self.adj = adj
+        self.hidden_nodes = hidden_nodes
+        self.hidden_edges = hidden_edges
+
+    def restricted(self, nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> "_Graph":
+        """This graph without ``nodes`` and the (undirected) ``edges`` as well."""
+        edges = list(edges)
+        return _Graph(self.adj, self.hidden_nodes | frozenset(nodes),
+                      self.hidden_edges | frozenset(edges)
+                      | frozenset((v, u) for u, v in edges))
+
+    def __contains__(self, node: str) -> bool:
+        return node in self.adj and node not in self.hidden_nodes
+
+    def neighbours(self, u: str) -> dict[str, dict]:
+        """The visible neighbours of visible node ``u`` and the edges' data, in order."""
+        nbrs = self.adj[u]
+        if not self.hidden_nodes and not self.hidden_edges:
+            return nbrs
+        hn, he = self.hidden_nodes, self.hidden_edges
+        return {v: e for v, e in nbrs.items() if v not in hn and (u, v) not in he}
+
+    def has_edge(self, u: str, v: str) -> bool:
+        return (u in self and v in self and v in self.adj[u]
+                and (u, v) not in self.hidden_edges)
+
+    def edge(self, u: str, v: str) -> dict:
+        return self.adj[u][v]
+
+
 def _simple_graph(network: Network, modes: Iterable[Mode], by: str, containers: int
-                  ) -> nx.Graph:
-    """Collapse parallel links to the cheapest one (ties broken by link id)."""
-    g = nx.Graph()
-    g.add_nodes_from(sorted(network.nodes))
+                  ) -> _Graph:
+    """Collapse parallel links to the cheapest one (ties broken by link id).
+
+    Built once per network, modes, criterion and train length: the network is
+    immutable, and compiling a scenario routes every service on it (issue 13)."""
+    modes = tuple(modes)
+    cache = network.__dict__.get("_route_graphs")
+    if cache is None:
+        cache = {}
+        object.__setattr__(network, "_route_graphs", cache)
+    key = (modes, by, containers)
+    g = cache.get(key)
+    if g is not None:
+        return g
+    allowed = set(modes)
+    adj: dict[str, dict[str, dict]] = {n: {} for n in sorted(network.nodes)}
     for lid in sorted(network.links):
         link = network.links[lid]
-        if link.mode not in set(modes):
+        if link.mode not in allowed:
             continue
         cost = _edge_cost(network, link, by, containers)
         u, v = link.from_node, link.to_node
-        if not g.has_edge(u, v) or cost < g[u][v]["weight"]:
-            g.add_edge(u, v, weight=cost, link=lid)
+        e = adj.setdefault(u, {}).get(v)
+        if e is None:
+            adj[u][v] = adj.setdefault(v, {})[u] = {"weight": cost, "link": lid}
+        elif cost < e["weight"]:
+            e["weight"] = cost
+            e["link"] = lid
+    g = cache[key] = _Graph(adj)
     return g
+
+
+def _has_path(g: _Graph, a: str, b: str) -> bool:
+    """Whether ``b`` can be reached from ``a`` in ``g``."""
+    if a not in g or b not in g:
+        return False
+    seen = {a}
+    stack = [a]
+    while stack:
+        u = stack.pop()
+        if u == b:
+            return True
+        for v in g.neighbours(u):
+            if v not in seen:
+                seen.add(v)
+                stack.append(v)
+    return False
+
+
+def _dijkstra_path(g: _Graph, source: str, target: str) -> list[str] | None:
+    """The cheapest path ``source`` → ``target`` by edge ``weight`` (None: none).
+
+    The answer of ``networkx.dijkstra_path`` (E. W. Dijkstra, "A note on two problems
+    in connexion with graphs", *Numerische Mathematik* 1, 1959), ties included: a heap
+    of (distance, push count, node), neighbours relaxed in adjacency order, a node's
+    predecessor the one that last lowered its tentative distance."""
+    if source not in g:
+        return None
+    if source == target:
+        return [target]
+    dist: dict[str, float] = {}
+    seen: dict[str, float] = {source: 0}
+    pred: dict[str, str] = {}
+    count = itertools.count()
+    fringe: list = [(0, next(count), source)]
+    while fringe:
+        d, _, v = heapq.heappop(fringe)
+        if v in dist:
+            continue
+        dist[v] = d
+        if v == target:
+            break
+        for u, e in g.neighbours(v).items():
+            if u in dist:
+                continue  # weights are non-negative: no shorter way to a settled node
+            vu = d + e["weight"]
+            if u not in seen or vu < seen[u]:
+                seen[u] = vu
+                heapq.heappush(fringe, (vu, next(count), u))
+                pred[u] = v
+    if target not in dist:
+        return None
+    path = [target]
+    while path[-1] in pred:
+        path.append(pred[path[-1]])
+    path.reverse()
+    return path
+
+
+def _path_weight(g: _Graph, path: list[str]) -> float:
+    """Sum of the edge weights along ``path`` (as ``networkx.path_weight``)."""
+    cost = 0
+    for u, v in zip(path, path[1:]):
+        cost += g.adj[u][v]["weight"]
+    return cost
 
 
 def route_from_nodes(network: Network, nodes: list[str], links: list[str] | None = None,
@@ -318,7 +447,7 @@ def find_routes(network: Network, origin: str, destination: str, k: int = 1,
     g = _simple_graph(network, modes, by, containers)
     o, d = points[0], points[-1]
     for a, b in zip(points, points[1:]):
-        if not nx.has_path(g, a, b):
+        if not _has_path(g, a, b):
             raise NoRouteError(
                 f"no {'/'.join(m.value for m in modes)} route from {network.nodes[a].name} "
                 f"({a}) to {network.nodes[b].name} ({b})")
@@ -326,22 +455,22 @@ def find_routes(network: Network, origin: str, destination: str, k: int = 1,
     bannable = {
         c.id: (c.station_a, c.station_b) for c in network.crossings.values()
         if g.has_edge(c.station_a, c.station_b)
-        and g[c.station_a][c.station_b]["link"] == c.link}
+        and g.edge(c.station_a, c.station_b)["link"] == c.link}
     bannable.update({
         lk.id: (lk.from_node, lk.to_node) for lk in network.links.values()
         if lk.mode == Mode.ferry and g.has_edge(lk.from_node, lk.to_node)
-        and g[lk.from_node][lk.to_node]["link"] == lk.id})
+        and g.edge(lk.from_node, lk.to_node)["link"] == lk.id})
 
     # a via port stays one when its ferries are banned (then no route passes it)
     ports = {i for i in range(1, len(points) - 1)
-             if any(_is_ferry(g, points[i], x, network) for x in g[points[i]])}
+             if any(_is_ferry(g, points[i], x, network) for x in g.neighbours(points[i]))}
 
     def best_avoiding(banned: frozenset[str]) -> Route | None:
-        view = nx.restricted_view(g, [], [bannable[b] for b in banned]) if banned else g
+        view = g.restricted([], [bannable[b] for b in banned]) if banned else g
         path = _via_path(view, points, ports, network)
         if path is None or (banned and len(set(path)) < len(path)):
             return None  # an alternative that passes a node twice is a detour, not a corridor
-        links = [g[u][v]["link"] for u, v in zip(path, path[1:])]
+        links = [g.edge(u, v)["link"] for u, v in zip(path, path[1:])]
         return route_from_nodes(network, path, links, containers)
 
     def cost(r: Route) -> float:
@@ -398,11 +527,11 @@ def route_via(network: Network, nodes: Sequence[str],
                        via=list(nodes[1:-1]))[0]
 
 
-def _is_ferry(g: nx.Graph, u: str, v: str, network: Network) -> bool:
-    return network.links[g[u][v]["link"]].mode == Mode.ferry
+def _is_ferry(g: _Graph, u: str, v: str, network: Network) -> bool:
+    return network.links[g.edge(u, v)["link"]].mode == Mode.ferry
 
 
-def _via_path(g: nx.Graph, points: list[str], ports: set[int], network: Network
+def _via_path(g: _Graph, points: list[str], ports: set[int], network: Network
               ) -> list[str] | None:
     """Cheapest node path through ``points`` in ``g``; at each point whose index is in
     ``ports`` the path takes a ferry (sailing from it or arriving on it, whichever is
@@ -421,13 +550,13 @@ def _via_path(g: nx.Graph, points: list[str], ports: set[int], network: Network
             sail, land = side.get(i) == "leave", side.get(i + 1) == "land"
             # nor may it pass a later via point (it would come back through it)
             avoid = (set(path) | set(points[i + 2:])) - {a, b}
-            fresh = nx.restricted_view(g, avoid, []) if avoid else g
+            fresh = g.restricted(avoid, []) if avoid else g
             leg = _leg_path(fresh, a, b, sail, land, network)
             if leg is None and fresh is not g:
                 leg = _leg_path(g, a, b, sail, land, network)
             if leg is None:
                 break
-            total += nx.path_weight(g, leg, "weight")
+            total += _path_weight(g, leg)
             path.extend(leg[1:])
         else:
             if best is None or total < best[0] - 1e-9:
@@ -435,24 +564,21 @@ def _via_path(g: nx.Graph, points: list[str], ports: set[int], network: Network
     return best[1] if best else None
 
 
-def _leg_path(g: nx.Graph, a: str, b: str, sail_from_a: bool, land_at_b: bool,
+def _leg_path(g: _Graph, a: str, b: str, sail_from_a: bool, land_at_b: bool,
               network: Network) -> list[str] | None:
     """Cheapest path a → b, starting with a ferry from ``a`` and/or ending with a
     ferry into ``b`` when asked; ``None`` when there is none."""
     def shortest(u: str, v: str) -> list[str] | None:
         if u == v:
             return [u]
-        try:
-            return nx.dijkstra_path(g, u, v, weight="weight")
-        except (nx.NetworkXNoPath, nx.NodeNotFound):
-            return None
+        return _dijkstra_path(g, u, v)
 
     if not sail_from_a and not land_at_b:
         return shortest(a, b)
-    heads = [[a, x] for x in sorted(g[a]) if _is_ferry(g, a, x, network)] if sail_from_a \
-        else [[a]]
-    tails = [[y, b] for y in sorted(g[b]) if _is_ferry(g, y, b, network)] if land_at_b \
-        else [[b]]
+    heads = [[a, x] for x in sorted(g.neighbours(a)) if _is_ferry(g, a, x, network)] \
+        if sail_from_a else [[a]]
+    tails = [[y, b] for y in sorted(g.neighbours(b)) if _is_ferry(g, y, b, network)] \
+        if land_at_b else [[b]]
     best: tuple[float, list[str]] | None = None
     for head in heads:
         for tail in tails:
@@ -465,7 +591,7 @@ def _leg_path(g: nx.Graph, a: str, b: str, sail_from_a: bool, land_at_b: bool,
                 candidate = head[:-1] + middle + tail[1:]
             if len(set(candidate)) != len(candidate):
                 continue  # a loop (back through the port) is not a route
-            w = nx.path_weight(g, candidate, "weight")
+            w = _path_weight(g, candidate)
             if best is None or w < best[0] - 1e-9:
                 best = (w, candidate)
     return best[1] if best else None
