@@ -18,6 +18,23 @@ wait there (or did in the last :data:`OBSERVED_H` hours), or trains that have pa
 wait in its yard for room further on (back-pressure), no more than it has actually
 accepted over the last :data:`OBSERVED_H` hours (a crossing throttled from downstream
 passes less than its capacity).
+
+**The room is a pool of places** (issue 9): the projection only meters trains from far
+away; the bound is kept by construction. The room is :attr:`ApproachGate.room` places.
+A train takes a place when it starts on the last link towards the crossing — where it
+leaves its holding point (:meth:`request` with ``place=True``) when its run is that one
+link, else at the link's first node, its staging node (:meth:`take`), after a metered
+send (``place=False``) — and gives it back when it is accepted (:meth:`accepted`). A
+train that finds no free place waits where it is, first come, first served. So the
+trains waiting to be accepted never outnumber the room. A train holds one place at a
+time: it gives this crossing's back when it is accepted here, before it can ask for
+the next one (which it does from this crossing's yard, kept meanwhile), so places are
+taken in route order and no cycle of waits can form.
+
+Why not from the holding point for every run: a place held for the whole run is a
+place held while running — a train from Xi'an runs about five days towards Khorgos,
+whose room is 12 — and the crossings could no longer be fed at their capacity (the
+default year then carried Chongqing → Duisburg in 138 days instead of 14).
 """
 
 from __future__ import annotations
@@ -62,9 +79,12 @@ class ApproachGate:
         self._accepted: deque[float] = deque()  # acceptance times, last OBSERVED_H hours
         self._busy_h = float("-inf")  # last time a train arrived to find others waiting
         self.room = max(1, int(room_trains))
+        self.free = self.room  # places not taken (a place: in the approach zone or queued)
         self.queue = 0  # arrived, not yet accepted
         self._etas: list[float] = []  # expected arrivals of the trains on their way
-        self._held: dict[float, deque] = {}  # run hours → (seq, train, event), oldest first
+        # (run hours, kind) → (seq, train, event), oldest first; kind 0: a metered send
+        # (no place yet), 1: a send taking a place, 2: a place at the zone's first node
+        self._held: dict[tuple[float, int], deque] = {}
         self._seq = 0
         self._rate = rate_per_h
         self._reopen = reopen_h
@@ -107,17 +127,36 @@ class ApproachGate:
             q -= rate * (eta - t)
         return q + 1.0 <= room + 1e-9
 
-    def request(self, train, run_h: float) -> simpy.Event | None:
-        """Ask to send ``train`` on a run of ``run_h`` hours towards the crossing.
-        Returns ``None`` when it may go now (its place is taken), else an event that
-        succeeds when it may go."""
-        group = self._held.get(run_h)
-        if not group and self._fits(run_h):
-            self._admit(train, run_h)
+    def _ready(self, run_h: float, kind: int) -> bool:
+        if kind == 2:
+            return self.free > 0
+        if kind == 1 and self.free <= 0:
+            return False
+        return self._fits(run_h)
+
+    def request(self, train, run_h: float, place: bool = True) -> simpy.Event | None:
+        """Ask to send ``train`` on a run of ``run_h`` hours towards the crossing; with
+        ``place`` it takes its place in the room now (its whole run is in the approach
+        zone), else it takes it later with :meth:`take`. Returns ``None`` when it may
+        go now, else an event that succeeds when it may go (first come, first served
+        among the trains held at the same place)."""
+        return self._ask(train, run_h, 1 if place else 0)
+
+    def take(self, train, zone_h: float) -> simpy.Event | None:
+        """``train``, sent earlier with ``place=False``, reached the first node of the
+        approach zone (``zone_h`` hours from the crossing): take a place. Returns
+        ``None`` when one is free, else an event that succeeds when it has one."""
+        return self._ask(train, zone_h, 2)
+
+    def _ask(self, train, run_h: float, kind: int) -> simpy.Event | None:
+        key = (run_h, kind)
+        group = self._held.get(key)
+        if not group and self._ready(run_h, kind):
+            self._go(train, run_h, kind)
             return None
         ev = self.env.event()
         if group is None:
-            group = self._held[run_h] = deque()
+            group = self._held[key] = deque()
         self._seq += 1
         group.append((self._seq, train, ev))
         return ev
@@ -131,10 +170,13 @@ class ApproachGate:
                     self.release_held()
                     return
 
-    def _admit(self, train, run_h: float) -> None:
-        eta = self.env.now + run_h
-        train.eta_h = eta
-        bisect.insort(self._etas, eta)
+    def _go(self, train, run_h: float, kind: int) -> None:
+        if kind:
+            self.free -= 1
+        if kind < 2:  # sent now: on its way until it arrives
+            eta = self.env.now + run_h
+            train.eta_h = eta
+            bisect.insort(self._etas, eta)
 
     def arrived(self, train) -> None:
         """``train`` reached the crossing: from on its way to the queue."""
@@ -145,8 +187,10 @@ class ApproachGate:
             self._busy_h = self.env.now
 
     def accepted(self) -> None:
-        """A queued train got its yard track (or boarded its ferry)."""
+        """A queued train got its yard track (or boarded its ferry): it gives its place
+        back."""
         self.queue -= 1
+        self.free += 1
         now = self.env.now
         acc = self._accepted
         acc.append(now)
@@ -155,15 +199,15 @@ class ApproachGate:
         self.release_held()
 
     def release_held(self) -> None:
-        """Send held trains while the projection allows: at each place the oldest
-        first, the places in the order their oldest train was held."""
+        """Let held trains go while they may: at each place the oldest first, the
+        places in the order their oldest train was held."""
         held = self._held
         while True:
-            heads = sorted((g[0][0], run_h) for run_h, g in held.items() if g)
-            for _, run_h in heads:
-                if self._fits(run_h):
-                    _, train, ev = held[run_h].popleft()
-                    self._admit(train, run_h)
+            heads = sorted((g[0][0], key) for key, g in held.items() if g)
+            for _, key in heads:
+                if self._ready(*key):
+                    _, train, ev = held[key].popleft()
+                    self._go(train, *key)
                     ev.succeed()
                     break
             else:

@@ -20,15 +20,21 @@ name (:mod:`~landbridge.simulation.streams`):
   train (this module); road posts (:func:`~landbridge.simulation.road.road_post_days`);
   the end-of-run accounting (:mod:`~landbridge.simulation.accounting`).
 
-**Bounded queues.** Trains wait only where there is room. Before a train starts
-towards a border crossing it takes a place in the crossing side's approach room
-(:attr:`CrossingSide.admission`: approach sidings, standing room of the shortest line
-leading to it at one train per ``line_storage_km_per_train``, and the trains the
-longest such line holds while running at the crossing's capacity); it gives the place
-back when it gets a yard track. While no place is free it is held where it stands,
-first come first served: at its origin terminal (its boxes are *unshipped*), at a
-re-formation point, or in the yard of the crossing it has just passed, which it keeps
-occupied, so congestion propagates backwards to the origin.
+**Bounded queues.** Trains wait only where there is room. A crossing side's room
+(:class:`~landbridge.simulation.approach.ApproachGate` ``room``) is its approach sidings
+plus the standing room of the shortest line leading to it, at one train per
+``line_storage_km_per_train`` (a ferry's adds the port's rail yard). It is a pool of
+places: a train takes one when it starts on the last link towards the crossing and
+gives it back when it gets a yard track (at a ferry: when it boards), so the queue
+waiting to be accepted never exceeds the room. A run of one link takes its place where
+it starts; a longer run is first sent by the gate's projection of the queue (which
+meters far trains) and takes its place at the first node of its last link, its
+*staging* node. While no place (or no projected room) is free a train is held where it
+stands, first come first served: at its origin terminal (its boxes are *unshipped*), at
+a re-formation point, in the yard of the crossing it has just passed, which it keeps
+occupied, or at its staging node (held on the way), so congestion propagates backwards
+to the origin. A train holds at most one place, taken only after it has left the
+previous crossing's queue, so places are taken in route order and cannot deadlock.
 
 **Rerouting.** With a scenario ``rerouting`` policy, a train held at its origin whose
 expected wait exceeds ``max_wait_h`` (the crossing it waits for is closed for longer,
@@ -207,6 +213,16 @@ class CorridorModel:
                     cur[1] = max(cur[1], piece.max_containers)
         return out
 
+    @staticmethod
+    def _staging(segs, i: int) -> int:
+        """Index in run ``segs[i]``'s links of its last link when the run leads to a
+        crossing or ferry and has more than one link: the train takes its place in the
+        room at that link's first node (its staging node); else 0."""
+        nxt = segs[i + 1] if i + 1 < len(segs) else None
+        if nxt is None or nxt.kind is SegmentKind.run:
+            return 0
+        return len(segs[i].links) - 1
+
     def _side_direction(self, seg: Segment) -> str:
         c = self.network.crossings[seg.crossing]
         return "a_to_b" if seg.nodes[0] == c.station_a else "b_to_a"
@@ -220,15 +236,15 @@ class CorridorModel:
         net = self.network
         for sr in routes:
             for piece in sr.pieces:
-                for seg in piece.segments:
+                for i, seg in enumerate(piece.segments):
                     if seg.kind is SegmentKind.run:
-                        runs.append(seg)
+                        runs.append((seg, self._staging(piece.segments, i)))
                         for lid, d in zip(seg.links, seg.directions):
                             users.setdefault(section_key(net, lid, d), set()).add(piece.key)
         self._users = users
         draw = self.scenario.running_time_factor
-        for seg in runs:
-            for chain in self._chain_keys(seg):
+        for seg, split in runs:
+            for chain in self._chain_keys(seg, split):
                 if chain not in self._chains:
                     lid, d = chain[0]
                     self._chains[chain] = LineChain(
@@ -236,24 +252,32 @@ class CorridorModel:
                         batched_sampler(draw, self.streams(f"line:{lid}:{d}")), self.disruptions,
                         self._rec)
 
-    def _chain_keys(self, seg: Segment) -> list[tuple]:
+    def _chain_keys(self, seg: Segment, split: int = 0) -> list[tuple]:
+        """Chains of run ``seg``; a chain also starts at link ``split`` (a staging node,
+        where a train may be held)."""
         net = self.network
         users = self._users
         out: list[list] = []
         prev = None
-        for lid, d in zip(seg.links, seg.directions):
+        for i, (lid, d) in enumerate(zip(seg.links, seg.directions)):
             key = section_key(net, lid, d)
             single = key[1] == "both"
-            if prev is None or single or prev[1] or not users[key] <= users[prev[0]]:
+            if prev is None or single or prev[1] or not users[key] <= users[prev[0]] \
+                    or (split and i == split):
                 out.append([])
             out[-1].append((lid, d))
             prev = (key, single)
         return [tuple(c) for c in out]
 
     def _plan_piece(self, piece: Piece) -> tuple:
-        """Per segment: (kind, chains or side or ferry key, side to be admitted to)."""
+        """Per step: (kind, chains or side or ferry stop, side whose room it enters,
+        end node, hours, place) with ``place`` 1: the train takes its place in the
+        side's room when it is let go at the start of the step; 0: it is only metered
+        there (it takes its place at the next step); 2: it takes its place at the start
+        of the step (the staging node of a run longer than the side's approach zone)."""
         steps = []
         segs = piece.segments
+        links = self.network.links
         for i, seg in enumerate(segs):
             if seg.kind is SegmentKind.run:
                 nxt = segs[i + 1] if i + 1 < len(segs) else None
@@ -262,15 +286,24 @@ class CorridorModel:
                     side = self.sides[(nxt.crossing, self._side_direction(nxt))]
                 elif nxt is not None and nxt.kind is SegmentKind.ferry:
                     side = self._ferry_stop(nxt.links[0], nxt.directions[0])
-                chains = tuple(self._chains[c] for c in self._chain_keys(seg))
-                run_h = sum(self.network.links[lid].base_running_time_h for lid in seg.links)
-                steps.append((SegmentKind.run, chains, side, seg.nodes[-1], run_h))
+                split = self._staging(segs, i)
+                chains = [self._chains[c] for c in self._chain_keys(seg, split)]
+                run_h = sum(links[lid].base_running_time_h for lid in seg.links)
+                if not split:
+                    steps.append((SegmentKind.run, tuple(chains), side, seg.nodes[-1], run_h,
+                                  1))
+                    continue
+                # the last link is a chain of its own (_chain_keys splits there)
+                steps.append((SegmentKind.run, tuple(chains[:-1]), side, seg.nodes[split],
+                              run_h, 0))
+                steps.append((SegmentKind.run, (chains[-1],), side, seg.nodes[-1],
+                              links[seg.links[-1]].base_running_time_h, 2))
             elif seg.kind is SegmentKind.crossing:
                 side = self.sides[(seg.crossing, self._side_direction(seg))]
-                steps.append((SegmentKind.crossing, side, side, seg.nodes[-1], 0.0))
+                steps.append((SegmentKind.crossing, side, side, seg.nodes[-1], 0.0, 1))
             else:
                 stop = self._ferry_stop(seg.links[0], seg.directions[0])
-                steps.append((SegmentKind.ferry, stop, stop, seg.nodes[-1], 0.0))
+                steps.append((SegmentKind.ferry, stop, stop, seg.nodes[-1], 0.0, 1))
         return tuple(steps)
 
     def _ferry_stop(self, link_id: str, direction: str) -> FerryStop:
@@ -368,9 +401,13 @@ class CorridorModel:
             steps = self._steps[tr.piece.key]
             n = len(steps)
             while tr.seg < n:
-                kind, what, side, end, run_h = steps[tr.seg]
-                if side is not None and tr.admission is None:
-                    admitted = yield from self._admit(tr, side, run_h)
+                kind, what, side, end, run_h, place = steps[tr.seg]
+                if place == 2:
+                    ev = side.gate.take(tr, run_h)
+                    if ev is not None:
+                        yield from self._hold(tr, side, ev)
+                elif side is not None and tr.admission is None:
+                    admitted = yield from self._admit(tr, side, run_h, place)
                     if not admitted:  # diverted: start again on the new route
                         break
                 tr.release_yard()
@@ -413,12 +450,20 @@ class CorridorModel:
         self.delivered_teu += tr.teu
         self.trains_delivered += 1
 
-    def _admit(self, tr: Train, side, run_h: float) -> Iterator[simpy.Event]:
+    def _hold(self, tr: Train, side, ev: simpy.Event) -> Iterator[simpy.Event]:
+        """``tr`` waits at its staging node for a place in ``side``'s room."""
+        tr.state = TrainState.held
+        self._rec(tr, "held", tr.node, side.id)
+        yield ev
+        self._rec(tr, "released", tr.node, side.id)
+        tr.state = TrainState.running
+
+    def _admit(self, tr: Train, side, run_h: float, place: int) -> Iterator[simpy.Event]:
         """Wait until the approach gate of ``side`` (a crossing side or a ferry stop)
-        lets ``tr`` go (held where it stands meanwhile); returns False when the train
-        was diverted instead."""
+        lets ``tr`` go (held where it stands meanwhile), taking its place in the room
+        when ``place``; returns False when the train was diverted instead."""
         gate = side.gate
-        ev = gate.request(tr, run_h)
+        ev = gate.request(tr, run_h, bool(place))
         if ev is not None:
             tr.state = TrainState.unshipped if tr.at_origin else TrainState.held
             self._rec(tr, "held", tr.node, side.id)
