@@ -108,27 +108,37 @@ _STRUCTURAL = {"id", "mode", "from_node", "to_node", "station_a", "station_b", "
 def _override(record, changes: dict[str, Any], file: str, path: str, problems: list[Problem]):
     data = record.model_dump(by_alias=True)
     if not isinstance(changes, dict):
-        problems.append(Problem(file, path, "", "expected a mapping of field: value"))
+        problems.append(Problem(file, path, "", "expected a mapping of field: value; found "
+                                f"{changes!r}"))
         return record
+    fields = type(record).model_fields
+    names = sorted({f.alias or n for n, f in fields.items()} - _STRUCTURAL - {"source"})
+    wrong = []
     for key in changes:
         if key in _STRUCTURAL:
-            problems.append(Problem(
+            wrong.append(Problem(
                 file, f"{path}.{key}", "",
                 "structural field; it cannot be overridden (edit the network files instead)"))
-            return record
-        if key not in type(record).model_fields and not any(
-                f.alias == key for f in type(record).model_fields.values()):
-            problems.append(Problem(file, f"{path}.{key}", "",
-                                    f"unknown field of {type(record).__name__}"))
-            return record
+        elif key not in fields and not any(f.alias == key for f in fields.values()):
+            from landbridge.suggest import did_you_mean
+
+            what = "link" if ".links." in f".{path}." else "crossing"
+            wrong.append(Problem(file, f"{path}.{key}", "", f"unknown field of a {what}"
+                                 + (did_you_mean(str(key), names)
+                                    or f"; its fields: {', '.join(names)}")))
+    if wrong:
+        problems.extend(wrong)
+        return record
     data.update(changes)
     try:
         return type(record).model_validate(data)
     except ValidationError as err:
         for e in err.errors():
             loc = ".".join(str(x) for x in e["loc"])
-            problems.append(Problem(file, f"{path}.{loc}" if loc else path, "",
-                                    e["msg"].removeprefix("Value error, ")))
+            msg = e["msg"].removeprefix("Value error, ")
+            if loc and e["type"] != "value_error" and not isinstance(e.get("input"), dict):
+                msg += f"; found {e.get('input')!r}"
+            problems.append(Problem(file, f"{path}.{loc}" if loc else path, "", msg))
         return record
 
 
@@ -423,6 +433,10 @@ def compile_scenario(scenario: Scenario, network: Network | None = None,
         except ScenarioError as exc:
             problems.extend(exc.problems)
     if problems:
+        if file is not None:  # a what-if's entries are named as written (demand+[0])
+            from landbridge.scenario.loader import locate_problems
+
+            problems = locate_problems(problems, scenario, file)
         raise ScenarioError(problems)
     return CompiledScenario(scenario=scenario, network=net, services=tuple(plans),
                             windows=tuple(windows), failures=tuple(failures), file=fname,

@@ -15,7 +15,7 @@ from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
-from landbridge.errors import Problem, ScenarioError, UnknownNameError
+from landbridge.errors import LandbridgeError, Problem, ScenarioError, UnknownNameError
 from landbridge.textfiles import load_yaml_file
 from landbridge.scenario.schema import Scenario, cross_field_problems
 from landbridge.suggest import close_matches, did_you_mean
@@ -316,10 +316,49 @@ def load_scenario(name_or_path: str | Path | None = None) -> tuple[Scenario, Pat
     return scenario, path
 
 
+def locate_problems(problems: list[Problem], scenario: Scenario, file: str | Path
+                    ) -> list[Problem]:
+    """Problems found in a compiled scenario (``demand[174].route``) moved to where they
+    were written, when the scenario came from the what-if ``file``: its own item
+    (``demand+[0].route``) or the base file's.
+
+    The what-if is resolved again to know where each entry came from (only when there
+    are problems). Problems are returned unchanged when ``file`` is not a what-if, does
+    not resolve, or resolves to lists of other lengths than ``scenario``'s (then the
+    scenario was edited since it was loaded and the indices are its own).
+
+    Parameters
+    ----------
+    problems : list of Problem
+        Found by compiling ``scenario``; items name the merged data's paths.
+    scenario : Scenario
+        The scenario compiled.
+    file : str or Path
+        The file it was loaded from.
+
+    Returns
+    -------
+    list of Problem
+    """
+    path = Path(file)
+    if not problems or not path.is_file():
+        return problems
+    try:
+        data = _read_scenario_data(path)
+        if not isinstance(data, dict) or "base" not in data:
+            return problems
+        merged, origins = _resolve(data, path, [])
+    except LandbridgeError:
+        return problems
+    for key in LIST_KEYS:
+        if len(merged.get(key) or []) != len(getattr(scenario, key)):
+            return problems
+    return list(dict.fromkeys(origins.locate(p) for p in problems))
+
+
 def _reference_problems(data: Any, path: Path) -> list[Problem]:
     """Unknown node, crossing and link names in raw scenario data (best effort: the
     network must load; malformed entries are left to the schema check)."""
-    from landbridge.errors import LandbridgeError
     from landbridge.network import load_network
 
     if not isinstance(data, dict):

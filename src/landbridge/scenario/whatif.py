@@ -63,6 +63,10 @@ class Origins:
 
     keys: dict[str, str] = field(default_factory=dict)
     entries: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    paths: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Dotted places of the merged data written under another name: an ``overrides+``
+    section, id or field (``overrides.crossings.ASK-DST`` → ``(file,
+    "overrides+.crossings.ASK-DST")``)."""
 
     @classmethod
     def of_file(cls, data: dict, file: str) -> "Origins":
@@ -82,19 +86,47 @@ class Origins:
 
     def locate(self, problem: Problem) -> Problem:
         """``problem`` (found in the merged data) moved to the file and path it was
-        written at; unchanged when its item is not a key of the merged data."""
-        m = re.match(r"^([A-Za-z_]+)(?:\[(\d+)\])?(.*)$", problem.item)
-        if not m:
-            return problem
+        written at; list entries its message names (``disruptions[6].id``) are named
+        as written too. Unchanged when its item is not a key of the merged data."""
+        item = problem.item
+        for prefix in sorted(self.paths, key=len, reverse=True):
+            if item == prefix or item.startswith((prefix + ".", prefix + "[")):
+                file, path = self.paths[prefix]
+                return Problem(file, path + item[len(prefix):], problem.field,
+                               self._message(problem.message, file))
+        m = re.match(r"^([A-Za-z_]+)(?:\[(\d+)\])?(.*)$", item)
+        if not m:  # a whole-scenario problem: still name the entries it mentions as written
+            return Problem(problem.file, item, problem.field,
+                           self._message(problem.message, problem.file))
         key, index, rest = m.group(1), m.group(2), m.group(3)
         if index is not None and key in self.entries:
             i = int(index)
             if i < len(self.entries[key]):
                 file, path = self.entries[key][i]
-                return Problem(file, path + rest, problem.field, problem.message)
+                return Problem(file, path + rest, problem.field,
+                               self._message(problem.message, file))
         if key in self.keys:
-            return Problem(self.keys[key], problem.item, problem.field, problem.message)
-        return problem
+            file = self.keys[key]
+            return Problem(file, item, problem.field, self._message(problem.message, file))
+        return Problem(problem.file, item, problem.field,
+                       self._message(problem.message, problem.file))
+
+    def _message(self, message: str, file: str) -> str:
+        """``message`` with each merged list entry it names (``demand[174]``) named as
+        written (``demand+[0]``), with its file when that is not ``file``."""
+
+        def written(m: re.Match) -> str:
+            where = self.entries.get(m.group(1), [])
+            i = int(m.group(2))
+            if i >= len(where):
+                return m.group(0)
+            f, path = where[i]
+            return path + (m.group(3) or "") + ("" if f == file else f" (in {f})")
+
+        keys = "|".join(re.escape(k) for k in self.entries)
+        if not keys:
+            return message
+        return re.sub(rf"\b({keys})\[(\d+)\]((?:\.[A-Za-z_]+)*)", written, message)
 
 
 def entry_id(key: str, entry: Any) -> str | None:
@@ -156,13 +188,16 @@ def merge_whatif(base: dict, base_origins: Origins, data: dict, file: str
     """
     merged = {k: v for k, v in base.items() if k not in WHATIF_KEYS}
     origins = Origins(dict(base_origins.keys),
-                      {k: list(v) for k, v in base_origins.entries.items()})
+                      {k: list(v) for k, v in base_origins.entries.items()},
+                      dict(base_origins.paths))
     problems: list[Problem] = []
     for k, v in data.items():
         if k in ("base", "demand_scale") or (isinstance(k, str) and k.endswith(("+", "-"))):
             continue
         merged[k] = v
         origins.keys[k] = file
+        origins.paths = {p: w for p, w in origins.paths.items()
+                         if p != k and not p.startswith((f"{k}.", f"{k}["))}
         if isinstance(v, list):
             origins.entries[k] = [(file, f"{k}[{i}]") for i in range(len(v))]
         else:
@@ -174,8 +209,7 @@ def merge_whatif(base: dict, base_origins: Origins, data: dict, file: str
                                     f"lists that take + and -: {', '.join(LIST_KEYS)}; "
                                     "overrides takes +" + did_you_mean(k[:-1], LIST_KEYS)))
     if "overrides+" in data:
-        problems += _merge_overrides(merged, data, file)
-        origins.keys["overrides"] = file
+        problems += _merge_overrides(merged, data, file, origins)
     for key in LIST_KEYS:
         if key + "-" not in data and key + "+" not in data:
             continue
@@ -196,7 +230,14 @@ def merge_whatif(base: dict, base_origins: Origins, data: dict, file: str
             else:
                 known = [i for i in (entry_id(key, e) for e in current) if i is not None]
                 drop: set[int] = set()
+                first: dict[str, int] = {}
                 for j, rid in enumerate(removals):
+                    if rid in first:
+                        problems.append(Problem(
+                            file, f"{key}-[{j}]", "", f"id {rid!r} is listed twice (also at "
+                            f"{key}-[{first[rid]}]); list each id once"))
+                        continue
+                    first[rid] = j
                     hit = [i for i, e in enumerate(current) if _matches(key, e, rid)]
                     if not hit:
                         problems.append(Problem(
@@ -214,8 +255,10 @@ def merge_whatif(base: dict, base_origins: Origins, data: dict, file: str
                 problems.append(Problem(file, f"{key}+", "",
                                         f"expected a list of entries to add; found {additions!r}"))
             else:
-                current = current + additions
-                where = where + [(file, f"{key}+[{i}]") for i in range(len(additions))]
+                found, keep_added = _duplicate_additions(key, current, where, additions, file)
+                problems += found
+                current = current + [additions[i] for i in keep_added]
+                where = where + [(file, f"{key}+[{i}]") for i in keep_added]
         merged[key] = current
         origins.keys[key] = file
         origins.entries[key] = where
@@ -225,9 +268,55 @@ def merge_whatif(base: dict, base_origins: Origins, data: dict, file: str
     return merged, origins, problems
 
 
-def _merge_overrides(merged: dict, data: dict, file: str) -> list[Problem]:
+def _duplicate_additions(key: str, current: list, where: list[tuple[str, str]],
+                         additions: list, file: str) -> tuple[list[Problem], list[int]]:
+    """Refuse entries of ``<key>+`` that repeat another: an id (services, investments,
+    disruptions with an id) that an earlier added entry or a kept base entry has, or an
+    entry equal to an earlier added or kept one (a demand row added twice would double
+    its flow silently). Returns the problems and the indices of the additions kept
+    (a refused entry is left out, so the schema check does not report it again)."""
+    problems: list[Problem] = []
+    keep: list[int] = []
+    explicit = key in ("services", "investments", "disruptions")
+    base_ids = {e["id"]: n for n, e in enumerate(current)
+                if explicit and isinstance(e, dict) and isinstance(e.get("id"), str)}
+    added_ids: dict[str, int] = {}
+    for j, e in enumerate(additions):
+        if not isinstance(e, dict):
+            keep.append(j)  # malformed: the schema check names it
+            continue
+        rid = e.get("id") if explicit and isinstance(e.get("id"), str) else None
+        same_added = next((i for i in keep if additions[i] == e), None)
+        same_base = next((n for n, b in enumerate(current) if b == e), None)
+        if rid is not None and rid in added_ids:
+            problems.append(Problem(file, f"{key}+[{j}].id", "",
+                                    f"duplicate id {rid!r}: {key}+[{added_ids[rid]}] has it "
+                                    "too; ids must be unique"))
+        elif rid is not None and rid in base_ids:
+            bf, bp = where[base_ids[rid]]
+            problems.append(Problem(file, f"{key}+[{j}].id", "",
+                                    f"duplicate id {rid!r}: the base's {bp} (in {bf}) has it "
+                                    f"too; to replace that entry, also list {rid!r} in "
+                                    f"{key}-"))
+        elif same_added is not None or same_base is not None:
+            what = (f"{key}+[{same_added}]" if same_added is not None else
+                    "the base's {1} (in {0})".format(*where[same_base]))
+            hint = (f"; to scale its flow use demand_scale: {{od: {{{entry_id(key, e)}: 2}}}}"
+                    if key == "demand" and entry_id(key, e) else "; give it once")
+            problems.append(Problem(file, f"{key}+[{j}]", "",
+                                    f"the same entry as {what} (id {entry_id(key, e)!r})"
+                                    + hint))
+        else:
+            keep.append(j)
+            if rid is not None:
+                added_ids[rid] = j
+    return problems, keep
+
+
+def _merge_overrides(merged: dict, data: dict, file: str, origins: Origins) -> list[Problem]:
     """``overrides+``: the base's overrides with these added, field by field (this
-    file's value wins for a field both give)."""
+    file's value wins for a field both give). ``origins`` learns which sections, ids
+    and fields were written in ``file`` (as ``overrides+.…``)."""
     extra = data["overrides+"]
     if "overrides" in data:
         return [Problem(file, "overrides", "", "give either overrides (replaces the base's) "
@@ -238,17 +327,28 @@ def _merge_overrides(merged: dict, data: dict, file: str) -> list[Problem]:
     base = merged.get("overrides") or {}
     if not isinstance(base, dict):
         return []  # the base's own problem; the schema check reports it
+    origins.keys.setdefault("overrides", file)  # the base's own overrides keep their file
+
+    def written(merged_path: str) -> None:
+        origins.paths[merged_path] = (file, "overrides+" + merged_path[len("overrides"):])
+
     out = dict(base)
     for section, ids in extra.items():
         have = base.get(section)
-        if not isinstance(ids, dict) or not isinstance(have or {}, dict):
-            out[section] = ids  # malformed: the schema check names it
+        if not isinstance(ids, dict) or not isinstance(have or {}, dict) or not have:
+            out[section] = ids  # new (or malformed: the schema check names it)
+            written(f"overrides.{section}")
             continue
-        combined = dict(have or {})
+        combined = dict(have)
         for i, fields in ids.items():
             old = combined.get(i)
-            combined[i] = ({**old, **fields} if isinstance(old, dict) and isinstance(fields, dict)
-                           else fields)
+            if isinstance(old, dict) and isinstance(fields, dict):
+                combined[i] = {**old, **fields}
+                for f in fields:
+                    written(f"overrides.{section}.{i}.{f}")
+            else:
+                combined[i] = fields
+                written(f"overrides.{section}.{i}")
         out[section] = combined
     merged["overrides"] = out
     return []
