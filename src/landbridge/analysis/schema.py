@@ -21,11 +21,12 @@ import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["Column", "TableSpec", "KPI_SCHEMA", "TABLE_NAMES", "duckdb_columns",
            "storage_value", "format_value", "schema_markdown", "column_spec",
-           "summary_columns", "storage_frame", "kpi_csv"]
+           "summary_columns", "storage_frame", "storage_column", "kpi_csv"]
 
 Role = Literal["key", "attr", "value"]
 Dtype = Literal["str", "int", "float"]
@@ -328,10 +329,37 @@ def storage_value(value: Any) -> Any:
     return value
 
 
+def storage_column(values: pd.Series) -> list:
+    """``[storage_value(v) for v in values]``, fast for numeric columns (a float64
+    column is rounded as Python floats, an integer or boolean one taken as is).
+
+    Parameters
+    ----------
+    values : Series
+        One column of a KPI table.
+
+    Returns
+    -------
+    list
+        Python scalars (float, int, bool, str) and ``None``.
+    """
+    kind = values.dtype.kind if isinstance(values.dtype, np.dtype) else ""
+    if kind == "f":
+        return [None if (x != x or x in _INF) else (round(x, 6) or 0.0)
+                for x in values.to_numpy(dtype=float).tolist()]
+    if kind in ("i", "u", "b"):
+        return values.to_numpy().tolist()
+    return [v if type(v) is str else storage_value(v)
+            for v in values.to_numpy(dtype=object).tolist()]
+
+
+_INF = (math.inf, -math.inf)
+
+
 def storage_frame(df: pd.DataFrame) -> pd.DataFrame:
     """``df`` with every cell passed through :func:`storage_value` (the values that
     ``kpis.json`` and the CSV files hold)."""
-    return pd.DataFrame({c: [storage_value(v) for v in df[c]] for c in df.columns},
+    return pd.DataFrame({c: storage_column(df[c]) for c in df.columns},
                         columns=list(df.columns))
 
 
