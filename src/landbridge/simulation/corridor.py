@@ -100,7 +100,7 @@ class CorridorModel:
         self.network = net
         self.scenario = sc
         self.env = simpy.Environment()
-        self.log = EventLog(replication)
+        self.log = EventLog(replication, sc.horizon_h)
         self._rows = self.log.rows  # the hot path appends here directly
         self.streams = Streams(rng_seed)
         self.tpc = sc.train.teu_per_container
@@ -390,8 +390,12 @@ class CorridorModel:
         self.trains[train.id] = train
         self.env.process(self._journey(train))
 
-    def _rec(self, tr: Train, event: str, node: str, where: str | None = "") -> None:
-        self._rows.append((tr.id, tr.service, event, node, where or "", self.env.now, tr.teu,
+    def _rec(self, tr: Train, event: str, node: str, where: str | None = "",
+             time_h: float | None = None) -> None:
+        """Log ``event`` of ``tr`` now, or at ``time_h`` when a component knows it
+        ahead (the log orders rows by time)."""
+        self._rows.append((tr.id, tr.service, event, node, where or "",
+                           self.env.now if time_h is None else time_h, tr.teu,
                            tr.dispatch_h, tr.corridor, tr.departure))
 
     def _journey(self, tr: Train) -> Iterator[simpy.Event]:

@@ -18,10 +18,25 @@ The approach gate (:attr:`CrossingSide.gate`, :mod:`~landbridge.simulation.appro
 decides when a train may be sent towards this side, so that the trains waiting to be
 accepted never need more than the physical room: approach sidings and the standing
 room of the line leading to it.
+
+**Event count.** The teams and the transshipment tracks are first come, first served
+queues whose service time is known when service starts, so a train's start and end at
+each stage follow from the times its servers become free (Kiefer and Wolfowitz,
+*Trans. AMS* 78, 1955: customer n starts at ``max(arrival, earliest free server)``):
+the side keeps those times instead of SimPy resources, and a train is woken only where
+the order of trains can change — when it gets a yard track (it may wait for one), at
+the end of handover (trains reach the tracks in the order they finish handover, not in
+the order they came) and at departure. The rows in between (``clearance_start``,
+``cleared``, ``handed_over``, ``transship_start``, ``transshipped``) are logged with
+their own times when they become known; the event log orders rows by time. A train's
+clearance and handover durations are drawn, in that order, when it gets its yard
+track (the side's stream; trains are accepted in the order they start clearance).
 """
 
 from __future__ import annotations
 
+from collections import deque
+from heapq import heapreplace
 from typing import Iterator
 
 import numpy as np
@@ -53,7 +68,8 @@ class CrossingSide:
     availability : Availability
         Operating hours and closures of the crossing.
     record : callable
-        ``record(train, event, node, where)``.
+        ``record(train, event, node, where, time_h=None)``: ``time_h`` logs a row whose
+        time is known ahead (default: now).
     border_run_h : float
         Running time over the border link.
     room_trains : int
@@ -74,9 +90,11 @@ class CrossingSide:
         self.direction = direction
         self.entry = c.station_a if direction == "a_to_b" else c.station_b
         self.exit = c.station_b if direction == "a_to_b" else c.station_a
-        self.yard = simpy.Resource(env, c.receiving_yard_tracks or 1)
-        self.teams = simpy.Resource(env, c.inspection_teams or 1)
-        self.tracks = simpy.Resource(env, c.transshipment.tracks) if c.transshipment else None
+        self.yard_free = c.receiving_yard_tracks or 1  # yard tracks nobody holds
+        self._yard_waiting: deque[simpy.Event] = deque()  # trains waiting for one, in order
+        # when each inspection team / transshipment track is next free (a heap)
+        self._teams_free_h = [0.0] * (c.inspection_teams or 1)
+        self._tracks_free_h = [0.0] * c.transshipment.tracks if c.transshipment else None
         self.blocked = 0  # yard tracks kept by departed trains waiting for room further on
         self._rng = rng
         self._dis = disruptions
@@ -109,10 +127,14 @@ class CrossingSide:
         return rate * self._dis.factor("capacity_scale", "crossing", self.id, t) \
             / self._dis.factor("duration_scale", "crossing", self.id, t)
 
-    def release_yard(self, req) -> None:
-        """A departed train that kept its yard track moves on."""
+    def release_yard(self) -> None:
+        """A departed train that kept its yard track moves on: the track goes to the
+        train that has waited longest for one, if any."""
         self.blocked -= 1
-        self.yard.release(req)
+        if self._yard_waiting:
+            self._yard_waiting.popleft().succeed()
+        else:
+            self.yard_free += 1
         self.gate.release_held()
 
     # ------------------------------------------------------------------ helpers
@@ -134,27 +156,26 @@ class CrossingSide:
             cap *= self._dis.factor("capacity_scale", "crossing", self.id, t)
         return cap
 
-    def _work(self, hours: float) -> Iterator[simpy.Event]:
-        """Spend ``hours`` of open time here (closed hours and closures hold work)."""
+    def _work_end(self, t: float, hours: float) -> float:
+        """When ``hours`` of open time here, started at ``t``, are done (closed hours and
+        closures hold work; with ``hours = 0``, when the side is next open). The times
+        are summed as consecutive SimPy timeouts would be."""
         avail = self._avail
-        env = self.env
         remaining = hours
         while True:
-            now = env.now
-            t0 = avail.next_open(now)
-            if t0 > now + _EPS:
-                yield env.timeout(t0 - now)
+            t0 = avail.next_open(t)
+            if t0 > t + _EPS:
+                t = t + (t0 - t)
             if remaining <= _EPS:
-                return
-            now = env.now
-            run = min(remaining, avail.open_until(now) - now)
-            yield env.timeout(run)
+                return t
+            run = min(remaining, avail.open_until(t) - t)
+            t = t + run
             remaining -= run
 
     # ------------------------------------------------------------------ process
     def pass_through(self, train: Train) -> Iterator[simpy.Event]:
         """Take ``train`` from arrival to departure on the far side (a process body).
-        On return the train keeps its yard track in ``train.yard``."""
+        On return the train keeps its yard track (``train.yard`` is this side)."""
         env = self.env
         rec = self._record
         cid = self.id
@@ -164,8 +185,12 @@ class CrossingSide:
         rec(train, "arrive", here, cid)
         gate = self.gate
         gate.arrived(train)
-        yard_req = self.yard.request()
-        yield yard_req
+        if self.yard_free:
+            self.yard_free -= 1
+        else:  # wait for a yard track, first come first served (release_yard)
+            ev = env.event()
+            self._yard_waiting.append(ev)
+            yield ev
         if self._closures:  # no train is received while the crossing is closed
             until = self._dis.closed_until("crossing", cid, env.now)
             if until > env.now:
@@ -179,44 +204,44 @@ class CrossingSide:
         train.admission = None
         rec(train, "yard_in", here, cid)
         gate.accepted()
-        f = self._service_factor(env.now)
-        if self._avail.always_open:
-            with self.teams.request() as team:
-                yield team
-                rec(train, "clearance_start", here, cid)
-                yield env.timeout(self._clearance() * f)
-            rec(train, "cleared", here, cid)
+        now = env.now
+        f = self._service_factor(now)
+        open_ = self._avail.always_open
+        # border/customs control: the first team free, first come first served
+        teams = self._teams_free_h
+        start = teams[0] if teams[0] > now else now
+        if open_:
+            end = start + self._clearance() * f
             h = self._handover() * f
-            if h > 0:
-                yield env.timeout(h)
-            rec(train, "handed_over", here, cid)
-            if self.tracks is not None:
-                with self.tracks.request() as track:
-                    yield track
-                    rec(train, "transship_start", here, cid)
-                    yield env.timeout(
-                        self.crossing.transshipment.duration_h(train.containers) * f)
-                rec(train, "transshipped", here, cid)
+            done = end + h if h > 0 else end
         else:
-            with self.teams.request() as team:
-                yield team
-                yield from self._work(0.0)  # wait for opening before starting
-                rec(train, "clearance_start", here, cid)
-                yield from self._work(self._clearance() * f)
-            rec(train, "cleared", here, cid)
-            yield from self._work(self._handover() * f)
-            rec(train, "handed_over", here, cid)
-            if self.tracks is not None:
-                with self.tracks.request() as track:
-                    yield track
-                    yield from self._work(0.0)
-                    rec(train, "transship_start", here, cid)
-                    yield from self._work(
-                        self.crossing.transshipment.duration_h(train.containers) * f)
-                rec(train, "transshipped", here, cid)
-        yield env.timeout(self._border_run_h)
+            start = self._work_end(start, 0.0)  # wait for opening before starting
+            end = self._work_end(start, self._clearance() * f)
+            done = self._work_end(end, self._handover() * f)
+        heapreplace(teams, end)
+        rec(train, "clearance_start", here, cid, start)
+        rec(train, "cleared", here, cid, end)
+        rec(train, "handed_over", here, cid, done)
+        tracks = self._tracks_free_h
+        if tracks is not None:
+            # trains reach the tracks in the order they finish handover: wake then
+            if done > now:
+                yield env.timeout(done - now)
+            start = tracks[0] if tracks[0] > done else done
+            hours = self.crossing.transshipment.duration_h(train.containers) * f
+            if open_:
+                end = start + hours
+            else:
+                start = self._work_end(start, 0.0)
+                end = self._work_end(start, hours)
+            heapreplace(tracks, end)
+            rec(train, "transship_start", here, cid, start)
+            rec(train, "transshipped", here, cid, end)
+            done = end
+        now = env.now
+        yield env.timeout(done + self._border_run_h - now)
         train.node = self.exit
         train.state = TrainState.running
         rec(train, "depart", self.exit, cid)
         self.blocked += 1
-        train.yard = (self, yard_req)
+        train.yard = self

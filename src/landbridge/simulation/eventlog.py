@@ -4,7 +4,7 @@ Columns (all plain types, written to Parquet by :mod:`landbridge.store`):
 
 =============  ======  ==============================================================
 replication    int     replication index
-seq            int     order of recording (ties in ``time_h`` keep this order)
+seq            int     order in time (rows at the same ``time_h`` in the order logged)
 train          str     train id (``SERVICE-0001``; re-formed trains add ``.rN``)
 service        str     service id
 event          str     one of :data:`EVENTS`
@@ -23,6 +23,10 @@ A train carries lots (a service's boxes of one departure); ``deliver`` is logged
 per lot, with the lot's service, TEU, dispatch time, corridor and departure, so
 transit times per origin–destination, service and corridor stay exact when boxes of
 several services share a train after re-formation.
+
+A component may log a row as soon as its time is known, ahead of the simulation clock
+(a crossing logs a train's clearance when the train is accepted); the table is ordered
+by time, and rows at or after the end of the run are not part of it.
 """
 
 from __future__ import annotations
@@ -85,12 +89,22 @@ SCHEMA = pa.schema([
 
 
 class EventLog:
-    """Events recorded in order, one tuple each; :meth:`to_table` gives a pyarrow Table."""
+    """Events in the order logged, one tuple each; :meth:`to_table` gives a pyarrow
+    Table ordered by time.
 
-    __slots__ = ("replication", "rows")
+    Parameters
+    ----------
+    replication : int
+        Replication index (the ``replication`` column).
+    horizon_h : float, optional
+        End of the run (hours): rows logged ahead at or after it are left out.
+    """
 
-    def __init__(self, replication: int):
+    __slots__ = ("replication", "horizon_h", "rows")
+
+    def __init__(self, replication: int, horizon_h: float = float("inf")):
         self.replication = replication
+        self.horizon_h = horizon_h
         self.rows: list[tuple] = []
 
     def record(self, train: str, service: str, event: str, node: str, crossing: str,
@@ -100,12 +114,28 @@ class EventLog:
         self.rows.append((train, service, event, node, crossing, time_h, teu, dispatch_h,
                           corridor, departure))
 
+    def _ordered(self) -> list[tuple]:
+        """The rows before the horizon, stably sorted by time."""
+        rows = self.rows
+        horizon = self.horizon_h
+        t = np.fromiter(map(itemgetter(5), rows), np.float64, len(rows))
+        keep = np.flatnonzero(t < horizon)
+        if len(keep) < len(rows):
+            t = t[keep]
+        else:
+            keep = None
+        if len(t) > 1 and bool((t[1:] < t[:-1]).any()):
+            order = np.argsort(t, kind="stable")
+            keep = order if keep is None else keep[order]
+        return rows if keep is None else list(map(rows.__getitem__, keep.tolist()))
+
     def __len__(self) -> int:
-        return len(self.rows)
+        horizon = self.horizon_h
+        return sum(1 for r in self.rows if r[5] < horizon)
 
     def to_table(self) -> pa.Table:
         """The events as a pyarrow Table of :data:`SCHEMA`, ``seq`` numbering them."""
-        rows = self.rows
+        rows = self._ordered()
         n = len(rows)
         names = ("train", "service", "event", "node", "crossing", "time_h", "teu",
                  "dispatch_h", "corridor", "departure")

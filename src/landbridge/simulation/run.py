@@ -65,7 +65,8 @@ def simulate_replication(compiled: CompiledScenario, replication: int = 0,
     model = CorridorModel(compiled, replication, replication_seed(compiled.scenario.seed, *key))
     model.run(on_progress)
     end = model.end_state()
+    events = model.log.to_table()
     return ReplicationResult(replication=replication, seed=compiled.scenario.seed,
-                             spawn_key=tuple(key), events=model.log.to_table(),
+                             spawn_key=tuple(key), events=events,
                              road_days=tuple(model.road_days), end=end,
-                             n_events=len(model.log))
+                             n_events=events.num_rows)

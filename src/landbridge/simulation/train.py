@@ -14,8 +14,6 @@ from typing import TYPE_CHECKING
 from landbridge.simulation.kinds import TrainState
 
 if TYPE_CHECKING:  # pragma: no cover
-    import simpy
-
     from landbridge.simulation.approach import ApproachGate
     from landbridge.simulation.crossing import CrossingSide
     from landbridge.simulation.segments import Piece, ServiceRoute
@@ -48,8 +46,8 @@ class Train:
     """A block train running ``piece`` with ``lots`` on board.
 
     ``service``, ``departure``, ``dispatch_h`` and ``corridor`` label the train in the
-    event log (those of its first lot); ``yard`` is the receiving-yard track it keeps
-    at the crossing it last passed until it may move on (back-pressure); ``admission``
+    event log (those of its first lot); ``yard`` is the crossing side whose
+    receiving-yard track it keeps until it may move on (back-pressure); ``admission``
     the approach gate of the crossing it was sent towards (until it is accepted there)
     and ``eta_h`` its expected arrival; ``seg`` the index of the segment it is on."""
 
@@ -68,7 +66,7 @@ class Train:
     corridor: str = ""
     at_origin: bool = False
     diverted: bool = False
-    yard: "tuple[CrossingSide, simpy.resources.resource.Request] | None" = None
+    yard: "CrossingSide | None" = None
     admission: "ApproachGate | None" = None
     eta_h: float = 0.0
 
@@ -87,7 +85,7 @@ class Train:
 
     def release_yard(self) -> None:
         """Give back the yard track kept at the last crossing, if any."""
-        if self.yard is not None:
-            side, req = self.yard
+        side = self.yard
+        if side is not None:
             self.yard = None
-            side.release_yard(req)
+            side.release_yard()
