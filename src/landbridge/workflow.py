@@ -170,7 +170,8 @@ def run_scenario(scenario: "Scenario | str | Path | None" = None, *,
                  report: bool = True, baseline: str | Path | None = None,
                  workers: int = 1, executor: cf.Executor | None = None,
                  reuse: bool = True,
-                 on_progress: Callable[[float], None] | None = None) -> RunOutcome:
+                 on_progress: Callable[[float], None] | None = None,
+                 validate: bool = False) -> RunOutcome:
     """Run a scenario end to end: simulate, write the run directory, record it, report.
 
     Parameters
@@ -205,6 +206,12 @@ def run_scenario(scenario: "Scenario | str | Path | None" = None, *,
         Reuse an identical stored run (see the module docstring) instead of simulating.
     on_progress : callable, optional
         Called with the replications done so far (a float, e.g. 2.5).
+    validate : bool
+        With ``report``: score the run against the published observations of its
+        scenario and add the scorecard to the report
+        (:func:`landbridge.report.scorecard.run_scorecard_of`; free for a run just
+        simulated, a reused run is simulated again). A scenario without observations
+        gets a note instead.
 
     Returns
     -------
@@ -258,7 +265,8 @@ def run_scenario(scenario: "Scenario | str | Path | None" = None, *,
             notes.append(f"identical to the stored run {run_id} (same scenario, seed, "
                          f"replications and landbridge version): its results are reused, "
                          "nothing was simulated (reuse=False, or --force, simulates again)")
-            rep = _write_report(run_dir, run_id, baseline, st) if report else None
+            rep = _write_report(run_dir, run_id, baseline, st, validate, None, executor,
+                                notes) if report else None
             return RunOutcome(run_dir=Path(run_dir), run_id=run_id, manifest=manifest,
                               summary=load_summary(run_dir), compiled=compiled,
                               report=rep, reused=True, notes=tuple(notes),
@@ -293,7 +301,8 @@ def run_scenario(scenario: "Scenario | str | Path | None" = None, *,
         except StoreError as exc:
             raise StoreError(f"{exc}. The run directory {path} was written; record it "
                              f"later with `landbridge runs add {path}`") from None
-    rep = _write_report(path, run_id or path.name, baseline, st) if report else None
+    rep = _write_report(path, run_id or path.name, baseline, st, validate, run, executor,
+                        notes) if report else None
     return RunOutcome(run_dir=path, run_id=run_id, manifest=run.manifest,
                       summary=run.summary, compiled=compiled, report=rep, reused=False,
                       run=run, notes=tuple(notes), baseline_dir=_baseline_dir(baseline, st))
@@ -348,14 +357,23 @@ def _locate(ref: str | Path, st) -> tuple[Path, str]:
     return Path(info["run_dir"]), info["run_id"]
 
 
-def _write_report(run_dir, run_id, baseline, st) -> Path:
+def _write_report(run_dir, run_id, baseline, st, validate=False, sim_run=None,
+                  executor=None, notes=None) -> Path:
     from landbridge.report import write_report
 
     base_dir = base_id = None
     if baseline is not None:
         base_dir, base_id = _locate(baseline, st)
+    card, how = None, ""
+    if validate:
+        from landbridge.report.scorecard import run_scorecard_of
+
+        card, how = run_scorecard_of(run_dir, sim_run, executor=executor)
+        if card is None and notes is not None:
+            notes.append(how)
     return write_report(run_dir, Path(run_dir) / "report.html", baseline_dir=base_dir,
-                        run_id=run_id, baseline_id=base_id)
+                        run_id=run_id, baseline_id=base_id, scorecard=card,
+                        scorecard_note=how)
 
 
 @dataclass(frozen=True)

@@ -98,10 +98,16 @@ def test_report_renders_offline_in_chromium(report_runs, tmp_path):
 
 @pytest.mark.parametrize("width", [1400, 1000])
 def test_report_never_scrolls_horizontally(report_runs, tmp_path, width):
-    """The page fits the window at 1,400 and 1,000 px: tables wrap, charts shrink."""
+    """The page fits the window at 1,400 and 1,000 px: tables wrap, charts shrink
+    (the validation scorecard's too, with the longest published figures and ids)."""
+    from landbridge.analysis.validation import load_observations, Scorecard, ScoreRow
+
     sync_api = pytest.importorskip("playwright.sync_api")
     busy, plain = report_runs
-    html = write_report(busy, tmp_path / "report.html", baseline_dir=plain)
+    card = Scorecard(tuple(ScoreRow(o, 1_567_054.0, 0.0, 2, "outside")
+                           for o in load_observations()))
+    html = write_report(busy, tmp_path / "report.html", baseline_dir=plain, scorecard=card,
+                        scorecard_note="Scored on this run.")
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         try:

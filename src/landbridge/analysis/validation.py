@@ -35,7 +35,6 @@ nothing to measure, e.g. no train of that pair was delivered).
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -49,7 +48,7 @@ from landbridge.errors import InputError, Problem
 
 __all__ = ["Observation", "ObservationsError", "ScoreRow", "Scorecard", "KINDS",
            "load_observations", "bundled_observations_path", "simulated_values",
-           "score_observations", "validation_section_html", "scorecard_html_document"]
+           "score_observations"]
 
 KINDS = ("crossing_trains_per_day", "crossing_teu_per_day", "crossing_wait_h",
          "od_transit_days", "section_transit_days", "trains_dispatched_per_year",
@@ -391,47 +390,3 @@ def score_observations(observations: Sequence[Observation], runs: Mapping[str, A
             verdict = "inside" if hi >= o.low and lo <= o.high else "outside"
         rows.append(ScoreRow(o, m, ci, len(vals), verdict))
     return Scorecard(tuple(rows))
-
-
-def _fmt(v: float | None) -> str:
-    if v is None:
-        return "–"
-    a = abs(v)
-    return f"{v:,.0f}" if a >= 100 else f"{v:,.1f}" if a >= 10 else f"{v:,.2f}"
-
-
-def validation_section_html(scorecard: Scorecard) -> str:
-    """A self-contained HTML ``<section>`` with the scorecard (for the HTML report):
-    the summary line, then one table row per observation with observed range,
-    simulated mean ± CI, verdict, role, source and, for a miss, its believed cause."""
-    e = html.escape
-    head = ("<tr><th>row</th><th>scenario</th><th>role</th><th>observed</th>"
-            "<th>simulated</th><th>unit</th><th>verdict</th><th>source · cause of a miss"
-            "</th></tr>")
-    body = []
-    for r in scorecard.rows:
-        o = r.observation
-        sim = _fmt(r.simulated) + (f" ± {_fmt(r.ci95)}" if r.ci95 is not None else "")
-        obs = f"{_fmt(o.low)} – {_fmt(o.high)}"
-        colour = {"inside": "#1a7f37", "outside": "#cf222e"}.get(r.verdict, "#6e7781")
-        why = f"<br><em>miss: {e(o.miss_cause)}</em>" if r.verdict != "inside" and o.miss_cause else ""
-        body.append(f"<tr><td>{e(o.id)}</td><td>{e(o.scenario)}</td><td>{e(o.role)}</td>"
-                    f"<td>{e(obs)}</td><td>{e(sim)}</td><td>{e(o.unit)}</td>"
-                    f"<td style=\"color:{colour}\">{e(r.verdict)}</td>"
-                    f"<td>{e(o.source)}{why}</td></tr>")
-    return ("<section id=\"validation\"><h2>Validation against published figures</h2>"
-            f"<p>{e(scorecard.summary_line())}</p>"
-            "<table class=\"kpi\"><thead>" + head + "</thead><tbody>" + "".join(body) +
-            "</tbody></table></section>")
-
-
-def scorecard_html_document(scorecard: Scorecard, title: str = "landbridge validation scorecard"
-                            ) -> str:
-    """A complete, self-contained HTML page with :func:`validation_section_html`
-    (``landbridge validate --html``)."""
-    style = ("body{font-family:system-ui,sans-serif;margin:2em;max-width:80em}"
-             "table{border-collapse:collapse}td,th{border:1px solid #d0d7de;padding:.3em .5em;"
-             "vertical-align:top;font-size:.9em}th{background:#f6f8fa}")
-    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="generator" content="landbridge">'
-            f"<title>{html.escape(title)}</title><style>{style}</style></head><body>"
-            f"{validation_section_html(scorecard)}</body></html>\n")

@@ -296,11 +296,15 @@ def report(run: str = typer.Argument(..., help=_REF_HELP + " Or any run director
                                                   help="Run to compare against."),
            out_file: Optional[Path] = typer.Option(
                None, "--out", help="HTML file; default report.html in the run directory."),
-           store: Optional[Path] = typer.Option(None, "--store", help=_STORE_HELP)) -> None:
+           store: Optional[Path] = typer.Option(None, "--store", help=_STORE_HELP),
+           validate: bool = typer.Option(
+               False, "--validate", help="Add the scorecard against the published "
+               "observations of the run's scenario (simulates the run again: costs its "
+               "replications).")) -> None:
     """Write a self-contained HTML report of a run, optionally against a baseline.
 
     Map, charts and tables in one file that opens offline."""
-    _report(run, baseline, out_file, store)
+    _report(run, baseline, out_file, store, validate)
 
 
 def _locate(ref: str, st) -> tuple[Path, str]:
@@ -318,7 +322,7 @@ def _locate(ref: str, st) -> tuple[Path, str]:
 
 
 @handle_errors
-def _report(run, baseline, out_file, store):
+def _report(run, baseline, out_file, store, validate=False):
     from landbridge.report import write_report
 
     st = _store(store)
@@ -327,9 +331,20 @@ def _report(run, baseline, out_file, store):
     if base_dir is not None and Path(base_dir).resolve() == Path(run_dir).resolve():
         err.print("warning: the baseline is the run itself: every difference is 0",
                   markup=False)
+    card, how = None, ""
+    if validate:
+        from landbridge.report.scorecard import run_scorecard_of
+
+        err.print(f"scoring {run_id} against the published observations (simulating it "
+                  "again)", markup=False)
+        card, how = run_scorecard_of(run_dir)
+        if card is None:
+            err.print(f"note: {how}", markup=False)
     path = write_report(run_dir, out_file, baseline_dir=base_dir, run_id=run_id,
-                        baseline_id=base_id)
+                        baseline_id=base_id, scorecard=card, scorecard_note=how)
     out.print(f"report written to [bold]{path}[/]")
+    if card is not None:
+        out.print(f"validation: {card.summary_line()}", markup=False)
 
 
 def register(app: typer.Typer) -> None:

@@ -186,10 +186,15 @@ def simulate(
     force: bool = typer.Option(False, "--force", help="Simulate even when an identical run "
                                                       "is stored (default: reuse it)."),
     as_json: bool = typer.Option(False, "--json", help="Print the KPIs as JSON."),
+    validate: bool = typer.Option(
+        False, "--validate", help="Write the report (as --report) with the scorecard "
+                                  "against the published observations of the scenario "
+                                  "(cre-2019/2021/2024, default); a reused run is "
+                                  "simulated again."),
 ) -> None:
     """Simulate the corridor: trains through the border crossings, KPIs, event log."""
     _simulate(scenario, days, seed, replications, out_dir, workers, store, report, as_json,
-              baseline, force)
+              baseline, force, validate)
 
 
 def _kpis_json(tables):
@@ -204,7 +209,7 @@ _FLAGS = {"out_dir": "--out", "workers": "--workers", "horizon_days": "--days",
 
 @handle_errors
 def _simulate(scenario, days, seed, replications, out_dir, workers, store, report, as_json,
-              baseline=None, force=False):
+              baseline=None, force=False, validate=False):
     from dataclasses import replace
 
     from landbridge.workflow import run_scenario
@@ -219,8 +224,10 @@ def _simulate(scenario, days, seed, replications, out_dir, workers, store, repor
             outcome = run_scenario(
                 scenario, horizon_days=days, seed=seed, replications=replications,
                 out_dir=out_dir, store=store if store is not None else True,
-                report=report or baseline is not None, baseline=baseline, workers=workers,
-                reuse=not force, on_progress=lambda x: progress.update(task, completed=x))
+                report=report or validate or baseline is not None, baseline=baseline,
+                workers=workers,
+                reuse=not force, on_progress=lambda x: progress.update(task, completed=x),
+                validate=validate)
         except UsageError as exc:  # library parameters → the flags that set them
             raise UsageError([replace(p, file="<command line>",
                                       item=_FLAGS.get(p.item, p.item))

@@ -157,10 +157,10 @@ def _row_scenarios(names: list[str], known: list[str]) -> set[str]:
 
 def _write_html(path: Path, card) -> None:
     """Write the scorecard page atomically (a temporary file renamed into place)."""
-    from landbridge.analysis.validation import scorecard_html_document
     from landbridge.outpaths import write_atomic
+    from landbridge.report.scorecard import scorecard_page
 
-    write_atomic(path, scorecard_html_document(card))
+    write_atomic(path, scorecard_page(card))
 
 
 def register(app: typer.Typer) -> None:

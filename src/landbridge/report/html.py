@@ -67,6 +67,8 @@ pre{background:#f5f7f9;padding:10px;overflow:auto;max-height:480px;font-size:12p
     white-space:pre-wrap;overflow-wrap:anywhere}
 .note{font-size:12px;color:#56616e}
 .plotly-graph-div{max-width:100%}
+td.verdict-inside{color:#1a7f37} td.verdict-outside{color:#cf222e} td.verdict-no-data{color:#6e7781}
+#validation-table th,#validation-table td:not(:last-child){overflow-wrap:normal}
 """
 
 
@@ -380,7 +382,8 @@ def _scenario_items(sc: dict[str, Any]) -> list[tuple[str, Any]]:
     ]
 
 
-def build_report(run: RunData, baseline: RunData | None = None) -> str:
+def build_report(run: RunData, baseline: RunData | None = None, scorecard=None,
+                 scorecard_note: str = "") -> str:
     """The report as one HTML string (plotly.js and map geometry inlined), rendered from
     ``templates/report.html.j2``.
 
@@ -392,6 +395,11 @@ def build_report(run: RunData, baseline: RunData | None = None) -> str:
         A run to compare against: the delay headline (paired by consignment, see
         :mod:`landbridge.analysis.delay`) first, overlaid on the charts and map, and
         tables of KPI deltas (``run − baseline``) with Welch 95 % intervals.
+    scorecard : Scorecard, optional
+        The run scored against published observations
+        (:func:`landbridge.report.scorecard.run_scorecard_of`): a "Validation against
+        published figures" section (``templates/scorecard.html.j2``) after the KPI
+        tables, with ``scorecard_note`` (what was scored on what) under its summary.
     """
     from plotly.offline import get_plotlyjs
 
@@ -474,6 +482,10 @@ def build_report(run: RunData, baseline: RunData | None = None) -> str:
             "diversions", div, run, "kpi-diversions", active="diverted_trains")))
     kpi.append(dict(title="Run", html=_kpi_table("run", t.get("run"), run, "kpi-run")))
     ctx["kpi_tables"] = kpi
+    if scorecard is not None:
+        from landbridge.report.scorecard import scorecard_context
+
+        ctx["scorecard"] = scorecard_context(scorecard, scorecard_note)
     ctx["scenario_items"] = _scenario_items(run.scenario)
     ctx["scenario_json"] = json.dumps(run.scenario, indent=2, ensure_ascii=False)
     ctx["manifest_items"] = list(m.items())
@@ -489,9 +501,10 @@ def _template():
 
 def write_report(run_dir: str | Path, out: str | Path | None = None,
                  baseline_dir: str | Path | None = None, run_id: str | None = None,
-                 baseline_id: str | None = None) -> Path:
+                 baseline_id: str | None = None, scorecard=None,
+                 scorecard_note: str = "") -> Path:
     """Write the report of a run directory to ``out`` (default ``run_dir/report.html``),
-    atomically.
+    atomically; ``scorecard`` and ``scorecard_note`` as in :func:`build_report`.
 
     Raises
     ------
@@ -510,7 +523,7 @@ def write_report(run_dir: str | Path, out: str | Path | None = None,
     check_output_file(out)
     run = load_run(run_dir, run_id)
     base = load_run(baseline_dir, baseline_id) if baseline_dir is not None else None
-    _write_page(out, build_report(run, base), "--out")
+    _write_page(out, build_report(run, base, scorecard, scorecard_note), "--out")
     note_written(out.parent, out.name)  # a report in a run directory is ours to delete
     return out
 
