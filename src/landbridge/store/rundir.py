@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from landbridge.errors import StoreError
@@ -136,7 +137,12 @@ def write_events_parquet(tables, path: str | Path) -> None:
     :data:`EVENTS_ROW_GROUP` rows, without concatenating them first. The bytes depend
     only on the rows (not on how the tables are chunked)."""
     tables = list(tables)
-    with pq.ParquetWriter(str(path), tables[0].schema, compression="zstd") as writer:
+    schema = tables[0].schema
+    # dictionary pages for the few-valued string columns; train ids (tens of thousands)
+    # compress better plain and skip building a dictionary per row group
+    few = [f.name for f in schema if pa.types.is_string(f.type) and f.name != "train"]
+    with pq.ParquetWriter(str(path), schema, compression="zstd",
+                          use_dictionary=few) as writer:
         for table in tables:
             writer.write_table(table, row_group_size=EVENTS_ROW_GROUP)
 
