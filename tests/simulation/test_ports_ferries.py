@@ -378,3 +378,18 @@ def test_background_needs_twelve_non_negative_months():
         Link(id="X-Y", mode="rail", from_node="X", to_node="Y", length_km=10.0, speed_kmh=20.0,
              gauge_mm=1520, capacity_trains_per_day=10.0, background_wagons_by_month=(1.0,) * 12,
              source="test")
+
+
+def test_static_ferry_capacity_leaves_the_background_slots_out():
+    """Hand-computed: 7 sailings/week = 1 a day of 20 wagons and 40 TEU; 30 background
+    wagons a month = 360 a year = 360/365 a day; the containers keep (20 − 0.9863) wagons ×
+    2 TEU = 38.03 TEU a day (40 without background)."""
+    from landbridge.network.capacity import (ferry_background_wagons_per_day,
+                                             ferry_capacity_teu_per_day)
+    plain = _network(departure_rule="when_loaded", min_load_fraction=0.9, max_wait_h=48.0)
+    busy = _network(departure_rule="when_loaded", min_load_fraction=0.9, max_wait_h=48.0,
+                    background_wagons_by_month=(30.0,) * 12)
+    assert ferry_capacity_teu_per_day(plain.links["A-B"]) == pytest.approx(40.0)
+    assert ferry_background_wagons_per_day(busy.links["A-B"]) == pytest.approx(360 / 365)
+    assert ferry_capacity_teu_per_day(busy.links["A-B"]) == pytest.approx(
+        (20 - 360 / 365) * 2, abs=1e-9)

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from landbridge.network.model import BorderCrossing, DepartureRule, Link, Mode, Port
 
 __all__ = ["StageCapacity", "crossing_capacity", "link_capacity_trains_per_day",
-           "ferry_capacity_teu_per_day", "ferry_weather_availability", "port_capacity"]
+           "ferry_capacity_teu_per_day", "ferry_background_wagons_per_day",
+           "ferry_weather_availability", "port_capacity"]
 
 
 @dataclass(frozen=True)
@@ -86,9 +87,19 @@ def link_capacity_trains_per_day(link: Link) -> float | None:
     return None
 
 
+def ferry_background_wagons_per_day(link: Link) -> float:
+    """Mean wagons per day per direction of a ferry's other traffic over a 365-day year
+    (the sum of ``background_wagons_by_month`` / 365); 0 for other links or without."""
+    if link.mode is not Mode.ferry or link.background_wagons_by_month is None:
+        return 0.0
+    return sum(link.background_wagons_by_month) / 365.0
+
+
 def ferry_capacity_teu_per_day(link: Link, teu_per_wagon: float = 2.0) -> float | None:
-    """TEU per day per direction of a ferry link: sailings/day × capacity per sailing
-    (TEU, or wagons × ``teu_per_wagon`` when only wagons are given)."""
+    """TEU per day per direction of a ferry link left to containers: sailings/day ×
+    capacity per sailing (TEU, or wagons × ``teu_per_wagon`` when only wagons are
+    given), less the wagon slots its other traffic takes on average
+    (:func:`ferry_background_wagons_per_day` × ``teu_per_wagon``, never below 0)."""
     if link.mode is not Mode.ferry or not link.sailings_per_week:
         return None
     per_sailing = link.capacity_teu_per_sailing
@@ -96,7 +107,13 @@ def ferry_capacity_teu_per_day(link: Link, teu_per_wagon: float = 2.0) -> float 
         per_sailing = link.capacity_wagons_per_sailing * teu_per_wagon
     if per_sailing is None:
         return None
-    return link.sailings_per_week / 7.0 * per_sailing
+    per_day = link.sailings_per_week / 7.0
+    teu = per_day * per_sailing
+    background = ferry_background_wagons_per_day(link)
+    if background > 0.0 and link.capacity_wagons_per_sailing is not None:
+        wagons_left = max(per_day * link.capacity_wagons_per_sailing - background, 0.0)
+        teu = min(teu, wagons_left * teu_per_wagon)
+    return teu
 
 
 _DAYS_IN_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)

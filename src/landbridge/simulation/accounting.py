@@ -22,6 +22,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from landbridge.network.capacity import ferry_background_wagons_per_day
 from landbridge.network.model import BorderCrossing
 from landbridge.simulation.kinds import SegmentKind, TrainState
 from landbridge.simulation.line import section_key
@@ -148,7 +149,8 @@ def _capacity(model: "CorridorModel", key: tuple, containers: float) -> tuple[st
     if kind == "ferry":
         per_sailing = ferry_containers_per_sailing(link, model.tpc)
         sailings = (link.sailings_per_week or 0.0) / 7.0
-        cap = math.inf if per_sailing is None else sailings * per_sailing / max(containers, 1)
+        cap = math.inf if per_sailing is None else max(
+            sailings * per_sailing - ferry_background_wagons_per_day(link), 0.0) / max(containers, 1)
         return f"ferry {link.id}", link.id, cap * dis.mean_capacity_factor(
             "link", link.id, horizon_h)
     a, b = net.nodes[link.from_node], net.nodes[link.to_node]
