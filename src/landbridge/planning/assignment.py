@@ -307,15 +307,16 @@ def path_templates(network: Network, commodities: Sequence[Commodity],
     stage_cache: dict = {}
     legs: dict = {}   # per (link, boxes): what path_metrics adds up, computed once
     coef_of: dict = {}  # per (stage, boxes, TEU per train): the row coefficient
-    touched: dict[str, bool] = {}  # per link: it or its crossing is in ``changed``
+    # the links that are, or carry a crossing that is, in ``changed``
+    touched = frozenset(lid for lid in network.links
+                        if _touched(network, lid, changed)) if changed else frozenset()
     out: list[PathTemplate] = []
     n = 0
     for ci, (com, rts) in enumerate(zip(commodities, routes)):
         for route in rts:
             old = reuse[n] if reuse is not None else None
             n += 1
-            if old is not None and changed is not None and not any(
-                    _touched(network, leg.link, changed, touched) for leg in route.legs):
+            if old is not None and changed is not None and touched.isdisjoint(route.links):
                 out.append(old)
                 continue
             # path_metrics(network, route, com.containers, factors), with each link's
@@ -352,15 +353,10 @@ def path_templates(network: Network, commodities: Sequence[Commodity],
     return tuple(out)
 
 
-def _touched(network: Network, link_id: str, changed: set[tuple[str, str]],
-             memo: dict[str, bool]) -> bool:
+def _touched(network: Network, link_id: str, changed: set[tuple[str, str]]) -> bool:
     """Whether ``("link", link_id)`` or the crossing on that link is in ``changed``."""
-    hit = memo.get(link_id)
-    if hit is None:
-        c = network.crossing_on_link(link_id)
-        hit = memo[link_id] = (("link", link_id) in changed
-                               or (c is not None and ("crossing", c.id) in changed))
-    return hit
+    c = network.crossing_on_link(link_id)
+    return ("link", link_id) in changed or (c is not None and ("crossing", c.id) in changed)
 
 
 def _leg_figures(network: Network, link_id: str, containers: int, factors: ModeFactors
