@@ -101,7 +101,7 @@ class CorridorModel:
         self.scenario = sc
         self.env = simpy.Environment()
         self.log = EventLog(replication, sc.horizon_h)
-        self._rows = self.log.rows  # the hot path appends here directly
+        self._log = self.log.appenders()  # the hot path appends to the columns directly
         self.streams = Streams(rng_seed)
         self.tpc = sc.train.teu_per_container
         self.clock_start = sc.start_datetime()
@@ -394,9 +394,12 @@ class CorridorModel:
              time_h: float | None = None) -> None:
         """Log ``event`` of ``tr`` now, or at ``time_h`` when a component knows it
         ahead (the log orders rows by time)."""
-        self._rows.append((tr.id, tr.service, event, node, where or "",
-                           self.env.now if time_h is None else time_h, tr.teu,
-                           tr.dispatch_h, tr.corridor, tr.departure))
+        label, ev, at, crossing, when = self._log
+        label(tr.label)
+        ev(event)
+        at(node)
+        crossing(where or "")
+        when(self.env.now if time_h is None else time_h)
 
     def _journey(self, tr: Train) -> Iterator[simpy.Event]:
         """A train's process: its piece, segment by segment; then delivery or
@@ -442,13 +445,16 @@ class CorridorModel:
     def _deliver(self, tr: Train) -> None:
         tr.state = TrainState.delivered
         now = self.env.now
-        rows = self._rows
+        label, ev, at, crossing, when = self._log
         tpc = self.tpc
         for lot in tr.lots:
             r = lot.route
             teu = lot.containers * tpc
-            rows.append((tr.id, r.service, "deliver", tr.node, "", now, teu, lot.dispatch_h,
-                         r.corridor, lot.departure))
+            label((tr.id, r.service, teu, lot.dispatch_h, r.corridor, lot.departure))
+            ev("deliver")
+            at(tr.node)
+            crossing("")
+            when(now)
             key = (r.corridor, r.direction)
             self.delivered_by_corridor[key] = self.delivered_by_corridor.get(key, 0.0) + teu
         self.delivered_teu += tr.teu

@@ -46,7 +46,8 @@ class Train:
     """A block train running ``piece`` with ``lots`` on board.
 
     ``service``, ``departure``, ``dispatch_h`` and ``corridor`` label the train in the
-    event log (those of its first lot); ``yard`` is the crossing side whose
+    event log (those of its first lot; ``label`` is the event log's tuple of them, with
+    the id and TEU, renewed by :meth:`relabel`); ``yard`` is the crossing side whose
     receiving-yard track it keeps until it may move on (back-pressure); ``admission``
     the approach gate of the crossing it was sent towards (until it is accepted there)
     and ``eta_h`` its expected arrival; ``seg`` the index of the segment it is on."""
@@ -69,6 +70,7 @@ class Train:
     yard: "CrossingSide | None" = None
     admission: "ApproachGate | None" = None
     eta_h: float = 0.0
+    label: tuple = ()
 
     def __post_init__(self) -> None:
         self.relabel()
@@ -82,6 +84,8 @@ class Train:
         self.departure = first.departure
         self.dispatch_h = first.dispatch_h
         self.corridor = first.route.corridor
+        self.label = (self.id, self.service, self.teu, self.dispatch_h, self.corridor,
+                      self.departure)
 
     def release_yard(self) -> None:
         """Give back the yard track kept at the last crossing, if any."""
