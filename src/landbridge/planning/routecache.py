@@ -12,9 +12,10 @@ by a SHA-256 digest of:
 * the source text of :mod:`landbridge.network.routing` (a change to the search
   invalidates every stored answer).
 
-A file that cannot be read or parsed is ignored and rewritten; writes go to a temporary
-file in the same directory and are renamed over the old one (atomic on POSIX), so two
-planners sharing the cache never see half a file. The cache is opt-in: the library
+A file that cannot be read or parsed is ignored and rewritten; writes go through
+:func:`landbridge.outpaths.write_atomic` (a temporary file in the same directory renamed
+over the old one, atomic on POSIX), so two planners sharing the cache never see half a
+file. The cache is opt-in: the library
 uses it only when given one (the CLI passes :func:`default_route_cache`).
 """
 
@@ -23,7 +24,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Callable
 
@@ -95,12 +95,10 @@ class RouteCache:
         return out
 
     def _write(self, path: Path, data: dict) -> None:
+        from landbridge.outpaths import write_atomic
+
         try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".routes-", suffix=".tmp", dir=self.directory)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh)
-            os.replace(tmp, path)
+            write_atomic(path, json.dumps(data))
         except OSError:
             pass  # a cache that cannot be written only costs time
 
