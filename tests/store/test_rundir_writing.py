@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 
 import landbridge.store.rundir as rundir
 from landbridge.analysis.schema import storage_column, storage_value
@@ -79,3 +80,35 @@ def test_events_parquet_rows_in_order_same_bytes_however_chunked(tmp_path, monke
     # two logs
     meta = pq.ParquetFile(tmp_path / "a.parquet").metadata
     assert [meta.row_group(i).num_rows for i in range(meta.num_row_groups)] == [4, 4, 2, 3]
+
+
+def _small_run(tmp_path):
+    from netfactory import two_corridor_network
+
+    from landbridge.network import load_network
+    from landbridge.runners import run_replications
+    from landbridge.scenario import compile_scenario, parse_scenario
+
+    net = load_network(two_corridor_network(tmp_path / "n"))
+    sc = parse_scenario({"name": "w", "start_date": "2025-01-01", "horizon_days": 6,
+                         "seed": 3, "replications": 2,
+                         "services": [{"id": "S", "origin": "A", "destination": "D",
+                                       "departures_per_week": 30}]})
+    return run_replications(compile_scenario(sc, net))
+
+
+def test_run_dir_events_are_the_replications_logs_and_a_failing_writer_leaves_nothing(
+        tmp_path, monkeypatch):
+    run = _small_run(tmp_path)
+    out = rundir.write_run_dir(run, tmp_path / "ok")
+    assert pq.read_table(out / "events.parquet").equals(run.events())
+    assert json.loads((out / "kpis.json").read_text())["tables"]["run"][0]["replications"] == 2
+
+    def broken(tables, path):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(rundir, "write_events_parquet", broken)
+    with pytest.raises(OSError, match="No space left"):
+        rundir.write_run_dir(run, tmp_path / "full")
+    assert not (tmp_path / "full").exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".full")] == []

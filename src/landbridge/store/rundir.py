@@ -26,6 +26,7 @@ import re
 import shutil
 import stat
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -366,6 +367,47 @@ class atomic_dir:  # noqa: N801 - used as a function: ``with atomic_dir(out) as 
         return False
 
 
+class _Background(threading.Thread):
+    """``fn(*args)`` on a thread; :meth:`join` waits and re-raises its exception."""
+
+    def __init__(self, fn, *args) -> None:
+        super().__init__(name="landbridge-writer", daemon=True)
+        self._call = (fn, args)
+        self._error: BaseException | None = None
+        self.start()
+
+    def run(self) -> None:
+        fn, args = self._call
+        try:
+            fn(*args)
+        except BaseException as exc:  # noqa: BLE001 - re-raised by join in the caller
+            self._error = exc
+
+    def join(self, timeout: float | None = None) -> None:
+        super().join(timeout)
+        if self._error is not None:
+            raise self._error
+
+
+def _write_json_files(run, tmp: Path) -> None:
+    """manifest.json, scenario.json, kpis.json, the KPI CSVs and network.json."""
+    from landbridge.analysis.schema import kpi_csv
+
+    (tmp / "manifest.json").write_text(
+        json.dumps(run.manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    sc = run.compiled.scenario.model_dump(mode="json", by_alias=True)
+    (tmp / "scenario.json").write_text(json.dumps(sc, indent=2, ensure_ascii=False) + "\n",
+                                       encoding="utf-8")
+    tables = run.summary.tables()
+    (tmp / "kpis.json").write_text(kpis_json_text(run.manifest, tables) + "\n",
+                                   encoding="utf-8")
+    for name, df in tables.items():
+        (tmp / f"kpis_{name}.csv").write_text(kpi_csv(df), encoding="utf-8")
+    (tmp / "network.json").write_text(
+        json.dumps(network_snapshot(run.compiled), indent=1, ensure_ascii=False) + "\n",
+        encoding="utf-8")
+
+
 def write_run_dir(run, out: str | Path, overwrite: bool = False, unique: bool = False) -> Path:
     """Write ``run`` (a :class:`~landbridge.runners.SimulationRun`) to ``out``.
 
@@ -402,22 +444,15 @@ def write_run_dir(run, out: str | Path, overwrite: bool = False, unique: bool = 
     out.parent.mkdir(parents=True, exist_ok=True)
     target = atomic_dir(out, overwrite, unique)
     with target as tmp:
-        (tmp / "manifest.json").write_text(
-            json.dumps(run.manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        sc = run.compiled.scenario.model_dump(mode="json", by_alias=True)
-        (tmp / "scenario.json").write_text(json.dumps(sc, indent=2, ensure_ascii=False) + "\n",
-                                           encoding="utf-8")
-        tables = run.summary.tables()
-        (tmp / "kpis.json").write_text(kpis_json_text(run.manifest, tables) + "\n",
-                                       encoding="utf-8")
-        for name, df in tables.items():
-            from landbridge.analysis.schema import kpi_csv
-
-            (tmp / f"kpis_{name}.csv").write_text(kpi_csv(df), encoding="utf-8")
-        write_events_parquet([r.events for r in run.results], tmp / "events.parquet")
-        (tmp / "network.json").write_text(
-            json.dumps(network_snapshot(run.compiled), indent=1, ensure_ascii=False) + "\n",
-            encoding="utf-8")
+        # the Parquet encoder releases the GIL: the event log is written on a second
+        # thread while this one writes the JSON and CSV files (each file has one writer,
+        # so the bytes do not depend on the timing)
+        events = _Background(write_events_parquet, [r.events for r in run.results],
+                             tmp / "events.parquet")
+        try:
+            _write_json_files(run, tmp)
+        finally:
+            events.join()
         write_files_list(tmp)
     assert target.path is not None
     return target.path
