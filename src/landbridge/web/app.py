@@ -284,7 +284,9 @@ def create_app(jobs: JobQueue, store: Path, work_dir: Path, default_base: str = 
     work_dir = Path(work_dir)
     whatif_dir = work_dir / "whatifs"
 
-    stored_baselines: dict[str, dict[str, Any]] = {}  # run id -> base, horizon, seed, reps
+    # run id -> base, horizon, seed, replications, and for a stored what-if its name and
+    # the keys it changes on its bundled base (web.whatif.stored_whatif)
+    stored_baselines: dict[str, dict[str, Any]] = {}
 
     def base_of(base_ref: str) -> str:
         kind, _, ref = (base_ref or "bundled:default").partition(":")
@@ -292,9 +294,13 @@ def create_app(jobs: JobQueue, store: Path, work_dir: Path, default_base: str = 
             return stored_baselines.get(ref, {}).get("base", default_base)
         return ref
 
+    def changes_of(base_ref: str) -> dict[str, Any]:
+        kind, _, ref = (base_ref or "").partition(":")
+        return stored_baselines.get(ref, {}).get("changes", {}) if kind == "run" else {}
+
     def levers_of(base_ref, horizon, reps, seed, name, dis, west, east, pols, invs) -> Levers:
         base = base_of(base_ref)
-        return Levers(base=base, name=name or "what-if",
+        return Levers(base=base, name=name or "what-if", base_changes=changes_of(base_ref),
                       horizon_days=_num_or_none(horizon),
                       seed=_num_or_none(seed), replications=_num_or_none(reps),
                       disruptions=tuple(Lever(**d) for d in dis or []),
@@ -437,14 +443,17 @@ def create_app(jobs: JobQueue, store: Path, work_dir: Path, default_base: str = 
     @app.callback(Output("pairs", "data"), Output("run-note", "children"),
                   Output("messages", "children", allow_duplicate=True),
                   Input("run", "n_clicks"), State("yaml", "children"),
-                  State("pairs", "data"), prevent_initial_call=True)
-    def _run(n, text, pairs):
+                  State("pairs", "data"), State("baseline", "value"),
+                  State("upload-store", "data"), prevent_initial_call=True)
+    def _run(n, text, pairs, base_ref, uploaded):
         if not text:
             return no_update, "", _messages(["nothing to run yet"])
         try:
             compiled, path = check_whatif(text, whatif_dir)
             sc = compiled.scenario
-            btext = _baseline_yaml(text, sc)
+            kind, _, ref = (base_ref or "").partition(":")
+            stored = stored_baselines.get(ref) if kind == "run" and not uploaded else None
+            btext = _baseline_yaml(text, sc, stored)
             bcompiled, bpath = check_whatif(btext, whatif_dir)
             pending = jobs.pending_for(bpath)
             bjob = pending if pending is not None and pending.state != "failed" else \
@@ -536,22 +545,49 @@ def create_app(jobs: JobQueue, store: Path, work_dir: Path, default_base: str = 
 
         key = (base, horizon, warmup, seed, reps)
         if key not in hashes:
-            out: dict[str, Any] = {"base": base, "name": _base(base)["name"],
-                                   "horizon_days": float(horizon)}
-            if warmup != float(_base(base).get("warmup_days") or 0.0):
-                out["warmup_days"] = float(warmup)
-            out.update(seed=int(seed), replications=int(reps))
+            text = _settings_yaml(base, _base(base)["name"], float(horizon), float(warmup),
+                                  int(seed), int(reps))
             try:
-                hashes[key] = scenario_hash(check_whatif(whatif_yaml(out),
-                                                         whatif_dir)[0].scenario)
+                hashes[key] = scenario_hash(check_whatif(text, whatif_dir)[0].scenario)
             except LandbridgeError:
                 hashes[key] = None
         return hashes[key]
 
+    rebuilt: dict[str, dict[str, Any] | None] = {}  # run id -> stored what-if, or None
+
+    def stored_whatif_run(r: dict[str, Any]) -> dict[str, Any] | None:
+        """A stored run of a scenario that is not bundled (a what-if from the page or a
+        file) as a bundled base and the keys it changes, when the page rebuilds it
+        exactly (same scenario hash), else None (cached per run)."""
+        import json
+
+        from landbridge.scenario import scenario_hash
+        from landbridge.web.whatif import stored_whatif
+
+        rid = r["run_id"]
+        if rid not in rebuilt:
+            rebuilt[rid] = None
+            try:
+                data = json.loads((Path(r["run_dir"]) / "scenario.json")
+                                  .read_text(encoding="utf-8"))
+                base, changes = stored_whatif(data)
+                text = _settings_yaml(base, r["scenario_name"], float(r["horizon_days"]),
+                                      float(r["warmup_days"] or 0.0), int(r["seed"]),
+                                      int(r["replications"]), changes)
+                if scenario_hash(check_whatif(text, whatif_dir)[0].scenario) == \
+                        r["scenario_hash"]:
+                    rebuilt[rid] = {"base": base, "name": r["scenario_name"],
+                                    "changes": changes}
+            except (OSError, ValueError, LandbridgeError):
+                pass  # moved, unreadable or not expressible on the page: not offered
+        return rebuilt[rid]
+
     @app.callback(Output("baseline", "options"), Input("stored-runs", "children"))
     def _baseline_options(_):
-        """Bundled scenarios, and stored runs that are a bundled scenario as the page
-        would run it (same hash): choosing one reuses it as the baseline."""
+        """Bundled scenarios, and stored runs the page rebuilds exactly (same scenario
+        hash): a bundled scenario with the page's settings, or a what-if (from the page
+        or a file) as its bundled base and the keys it changes. Choosing one reuses it
+        as the baseline, and the levers act on top of it."""
         from landbridge.store import ResultsStore
 
         options = [{"label": f"bundled scenario: {n}", "value": f"bundled:{n}"}
@@ -564,20 +600,30 @@ def create_app(jobs: JobQueue, store: Path, work_dir: Path, default_base: str = 
         except LandbridgeError:
             return options
         bundled = set(_bundled())
+        lo, hi = LIMITS["horizon_days"]
         for r in reversed(runs.to_dict("records")):
-            if r["scenario_name"] not in bundled or not 1 <= r["replications"] <= \
-                    LIMITS["replications"][1]:
+            if not 1 <= r["replications"] <= LIMITS["replications"][1] or \
+                    not lo <= float(r["horizon_days"]) <= hi:
                 continue
-            h = baseline_hash(r["scenario_name"], float(r["horizon_days"]),
-                              float(r["warmup_days"] or 0.0), int(r["seed"]),
-                              int(r["replications"]))
-            if h != r["scenario_hash"]:
-                continue
-            stored_baselines[r["run_id"]] = {
-                "base": r["scenario_name"], "horizon": float(r["horizon_days"]),
-                "seed": int(r["seed"]), "replications": int(r["replications"])}
-            options.append({"label": f"stored run: {r['run_id']} ({r['horizon_days']:g} d, "
-                                     f"{r['replications']} rep.)",
+            entry = {"horizon": float(r["horizon_days"]), "seed": int(r["seed"]),
+                     "replications": int(r["replications"])}
+            if r["scenario_name"] in bundled:
+                h = baseline_hash(r["scenario_name"], float(r["horizon_days"]),
+                                  float(r["warmup_days"] or 0.0), int(r["seed"]),
+                                  int(r["replications"]))
+                if h != r["scenario_hash"]:
+                    continue
+                entry["base"] = r["scenario_name"]
+                what = ""
+            else:
+                found = stored_whatif_run(r)
+                if found is None:
+                    continue
+                entry.update(found)
+                what = f"what-if {r['scenario_name']} on {found['base']}, "
+            stored_baselines[r["run_id"]] = entry
+            options.append({"label": f"stored run: {r['run_id']} ({what}"
+                                     f"{r['horizon_days']:g} d, {r['replications']} rep.)",
                             "value": f"run:{r['run_id']}"})
         return options
 
@@ -638,22 +684,36 @@ def _decode_upload(contents: str) -> tuple[str, str | None]:
         return "", "the file is not UTF-8 text (a scenario YAML is)"
 
 
-def _baseline_yaml(whatif_text: str, sc) -> str:
-    """The baseline of a what-if: its bundled base with the same horizon, warm-up, seed
-    and replications, named after the base (so `landbridge simulate BASE --days N`
-    gives the same scenario)."""
+def _settings_yaml(base: str, name: str, horizon_days: float, warmup_days: float,
+                   seed: int, replications: int, changes: dict[str, Any] | None = None
+                   ) -> str:
+    """A what-if of the page's own kind: ``base`` under ``name`` with these run settings
+    (the warm-up only when it is not the base's) and ``changes`` replacing the base's
+    keys."""
+    bdata = _base(base)
+    out: dict[str, Any] = {"base": base, "name": name, "horizon_days": horizon_days}
+    if warmup_days != float(bdata.get("warmup_days") or 0.0):
+        out["warmup_days"] = warmup_days
+    out["seed"] = seed
+    out["replications"] = replications
+    out.update(changes or {})
+    return whatif_yaml(out)
+
+
+def _baseline_yaml(whatif_text: str, sc, stored: dict[str, Any] | None = None) -> str:
+    """The baseline of a what-if, with its horizon, warm-up, seed and replications: its
+    bundled base, named after the base (so `landbridge simulate BASE --days N` gives the
+    same scenario); or, with ``stored`` (a stored what-if run chosen as the baseline:
+    its ``name`` and ``changes``), that what-if rebuilt on the same base, which reuses
+    the stored run when the settings are its own."""
     from landbridge.textfiles import loads_yaml
 
-    data = loads_yaml(whatif_text)
-    base = data["base"]
-    bdata = _base(base)
-    out: dict[str, Any] = {"base": base, "name": bdata["name"],
-                           "horizon_days": sc.horizon_days}
-    if sc.warmup_days != float(bdata.get("warmup_days") or 0.0):
-        out["warmup_days"] = sc.warmup_days
-    out["seed"] = sc.seed
-    out["replications"] = sc.replications
-    return whatif_yaml(out)
+    base = loads_yaml(whatif_text)["base"]
+    if stored and stored.get("changes") is not None and stored.get("base") == base:
+        return _settings_yaml(base, stored["name"], sc.horizon_days, sc.warmup_days,
+                              sc.seed, sc.replications, stored["changes"])
+    return _settings_yaml(base, _base(base)["name"], sc.horizon_days, sc.warmup_days,
+                          sc.seed, sc.replications)
 
 
 def _params(kind: str, ident: str):

@@ -26,7 +26,7 @@ import yaml
 from landbridge.errors import Problem, ScenarioError
 
 __all__ = ["Levers", "Lever", "LIMITS", "whatif_data", "whatif_yaml", "check_whatif",
-           "refuse_paths", "base_data", "problems_text", "default_window"]
+           "refuse_paths", "base_data", "problems_text", "default_window", "stored_whatif"]
 
 #: Bounds the page enforces before anything runs (the scenario schema allows more).
 LIMITS = {"horizon_days": (7.0, 366.0), "replications": (1, 10), "queued_runs": 4,
@@ -70,6 +70,10 @@ class Levers:
         added to the base's.
     investments : tuple of str
         Ids of the base's candidate investments switched on: their policies are added.
+    base_changes : dict
+        Top-level keys that replace the base's before the levers act: a stored what-if
+        run chosen as the baseline, rebuilt on its bundled base (:func:`stored_whatif`);
+        the levers' entries are appended to these lists.
     """
 
     base: str = "default"
@@ -81,6 +85,7 @@ class Levers:
     demand_scale: dict[str, float] = field(default_factory=dict)
     policies: tuple[dict[str, Any], ...] = ()
     investments: tuple[str, ...] = ()
+    base_changes: dict[str, Any] = field(default_factory=dict)
 
     def with_(self, **changes: Any) -> "Levers":
         """A copy with ``changes``."""
@@ -139,23 +144,85 @@ def whatif_data(levers: Levers, base: dict[str, Any] | None = None) -> dict[str,
         out["warmup_days"] = 0.0
     out["seed"] = levers.seed if levers.seed is not None else base.get("seed")
     out["replications"] = levers.replications
+    changes = dict(levers.base_changes)
+    out.update(changes)
     scales = {k: _number(v) for k, v in levers.demand_scale.items()
               if v is not None and v != 1}
     if scales:
         out["demand_scale"] = scales
-    if levers.disruptions:
-        out["disruptions+"] = [_disruption(d) for d in levers.disruptions]
+    investments = changes.get("investments", base.get("investments", []))
+    by_id = {inv["id"]: inv for inv in investments}
     extra = list(levers.policies)
-    by_id = {inv["id"]: inv for inv in base.get("investments", [])}
     for inv_id in levers.investments:
         if inv_id not in by_id:
             raise ScenarioError([Problem(_PAGE_FILE, "investments", "",
                                          f"unknown candidate investment {inv_id!r}; the base "
                                          f"has {', '.join(sorted(by_id)) or 'none'}")])
         extra += [dict(p) for p in by_id[inv_id]["policies"]]
-    if extra:
-        out["policies+"] = extra
+    for key, added in (("disruptions", [_disruption(d) for d in levers.disruptions]),
+                       ("policies", extra)):
+        if not added:
+            continue
+        if key in changes:  # a list the stored what-if replaced: the levers extend it
+            out[key] = list(changes[key]) + added
+        else:
+            out[key + "+"] = added
     return out
+
+
+def _plain(v: Any) -> Any:
+    """Scenario data as a what-if file writes it: a midnight date-time as its date (a
+    run's ``scenario.json`` has ``2021-08-01T00:00:00`` where the file said
+    ``2021-08-01``, and the two must hash alike)."""
+    if isinstance(v, dict):
+        return {k: _plain(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_plain(x) for x in v]
+    if isinstance(v, str) and len(v) == 19 and v.endswith("T00:00:00"):
+        return v[:10]
+    return v
+
+
+#: Keys a what-if's settings give, not its changes.
+_SETTINGS = ("name", "horizon_days", "warmup_days", "seed", "replications")
+
+
+def stored_whatif(scenario: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """A stored run's scenario (its ``scenario.json``) as a bundled base and the
+    top-level keys that differ from it: what the page needs to build on a stored
+    what-if run (and to rebuild that run, as its baseline).
+
+    The base is the bundled scenario the fewest keys differ from; a differing key is
+    given whole (``disruptions: [...]``), so the result is a what-if file of the
+    page's own kind (``base:`` a bundled name). The caller checks that it rebuilds the
+    run: its scenario hash must equal the run's (a scenario the page cannot express,
+    e.g. one on another network, is refused by :func:`check_whatif` or hashes
+    differently).
+
+    Returns
+    -------
+    (str, dict)
+        The base's name and the differing keys (run settings left out).
+
+    Raises
+    ------
+    ScenarioError
+        ``scenario`` is not valid scenario data.
+    """
+    from landbridge.scenario import bundled_scenarios, parse_scenario
+
+    sc = parse_scenario(scenario, "scenario.json")
+    mine = _plain(sc.model_dump(mode="json", by_alias=True, exclude_none=True))
+    best: tuple[int, str, dict[str, Any]] | None = None
+    for name in bundled_scenarios():
+        base = _plain(base_data(name))
+        diff = {k: v for k, v in mine.items()
+                if k not in _SETTINGS and base.get(k) != v}
+        diff.update({k: None for k in base if k not in mine and k not in _SETTINGS})
+        if best is None or len(diff) < best[0]:
+            best = (len(diff), name, diff)
+    assert best is not None  # there are bundled scenarios
+    return best[1], best[2]
 
 
 def _disruption(d: Lever) -> dict[str, Any]:
