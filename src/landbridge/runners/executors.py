@@ -6,7 +6,8 @@
 * ``scheduler="tcp://host:8786"`` → a Dask ``distributed.Client`` on that scheduler and
   its ``get_executor()`` (Dask is the engine; landbridge schedules nothing itself),
 * ``scheduler="local"`` → a ``distributed.LocalCluster`` of ``workers`` single-threaded
-  worker processes started for the run (handy to try Dask without a cluster).
+  worker processes started for the run (handy to try Dask without a cluster); closed with
+  the block, and its workers die with this process (:mod:`landbridge.runners.daskworker`).
 """
 
 from __future__ import annotations
@@ -36,6 +37,12 @@ def default_workers() -> int:
 
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+LOCAL_DEATH_TIMEOUT_S = 120
+"""Seconds a worker of the LocalCluster (``scheduler="local"``) waits to reach its
+scheduler before closing itself: starting a worker and losing the scheduler (this
+process) both end in a closed worker (Dask's ``death_timeout``). Generous, because a
+loaded machine starts a worker process slowly."""
 
 
 def worker_init(parent_pid: int | None = None) -> None:
@@ -142,27 +149,26 @@ def open_executor(workers: int | None = None, scheduler: str | None = None
 
     from distributed import Client, LocalCluster
 
-    cluster = None
-    try:
-        if scheduler == "local":
-            with _sigint_ignored():  # the worker processes inherit it: Ctrl-C is ours
-                cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                       dashboard_address=None)
-            client = Client(cluster)
-        else:
-            client = Client(scheduler, timeout="20s")
-    except (OSError, TimeoutError, ValueError) as exc:
-        if cluster is not None:
-            cluster.close()
-        raise ScenarioError([Problem("<command line>", "--scheduler", "",
-                                     f"cannot connect to the Dask scheduler {scheduler!r}: "
-                                     f"{exc}")]) from None
-    try:
+    with contextlib.ExitStack() as stack:  # whatever happens, the client and cluster close
+        try:
+            if scheduler == "local":
+                with _sigint_ignored():  # the worker processes inherit it: Ctrl-C is ours
+                    # nannies restart a crashed worker; a worker that loses the scheduler
+                    # (this process) for death_timeout closes itself
+                    cluster = stack.enter_context(LocalCluster(
+                        n_workers=n, threads_per_worker=1, processes=True,
+                        dashboard_address=None, death_timeout=LOCAL_DEATH_TIMEOUT_S))
+                client = stack.enter_context(Client(cluster))
+                from landbridge.runners.daskworker import DieWithParent
+
+                client.register_plugin(DieWithParent(os.getpid()))  # and future workers
+            else:
+                client = stack.enter_context(Client(scheduler, timeout="20s"))
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise ScenarioError([Problem("<command line>", "--scheduler", "",
+                                         f"cannot connect to the Dask scheduler "
+                                         f"{scheduler!r}: {exc}")]) from None
         slots = max(1, sum(client.nthreads().values()))
         where = f"Dask scheduler {client.scheduler.address} ({slots} worker threads)"
         # pure=False: every task is distinct anyway; skips hashing the scenario per task
         yield ExecutorInfo(client.get_executor(pure=False), "dask", where, slots)
-    finally:
-        client.close()
-        if cluster is not None:
-            cluster.close()
