@@ -7,8 +7,6 @@ command line's start-up stays light.
 
 from __future__ import annotations
 
-import os
-
 from distributed import WorkerPlugin
 
 __all__ = ["DieWithParent"]
@@ -35,5 +33,4 @@ class DieWithParent(WorkerPlugin):
     def setup(self, worker) -> None:  # noqa: D102 - WorkerPlugin hook
         from landbridge.runners.executors import worker_init
 
-        if os.getppid() == self.parent_pid:  # a worker of our own LocalCluster
-            worker_init(self.parent_pid)
+        worker_init(self.parent_pid)  # exits at once if that process is already gone
