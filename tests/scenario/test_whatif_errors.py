@@ -166,3 +166,9 @@ def test_a_message_naming_merged_entries_names_them_as_written():
                                            "and disruptions[1].id; ids must be unique"))
     assert p == Problem("w.yaml", "", "", "duplicate disruption id 'x' at disruptions[0].id "
                         "(in b.yaml) and disruptions+[0].id; ids must be unique")
+
+
+def test_equal_added_policies_add_up_and_are_not_refused(tmp_path, base):
+    track = "{kind: add_resources, crossing: ASK-DST, transshipment_tracks: 1}"
+    sc, _ = load_scenario(_file(tmp_path, f"policies+: [{track}, {track}]\n"))
+    assert [p.kind for p in sc.policies] == ["operate_24h", "add_resources", "add_resources"]

@@ -273,7 +273,8 @@ def _duplicate_additions(key: str, current: list, where: list[tuple[str, str]],
     """Refuse entries of ``<key>+`` that repeat another: an id (services, investments,
     disruptions with an id) that an earlier added entry or a kept base entry has, or an
     entry equal to an earlier added or kept one (a demand row added twice would double
-    its flow silently). Returns the problems and the indices of the additions kept
+    its flow silently). Equal policies are allowed: they add up (two investments that
+    each add a track). Returns the problems and the indices of the additions kept
     (a refused entry is left out, so the schema check does not report it again)."""
     problems: list[Problem] = []
     keep: list[int] = []
@@ -286,8 +287,10 @@ def _duplicate_additions(key: str, current: list, where: list[tuple[str, str]],
             keep.append(j)  # malformed: the schema check names it
             continue
         rid = e.get("id") if explicit and isinstance(e.get("id"), str) else None
-        same_added = next((i for i in keep if additions[i] == e), None)
-        same_base = next((n for n, b in enumerate(current) if b == e), None)
+        same_added = same_base = None
+        if key != "policies":
+            same_added = next((i for i in keep if additions[i] == e), None)
+            same_base = next((n for n, b in enumerate(current) if b == e), None)
         if rid is not None and rid in added_ids:
             problems.append(Problem(file, f"{key}+[{j}].id", "",
                                     f"duplicate id {rid!r}: {key}+[{added_ids[rid]}] has it "
