@@ -215,7 +215,7 @@ class _Graph:
     ``hidden`` nodes and edges (networkx's ``restricted_view``). Neighbours come in
     insertion order, as networkx iterates them; the adjacency is never changed."""
 
-    __slots__ = ("adj", "hidden_nodes", "hidden_edges")
+    __slots__ = ("adj", "hidden_nodes", "hidden_edges", "_component")
 
     def __init__(self, adj: dict[str, dict[str, dict]],
                  hidden_nodes: frozenset[str] = frozenset(),
@@ -223,6 +223,24 @@ class _Graph:
         self.adj = adj
         self.hidden_nodes = hidden_nodes
         self.hidden_edges = hidden_edges
+        self._component: dict[str, int] | None = None
+
+    def component(self, node: str) -> int:
+        """The connected component of visible ``node`` (an index; labelled once)."""
+        if self._component is None:
+            label: dict[str, int] = {}
+            for start in self.adj:
+                if start in label or start in self.hidden_nodes:
+                    continue
+                label[start] = len(label)
+                stack = [start]
+                while stack:
+                    for v in self.neighbours(stack.pop()):
+                        if v not in label:
+                            label[v] = label[start]
+                            stack.append(v)
+            self._component = label
+        return self._component[node]
 
     def restricted(self, nodes: Iterable[str], edges: Iterable[tuple[str, str]]) -> "_Graph":
         """This graph without ``nodes`` and the (undirected) ``edges`` as well."""
@@ -287,17 +305,7 @@ def _has_path(g: _Graph, a: str, b: str) -> bool:
     """Whether ``b`` can be reached from ``a`` in ``g``."""
     if a not in g or b not in g:
         return False
-    seen = {a}
-    stack = [a]
-    while stack:
-        u = stack.pop()
-        if u == b:
-            return True
-        for v in g.neighbours(u):
-            if v not in seen:
-                seen.add(v)
-                stack.append(v)
-    return False
+    return g.component(a) == g.component(b)
 
 
 def _dijkstra_path(g: _Graph, source: str, target: str) -> list[str] | None:

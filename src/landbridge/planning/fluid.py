@@ -288,9 +288,11 @@ def _shift(x: np.ndarray, hours: float, dt: float) -> np.ndarray:
     k = int(round(hours / dt))
     if k <= 0:
         return x
-    out = np.zeros_like(x)
-    if k < len(x):
-        out[k:] = x[:-k]
+    if k >= len(x):
+        return np.zeros_like(x)
+    out = np.empty_like(x)  # one pass over the memory, not a zero fill and a copy
+    out[:k] = 0.0
+    out[k:] = x[:-k]
     return out
 
 
