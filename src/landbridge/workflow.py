@@ -278,7 +278,8 @@ def run_scenario(scenario: "Scenario | str | Path | None" = None, *,
         own = process_pool(min(workers, n))
     try:
         if own is None and executor is None:
-            run = run_replications(compiled, n, None, on_progress=on_progress)
+            run = run_replications(compiled, n, None, on_progress=on_progress,
+                                   encode_events=True)
         else:
             done = [0]
 
@@ -287,7 +288,8 @@ def run_scenario(scenario: "Scenario | str | Path | None" = None, *,
                 if on_progress is not None:
                     on_progress(float(done[0]))
 
-            run = run_replications(compiled, n, executor or own, on_done=_tick)
+            run = run_replications(compiled, n, executor or own, on_done=_tick,
+                                   encode_events=True)
     finally:
         if own is not None:
             own.shutdown()

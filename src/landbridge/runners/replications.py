@@ -58,6 +58,9 @@ class SimulationRun:
     per_replication: tuple[Kpis, ...]
     summary: Kpis
     manifest: dict
+    #: The bytes of ``events.parquet`` when :func:`run_replications` encoded the logs
+    #: as the replications ended (``encode_events``); None otherwise.
+    events_parquet: bytes | None = None
 
     def events(self) -> pa.Table:
         """Event logs of all replications, concatenated in replication order."""
@@ -93,8 +96,12 @@ def build_manifest(compiled: CompiledScenario, replications: int) -> dict:
 def run_replications(compiled: CompiledScenario, replications: int | None = None,
                      executor: cf.Executor | None = None,
                      on_done: Callable[[int], None] | None = None,
-                     on_progress: Callable[[float], None] | None = None) -> SimulationRun:
+                     on_progress: Callable[[float], None] | None = None,
+                     encode_events: bool = False) -> SimulationRun:
     """Run ``replications`` (default: the scenario's) and summarise their KPIs.
+
+    Each replication's KPIs are computed where it ran (:func:`replication_task`);
+    this process only combines them (:func:`~landbridge.analysis.kpis.summarize`).
 
     Parameters
     ----------
@@ -107,6 +114,11 @@ def run_replications(compiled: CompiledScenario, replications: int | None = None
     on_progress : callable, optional
         In-process runs only: called with replications done so far as a fraction
         (e.g. 2.5 = half-way through the third), for a fine progress bar.
+    encode_events : bool
+        Encode the event logs into the bytes of ``events.parquet`` on a background
+        thread, each replication as soon as it and those before it have ended (while
+        the workers simulate later ones and while the KPIs are summarised); see
+        :class:`~landbridge.store.rundir.EventsParquetEncoder`.
 
     Raises
     ------
@@ -121,13 +133,30 @@ def run_replications(compiled: CompiledScenario, replications: int | None = None
     else:
         futures = {ex.submit(replication_task, compiled, r): r for r in range(n)}
     done: dict[int, tuple[ReplicationResult, Kpis]] = {}
-    for fut in cf.as_completed(futures):
-        r = futures[fut]
-        done[r] = fut.result()
-        if on_done is not None:
-            on_done(r)
-    ordered: Sequence[tuple[ReplicationResult, Kpis]] = [done[r] for r in range(n)]
-    results = tuple(x[0] for x in ordered)
-    per = tuple(x[1] for x in ordered)
+    encoder = None
+    if encode_events:
+        from landbridge.store.rundir import EventsParquetEncoder  # late: loads the store
+
+        encoder = EventsParquetEncoder()
+    try:
+        ready = 0  # replications handed to the encoder, in order
+        for fut in cf.as_completed(futures):
+            r = futures[fut]
+            done[r] = fut.result()
+            if on_done is not None:
+                on_done(r)
+            while encoder is not None and ready in done:
+                encoder.add(done[ready][0].events)
+                ready += 1
+        ordered: Sequence[tuple[ReplicationResult, Kpis]] = [done[r] for r in range(n)]
+        results = tuple(x[0] for x in ordered)
+        per = tuple(x[1] for x in ordered)
+        summary = summarize(per)  # while the encoder writes the last logs
+        encoded = encoder.finish() if encoder is not None else None
+    except BaseException:
+        if encoder is not None:
+            encoder.cancel()
+        raise
     return SimulationRun(compiled=compiled, results=results, per_replication=per,
-                         summary=summarize(per), manifest=build_manifest(compiled, n))
+                         summary=summary, manifest=build_manifest(compiled, n),
+                         events_parquet=encoded)

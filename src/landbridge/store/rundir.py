@@ -18,10 +18,12 @@ The bytes depend only on scenario and seed (no wall-clock time anywhere).
 from __future__ import annotations
 
 import errno
+import io
 import itertools
 import json
 import math
 import os
+import queue
 import re
 import shutil
 import stat
@@ -38,6 +40,7 @@ import pyarrow.parquet as pq
 from landbridge.errors import StoreError
 
 __all__ = ["write_run_dir", "kpis_to_json", "kpis_json_text", "write_events_parquet",
+           "EventsParquetEncoder",
            "read_kpis_json", "default_run_dir", "network_snapshot", "check_output_dir",
            "atomic_dir", "clean_stale_temporaries"]
 
@@ -132,20 +135,63 @@ def kpis_json_text(manifest: dict, tables: dict[str, pd.DataFrame]) -> str:
             + ",\n  \"tables\": " + tables_text + "\n}")
 
 
+def _events_writer(sink, schema: pa.Schema) -> pq.ParquetWriter:
+    """The Parquet writer of ``events.parquet`` (zstd; dictionary pages for the
+    few-valued string columns, train ids plain: tens of thousands of them compress
+    better so and skip building a dictionary per row group)."""
+    few = [f.name for f in schema if pa.types.is_string(f.type) and f.name != "train"]
+    return pq.ParquetWriter(sink, schema, compression="zstd", use_dictionary=few)
+
+
 def write_events_parquet(tables, path: str | Path) -> None:
     """Write event logs (pyarrow Tables of one schema, e.g. each replication's) one
-    after the other into one Parquet file (zstd) in row groups of at most
+    after the other into one Parquet file in row groups of at most
     :data:`EVENTS_ROW_GROUP` rows, without concatenating them first. The bytes depend
     only on the rows (not on how the tables are chunked)."""
     tables = list(tables)
-    schema = tables[0].schema
-    # dictionary pages for the few-valued string columns; train ids (tens of thousands)
-    # compress better plain and skip building a dictionary per row group
-    few = [f.name for f in schema if pa.types.is_string(f.type) and f.name != "train"]
-    with pq.ParquetWriter(str(path), schema, compression="zstd",
-                          use_dictionary=few) as writer:
+    with _events_writer(str(path), tables[0].schema) as writer:
         for table in tables:
             writer.write_table(table, row_group_size=EVENTS_ROW_GROUP)
+
+
+class EventsParquetEncoder:
+    """Encode event logs into the bytes of ``events.parquet`` on a background thread,
+    each as soon as it is added (in the order added), so that a run's replications are
+    written while later ones are still simulated. The bytes are those
+    :func:`write_events_parquet` writes for the same logs.
+
+    ``add(table)`` each log, then ``finish()`` for the bytes (re-raises an encoding
+    error), or ``cancel()`` to stop without them.
+    """
+
+    def __init__(self) -> None:
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._sink = io.BytesIO()
+        self._thread = _Background(self._encode)
+
+    def add(self, table: pa.Table) -> None:
+        self._queue.put(table)
+
+    def _encode(self) -> None:
+        writer = None
+        try:
+            while (table := self._queue.get()) is not None:
+                if writer is None:
+                    writer = _events_writer(self._sink, table.schema)
+                writer.write_table(table, row_group_size=EVENTS_ROW_GROUP)
+        finally:
+            if writer is not None:
+                writer.close()
+
+    def finish(self) -> bytes:
+        """Wait for the logs added so far; the file's bytes."""
+        self._queue.put(None)
+        self._thread.join()
+        return self._sink.getvalue()
+
+    def cancel(self) -> None:
+        """Stop after the log being encoded; nothing is returned or raised."""
+        self._queue.put(None)
 
 
 def read_kpis_json(path: str | Path) -> dict[str, pd.DataFrame]:
@@ -447,8 +493,13 @@ def write_run_dir(run, out: str | Path, overwrite: bool = False, unique: bool = 
         # the Parquet encoder releases the GIL: the event log is written on a second
         # thread while this one writes the JSON and CSV files (each file has one writer,
         # so the bytes do not depend on the timing)
-        events = _Background(write_events_parquet, [r.events for r in run.results],
-                             tmp / "events.parquet")
+        encoded = getattr(run, "events_parquet", None)  # encoded as replications ended
+        if encoded is not None:
+            events = _Background((tmp / "events.parquet").write_bytes, encoded)
+        else:  # each replication's log (a run without ``results`` gives ``events()``)
+            logs = [r.events for r in run.results] if hasattr(run, "results") \
+                else [run.events()]
+            events = _Background(write_events_parquet, logs, tmp / "events.parquet")
         try:
             _write_json_files(run, tmp)
         finally:

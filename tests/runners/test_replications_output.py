@@ -1,0 +1,58 @@
+"""A run directory's bytes do not depend on where the replications ran (in this process
+or on two worker processes, finishing in any order) nor on whether the event logs were
+encoded as the replications ended."""
+
+import hashlib
+
+from netfactory import two_corridor_network
+
+from landbridge.network import load_network
+from landbridge.runners import run_replications
+from landbridge.runners.executors import process_pool
+from landbridge.scenario import compile_scenario, parse_scenario
+from landbridge.store import write_run_dir
+from landbridge.store.rundir import write_events_parquet
+
+
+def _compiled(tmp_path):
+    net = load_network(two_corridor_network(tmp_path / "n"))
+    sc = parse_scenario({
+        "name": "par", "start_date": "2025-01-01", "horizon_days": 15, "warmup_days": 1,
+        "seed": 11, "replications": 3,
+        "services": [{"id": "S", "origin": "A", "destination": "D", "departures_per_week": 35},
+                     {"id": "W", "origin": "D", "destination": "A", "departures_per_week": 14,
+                      "arrival_process": "poisson"}],
+        "disruptions": [{"kind": "closure", "target": "B-C",
+                         "window": {"start_day": 3, "end_day": 5}}]})
+    return compile_scenario(sc, net)
+
+
+def _digest(path):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(path.iterdir())}
+
+
+def test_encoded_logs_are_the_bytes_the_writer_writes(tmp_path):
+    compiled = _compiled(tmp_path)
+    plain = run_replications(compiled)
+    encoded = run_replications(compiled, encode_events=True)
+    assert plain.events_parquet is None and encoded.events_parquet is not None
+    write_events_parquet([r.events for r in plain.results], tmp_path / "e.parquet")
+    assert encoded.events_parquet == (tmp_path / "e.parquet").read_bytes()
+    a = write_run_dir(plain, tmp_path / "a")
+    b = write_run_dir(encoded, tmp_path / "b")
+    assert _digest(a) == _digest(b)
+
+
+def test_two_workers_write_the_same_run_directory_as_one(tmp_path):
+    compiled = _compiled(tmp_path)
+    one = write_run_dir(run_replications(compiled, encode_events=True), tmp_path / "one")
+    pool = process_pool(2)
+    try:
+        run = run_replications(compiled, executor=pool, encode_events=True)
+    finally:
+        pool.shutdown()
+    two = write_run_dir(run, tmp_path / "two")
+    assert _digest(one) == _digest(two)
+    assert {"events.parquet", "kpis.json", "kpis_queue_by_day.csv"} <= set(_digest(one))
+    # replications in index order, whatever finished first
+    assert [r.replication for r in run.results] == [0, 1, 2]
