@@ -75,6 +75,8 @@ from landbridge.simulation.train import Lot, Train
 
 __all__ = ["CorridorModel", "EndState", "Segment", "segments_of"]
 
+_RUN, _CROSSING, _RUNNING = SegmentKind.run, SegmentKind.crossing, TrainState.running
+
 
 class CorridorModel:
     """One replication of the corridor.
@@ -369,14 +371,20 @@ class CorridorModel:
 
     def _dispatcher(self, starts) -> Iterator[simpy.Event]:
         dis = self.disruptions
+        env = self.env
+        closed_origins = {p.origin for p in self.compiled.services
+                          if dis.closures("node", p.origin)}
         for t, sid, i, plan in starts:
-            if t > self.env.now:
-                yield self.env.timeout(t - self.env.now)
-            until = dis.closed_until("node", plan.origin, self.env.now)
-            if until > self.env.now:  # a closed terminal dispatches nothing
-                yield self.env.timeout(until - self.env.now)
+            if t > env.now:
+                yield env.timeout(t - env.now)
+            now = env.now
+            if plan.origin in closed_origins:
+                until = dis.closed_until("node", plan.origin, now)
+                if until > now:  # a closed terminal dispatches nothing
+                    yield env.timeout(until - now)
+                    now = env.now
             route = self.routes[sid]
-            lot = Lot(route, i + 1, self.env.now, plan.containers_per_train)
+            lot = Lot(route, i + 1, now, plan.containers_per_train)
             tr = Train(id=f"{sid}-{i + 1:04d}", lots=[lot], piece=route.pieces[0],
                        node=plan.origin, teu_per_container=self.tpc, at_origin=True)
             self.trains[tr.id] = tr
@@ -404,6 +412,8 @@ class CorridorModel:
     def _journey(self, tr: Train) -> Iterator[simpy.Event]:
         """A train's process: its piece, segment by segment; then delivery or
         re-formation."""
+        env = self.env
+        timeout = env.timeout
         while True:
             steps = self._steps[tr.piece.key]
             n = len(steps)
@@ -417,18 +427,19 @@ class CorridorModel:
                     admitted = yield from self._admit(tr, side, run_h, place)
                     if not admitted:  # diverted: start again on the new route
                         break
-                tr.release_yard()
+                if tr.yard is not None:
+                    tr.release_yard()
                 tr.at_origin = False
-                if kind is SegmentKind.run:
-                    env = self.env
+                if kind is _RUN:
+                    tr.state = _RUNNING
                     for chain in what:
-                        if chain.has_closures:
+                        if chain.closed:
                             yield from chain.traverse(tr)
                         else:
-                            tr.state = TrainState.running
-                            yield env.timeout(chain.exit_h(env.now) - env.now)
+                            now = env.now
+                            yield timeout(chain.exit_h(now) - now)
                     tr.node = end
-                elif kind is SegmentKind.crossing:
+                elif kind is _CROSSING:
                     yield from what.pass_through(tr)
                 else:
                     yield from what.carry(tr)

@@ -42,11 +42,13 @@ from typing import Iterator
 import numpy as np
 import simpy
 
+from landbridge.network.distributions import Fixed
 from landbridge.network.model import BorderCrossing
 from landbridge.simulation.approach import ApproachGate
 from landbridge.simulation.availability import Availability
 from landbridge.simulation.disruptions import Disruptions
 from landbridge.simulation.kinds import TrainState
+from landbridge.simulation.line import batched_sampler
 from landbridge.simulation.train import Train
 
 __all__ = ["CrossingSide"]
@@ -96,14 +98,16 @@ class CrossingSide:
         self._teams_free_h = [0.0] * (c.inspection_teams or 1)
         self._tracks_free_h = [0.0] * c.transshipment.tracks if c.transshipment else None
         self.blocked = 0  # yard tracks kept by departed trains waiting for room further on
-        self._rng = rng
         self._dis = disruptions
         self._avail = availability
         self._record = record
         self._border_run_h = border_run_h
         self._next_accept_h = 0.0
         assert c.clearance_h is not None
-        self._clearance = c.clearance_h.sampler(rng)
+        # clearance drawn ahead in batches where nothing else draws from this side's
+        # stream (a fixed handover): the same values in the same order
+        self._clearance = batched_sampler(c.clearance_h, rng) \
+            if isinstance(c.handover_h, Fixed) else c.clearance_h.sampler(rng)
         self._handover = c.handover_h.sampler(rng)
         self._closures = bool(disruptions.closures("crossing", c.id))
         self._scaled = (disruptions.has("capacity_scale", "crossing", c.id)

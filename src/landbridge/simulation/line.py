@@ -25,7 +25,7 @@ from typing import Callable, Iterator
 import numpy as np
 import simpy
 
-from landbridge.network.distributions import Fixed, LogNormal
+from landbridge.network.distributions import Exponential, Fixed, LogNormal
 from landbridge.network.model import Network
 from landbridge.simulation.disruptions import Disruptions
 from landbridge.simulation.kinds import TrainState
@@ -60,7 +60,7 @@ class LineChain:
     """
 
     __slots__ = ("env", "links", "_sections", "_state", "_draw", "_dis", "_record",
-                 "_closures", "_scaled")
+                 "_closures", "_scaled", "closed")
 
     def __init__(self, env: simpy.Environment, network: Network,
                  links: list[tuple[str, str]], state: dict, draw: Callable[[], float],
@@ -85,6 +85,7 @@ class LineChain:
                                for i, (lid, _) in enumerate(links)
                                if disruptions.closures("link", lid))
         self._scaled = any(s[4] for s in secs)
+        self.closed = bool(self._closures)  # see has_closures (a plain attribute: hot path)
 
     def _first_open_start(self, t: float) -> float:
         """Earliest start ``>= t`` at which no link of the chain is closed when the
@@ -161,19 +162,32 @@ class LineChain:
 
 def batched_sampler(dist, rng: np.random.Generator, batch: int = 256) -> Callable[[], float]:
     """A zero-argument sampler of ``dist`` drawing ``batch`` values at a time from
-    ``rng`` (the hot path of line running times); fixed values need no draw."""
+    ``rng`` (the hot paths: line running times, clearance); fixed values need no draw.
+
+    The values come in the order single draws would (numpy's lognormal and exponential
+    draw element by element), but ``rng`` is drawn ahead: use it only where nothing
+    else draws from the same generator."""
     if isinstance(dist, Fixed):
         value = float(dist.value)
         return lambda: value
-    if not isinstance(dist, LogNormal):
+    if isinstance(dist, LogNormal):
+        mu, sigma = dist._params()
+        lo = dist.min_value
+
+        def fill() -> list[float]:
+            return (lo + rng.lognormal(mu, sigma, size=batch))[::-1].tolist()
+    elif isinstance(dist, Exponential):
+        scale = dist.mean_value
+
+        def fill() -> list[float]:
+            return rng.exponential(scale, size=batch)[::-1].tolist()
+    else:
         return dist.sampler(rng)
-    mu, sigma = dist._params()
-    lo = dist.min_value
     buf: list[float] = []
 
     def draw() -> float:
         if not buf:
-            buf.extend((lo + rng.lognormal(mu, sigma, size=batch))[::-1].tolist())
+            buf.extend(fill())
         return buf.pop()
 
     return draw

@@ -77,9 +77,11 @@ class Train:
 
     def relabel(self) -> None:
         """Recompute load and labels from the lots."""
-        self.containers = sum(lot.containers for lot in self.lots)
+        lots = self.lots
+        self.containers = lots[0].containers if len(lots) == 1 else \
+            sum(lot.containers for lot in lots)
         self.teu = self.containers * self.teu_per_container
-        first = self.lots[0]
+        first = lots[0]
         self.service = first.route.service
         self.departure = first.departure
         self.dispatch_h = first.dispatch_h
