@@ -24,7 +24,7 @@ __all__ = ["map_figure", "queue_figure", "transit_figure", "throughput_figure",
 UTILIZATION_SCALE = "RdYlGn_r"
 _NO_CAPACITY = "#8c8c8c"
 _PALETTE = qualitative.Dark24 + qualitative.Light24  # 48 distinct colours: one per crossing and direction
-_LAYOUT = dict(template="plotly_white", margin=dict(l=60, r=20, t=50, b=50),
+_LAYOUT = dict(template="plotly_white", margin=dict(l=60, r=20, t=70, b=50),
                font=dict(family="system-ui, -apple-system, Segoe UI, sans-serif", size=12))
 
 
@@ -118,10 +118,15 @@ def _shade_windows(fig: go.Figure, run: RunData) -> None:
         if not items:
             continue
         shown = ", ".join(items[:4]) + (f" and {len(items) - 4} more" if len(items) > 4 else "")
+        # a legend of its own above the plot: the long names keep the series' legend compact
         fig.add_trace(go.Scatter(
             x=[None], y=[None], mode="markers", name=f"shaded, {what}: {shown}",
             marker=dict(symbol="square", size=14, color=swatch),
-            hoverinfo="skip", legendrank=1))
+            hoverinfo="skip", legend="legend2"))
+    if wins:
+        fig.update_layout(legend2=dict(orientation="h", x=0, xanchor="left", y=1.0,
+                                       yanchor="bottom", font=dict(size=11),
+                                       bgcolor="rgba(0,0,0,0)"))
 
 
 def _marker_size(wait_h: float | None) -> float:
@@ -381,7 +386,7 @@ def queue_figure(run: RunData, baseline: RunData | None = None) -> go.Figure:
     fig.update_layout(**_LAYOUT, height=480, title="Queue at border crossings by day "
                       "(trains waiting for clearance, daily mean); shaded: disruptions",
                       yaxis_title="trains", yaxis_rangemode="tozero",
-                      legend=dict(orientation="h", yanchor="top", y=-0.13))
+                      legend=dict(orientation="h", yanchor="top", y=-0.16))
     return fig
 
 
@@ -555,9 +560,14 @@ def stringline_figure(run: RunData, corridor: str, replication: int = 0,
         c = cx.get(cid)
         if c is not None and c["station_a"] in km:
             ticks[km[c["station_a"]]] = c["name"]
+    # terminals too, where their name does not overlap a tick already there (the plot is
+    # about 360 px high: 14 px a line)
+    span = (max(km.values()) - min(km.values())) if km else 0.0
+    gap = span * 14.0 / 360.0
     for n in net.get("nodes", []):
-        if n["id"] in km and n.get("kind") == "terminal":
-            ticks.setdefault(km[n["id"]], _short(n["name"]))
+        if n["id"] in km and n.get("kind") == "terminal" and \
+                all(abs(km[n["id"]] - t) >= gap for t in ticks):
+            ticks[km[n["id"]]] = _short(n["name"])
     _shade_windows(fig, run)
     fig.update_xaxes(range=[(origin + timedelta(hours=lo_h)).isoformat(),
                             (origin + timedelta(hours=hi_h)).isoformat()])
