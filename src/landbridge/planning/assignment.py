@@ -416,7 +416,8 @@ def solve_assignment(network: Network, commodities: Sequence[Commodity],
                      adjust: Adjustments | None = None,
                      solver: LpSolver | None = None, sea_mode: str = "fallback",
                      max_utilization: float = 1.0,
-                     templates: Sequence[PathTemplate] | None = None) -> Assignment:
+                     templates: Sequence[PathTemplate] | None = None,
+                     memo: dict | None = None) -> Assignment:
     """Build and solve the LP (see the module docstring).
 
     Parameters
@@ -448,6 +449,11 @@ def solve_assignment(network: Network, commodities: Sequence[Commodity],
     templates : sequence of PathTemplate, optional
         :func:`path_templates` of ``network``, ``commodities`` and ``routes`` (built
         here when not given; pass them to re-solve cheaply under other adjustments).
+    memo : dict, optional
+        Kept by the caller between solves with the same ``templates`` and
+        ``commodities`` objects: the LP's columns and rows, which adjustments do not
+        change, are built once and kept there (:class:`.context.PlanningContext` passes
+        one for its scenario's own templates).
 
     Returns
     -------
@@ -464,29 +470,39 @@ def solve_assignment(network: Network, commodities: Sequence[Commodity],
     if templates is None:
         templates = path_templates(network, commodities, routes, factors, ref_teu_per_train,
                                    ref_containers)
-    var_names: list[str] = []
+    shape = None
+    if memo is not None and memo.get("templates") is templates \
+            and memo.get("commodities") is commodities:
+        shape = memo["shape"]
+    if shape is None:  # the path columns and capacity rows: adjustments change neither
+        names: list[str] = []
+        rows: dict[str, tuple[Stage, dict[int, float]]] = {}
+        eq_paths: list[list[int]] = [[] for _ in commodities]
+        rank = [0] * len(commodities)
+        for j, tpl in enumerate(templates):
+            ci = tpl.commodity
+            rank[ci] += 1
+            names.append(f"{commodities[ci].label} route {rank[ci]} via {tpl.via}")
+            eq_paths[ci].append(j)
+            for key, st, coef in tpl.rows:  # coefficients summed per row (one j per template)
+                entry = rows.get(key)
+                if entry is None:
+                    rows[key] = (st, {j: coef})
+                else:
+                    entry[1][j] = coef
+        shape = (tuple(names), rows, tuple(tuple(c) for c in eq_paths))
+        if memo is not None:
+            memo.update(templates=templates, commodities=commodities, shape=shape)
+    names, rows, eq_paths = shape
+    var_names: list[str] = list(names)
+    eq_cols: list[list[int]] = [list(c) for c in eq_paths]
     cost: list[float] = []
     path_info: list[tuple[int, Route, float, float, float]] = []
-    rows: dict[str, tuple[Stage, dict[int, float]]] = {}
-    eq_cols: list[list[int]] = [[] for _ in commodities]
-    rank = [0] * len(commodities)
     for tpl in templates:
-        ci, route = tpl.commodity, tpl.route
-        com = commodities[ci]
-        rank[ci] += 1
-        j = len(var_names)
         tariff, hours = tpl.tariff_usd_per_feu, tpl.hours(adjust)
         cpt = tariff / TEU_PER_FEU + vot * hours / 24.0
-        var_names.append(f"{com.label} route {rank[ci]} via {tpl.via}")
         cost.append(cpt)
-        path_info.append((ci, route, tariff, hours, cpt))
-        eq_cols[ci].append(j)
-        for key, st, coef in tpl.rows:  # the coefficients summed per row (one j per template)
-            entry = rows.get(key)
-            if entry is None:
-                rows[key] = (st, {j: coef})
-            else:
-                entry[1][j] = coef
+        path_info.append((tpl.commodity, tpl.route, tariff, hours, cpt))
     if sea_mode not in ("fallback", "choice"):
         raise ValueError(f"sea_mode must be 'fallback' or 'choice', got {sea_mode!r}")
     sea_cols: list[int | None] = []

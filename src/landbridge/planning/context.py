@@ -91,7 +91,8 @@ class PlanningContext:
             network or self.network, self.commodities, self.routes, self.sea,
             self.compiled.scenario.value_of_time_usd_per_teu_day, self.factors,
             self.ref_teu_per_train, self.ref_containers, adjust, self.solver, self.sea_mode,
-            self.max_utilization, templates)
+            self.max_utilization, templates,
+            self._templates.setdefault("lp", {}) if templates is base else None)
 
 
 def planning_context(compiled: CompiledScenario, k: int = 5, *,
