@@ -6,7 +6,9 @@ base's keys and changes them:
 * ``key: value`` replaces the base's key (a list is replaced as a whole);
 * ``<list>-: [id, ...]`` removes entries from one of the base's lists by id and
   ``<list>+: [...]`` appends entries, for the lists in :data:`LIST_KEYS`; removals come
-  first, so removing and adding the same id replaces that entry;
+  first, so removing and adding the same id replaces that entry; an id removed twice, an
+  added id the list still has, or an added entry equal to another (a demand row twice
+  would double its flow) is refused (equal policies add up and are allowed);
 * ``overrides+`` adds link and crossing overrides to the base's, field by field
   (``overrides`` replaces them all);
 * ``demand_scale`` multiplies the TEU per week of the demand rows the file ends up with
@@ -184,7 +186,9 @@ def merge_whatif(base: dict, base_origins: Origins, data: dict, file: str
     (dict, Origins, list of Problem)
         The merged data (without what-if keys except ``demand_scale``, which
         :func:`apply_demand_scale` resolves), its origins and the problems found: an
-        id that matches no entry, a list both replaced and edited, a malformed edit.
+        id that matches no entry, a list both replaced and edited, a malformed edit,
+        an id removed twice, an added entry that repeats another
+        (:func:`_duplicate_additions`; it is left out of the merged list).
     """
     merged = {k: v for k, v in base.items() if k not in WHATIF_KEYS}
     origins = Origins(dict(base_origins.keys),
