@@ -147,7 +147,7 @@ class _Log:
             if pa.types.is_dictionary(col.type):
                 col = col.cast(col.type.value_type)
             enc = col.combine_chunks().dictionary_encode()
-            self._cache[key] = (enc.indices.to_numpy(zero_copy_only=False).astype(np.intp),
+            self._cache[key] = (enc.indices.to_numpy(zero_copy_only=False),  # int32
                                 [str(v) for v in enc.dictionary.to_pylist()])
         return self._cache[key]
 
@@ -525,7 +525,7 @@ def _crossing_tables(log: _Log, compiled: CompiledScenario, rep: int
     first_day, n_days = int(lo // 24), int(math.ceil(hi / 24.0))
     t, teu = log.values("time_h"), log.values("teu")
     ev_codes, ev_values = log.codes("event")
-    slot_of = np.full(len(ev_values), -1, dtype=np.intp)
+    slot_of = np.full(len(ev_values), -1, dtype=np.int8)
     for i, name in enumerate(_CROSSING_EVENTS):
         if log.code("event", name) >= 0:
             slot_of[log.code("event", name)] = i
