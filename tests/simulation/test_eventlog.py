@@ -39,3 +39,22 @@ def test_a_train_in_clearance_at_the_end_has_no_later_rows(tmp_path):
     assert ev.time_h.max() < 24.0
     assert ev.time_h.is_monotonic_increasing
     assert result.n_events == len(ev)
+
+
+def test_the_table_is_built_without_importing_pandas():
+    """pyarrow.array on Python objects imports pandas (about a second); a replication's
+    event table is built from buffers and needs none."""
+    import subprocess
+    import sys
+
+    code = ("import sys\n"
+            "from landbridge.simulation.eventlog import EventLog\n"
+            "log = EventLog(0, 10.0)\n"
+            "log.record('T1', 'S', 'arrive', 'B', 'X', 1.0, 2.0, 0.5, 'X', 1)\n"
+            "t = log.to_table()\n"
+            "assert t.column('train').to_pylist() == ['T1'], t\n"
+            "assert t.column('departure').to_pylist() == [1], t\n"
+            "print('pandas' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "False"

@@ -158,33 +158,53 @@ class EventLog:
         return int(np.count_nonzero(np.frombuffer(self.times, np.float64) < self.horizon_h))
 
     def to_table(self) -> pa.Table:
-        """The events as a pyarrow Table of :data:`SCHEMA`, ``seq`` numbering them."""
+        """The events as a pyarrow Table of :data:`SCHEMA`, ``seq`` numbering them.
+
+        Built from numpy buffers (``pyarrow.array`` on Python objects would import
+        pandas, about a second, which a replication does not otherwise need)."""
         order = self._order()
-        take = None if order is None else pa.array(order)
         n = len(self.times) if order is None else len(order)
-
-        def col(values, name):
-            a = pa.array(values, SCHEMA.field(name).type)
-            return a if take is None else a.take(take)
-
-        data = {"replication": pa.array(np.full(n, self.replication, np.int32)),
-                "seq": pa.array(np.arange(n, dtype=np.int64))}
+        data = {"replication": _numeric(np.full(n, self.replication, np.int32)),
+                "seq": _numeric(np.arange(n, dtype=np.int64))}
         # labels: one tuple per train (state), shared by its rows: the distinct ones by
         # identity, then each label column taken from them
-        labels = self.labels
-        ids = np.fromiter(map(id, labels), np.int64, len(labels))
-        _, first, codes = np.unique(ids, return_index=True, return_inverse=True)
-        codes = codes if order is None else codes[order]
-        distinct = [labels[i] for i in first.tolist()]
-        cols = {name: pa.array([lab[i] for lab in distinct], SCHEMA.field(name).type)
-                .take(pa.array(codes)) for i, name in enumerate(_LABEL_FIELDS)}
-        data["train"] = cols["train"]
-        data["service"] = cols["service"]
-        data["event"] = col(self.events, "event")
-        data["node"] = col(self.nodes, "node")
-        data["crossing"] = col(self.crossings, "crossing")
-        t = np.frombuffer(self.times, np.float64) if n else np.empty(0)
-        data["time_h"] = pa.array(t if order is None else t[order])
-        for name in ("teu", "dispatch_h", "corridor", "departure"):
-            data[name] = cols[name]
+        distinct, codes = _distinct(self.labels, order)
+        label = {name: [lab[i] for lab in distinct] for i, name in enumerate(_LABEL_FIELDS)}
+        data["train"] = _strings(label["train"]).take(codes)
+        data["service"] = _strings(label["service"]).take(codes)
+        for name, values in (("event", self.events), ("node", self.nodes),
+                             ("crossing", self.crossings)):
+            d, c = _distinct(values, order)
+            data[name] = _strings(d).take(c)
+        t = np.frombuffer(self.times, np.float64) if len(self.times) else np.empty(0)
+        data["time_h"] = _numeric(t if order is None else t[order])
+        data["teu"] = _numeric(np.array(label["teu"], np.float64)).take(codes)
+        data["dispatch_h"] = _numeric(np.array(label["dispatch_h"], np.float64)).take(codes)
+        data["corridor"] = _strings(label["corridor"]).take(codes)
+        data["departure"] = _numeric(np.array(label["departure"], np.int32)).take(codes)
         return pa.table(data, schema=SCHEMA)
+
+
+def _numeric(values: np.ndarray) -> pa.Array:
+    """A pyarrow array over a numpy array's buffer (int32, int64 or float64)."""
+    values = np.ascontiguousarray(values)
+    return pa.Array.from_buffers(pa.from_numpy_dtype(values.dtype), len(values),
+                                 [None, pa.py_buffer(values)])
+
+
+def _strings(values: list[str]) -> pa.Array:
+    """A pyarrow string array of ``values`` (UTF-8 data and int32 offsets)."""
+    encoded = [v.encode("utf-8") for v in values]
+    offsets = np.zeros(len(encoded) + 1, np.int32)
+    offsets[1:] = np.cumsum(np.fromiter(map(len, encoded), np.int64, len(encoded)))
+    return pa.Array.from_buffers(pa.string(), len(encoded),
+                                 [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))])
+
+
+def _distinct(objects: list, order: np.ndarray | None) -> tuple[list, pa.Array]:
+    """The distinct objects of a column by identity (a train's label, a node's id: the
+    same object on every row) and each row's index into them, rows in ``order``."""
+    ids = np.fromiter(map(id, objects), np.int64, len(objects))
+    _, first, codes = np.unique(ids, return_index=True, return_inverse=True)
+    codes = codes.astype(np.int32) if order is None else codes[order].astype(np.int32)
+    return [objects[i] for i in first.tolist()], _numeric(codes)
