@@ -76,9 +76,10 @@ class Commodity:
 class Adjustments:
     """Temporary changes for disruption costing: capacity factors (0 = closed) and
     duration factors (service or running time ×) keyed by ``(element_type, id)`` where
-    element_type is ``crossing`` or ``link``."""
+    element_type is ``crossing`` or ``link``; a capacity factor for one side of a
+    crossing is keyed ``("crossing", id, direction)`` (``a_to_b``/``b_to_a``)."""
 
-    capacity: Mapping[tuple[str, str], float] = field(default_factory=dict)
+    capacity: Mapping[tuple[str, ...], float] = field(default_factory=dict)
     duration: Mapping[tuple[str, str], float] = field(default_factory=dict)
 
 
@@ -404,7 +405,8 @@ def _capacity_factor(stage: Stage, adjust: Adjustments | None) -> float:
     if adjust is None:
         return 1.0
     if stage.element_type in ("crossing", "road_post"):
-        f = adjust.capacity.get(("crossing", stage.element), 1.0)
+        f = adjust.capacity.get(("crossing", stage.element), 1.0) \
+            * adjust.capacity.get(("crossing", stage.element, stage.direction), 1.0)
         return f / adjust.duration.get(("crossing", stage.element), 1.0)
     return adjust.capacity.get(("link", stage.element), 1.0)
 

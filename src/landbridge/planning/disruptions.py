@@ -130,9 +130,11 @@ class DisruptionCost:
 
 
 def _adjustments(ctx: PlanningContext, kind: str, ttype: str, target: str,
-                 factor: float) -> Adjustments:
-    cap: dict[tuple[str, str], float] = {}
+                 factor: float, direction: str | None = None) -> Adjustments:
+    cap: dict[tuple[str, ...], float] = {}
     dur: dict[tuple[str, str], float] = {}
+    if direction is not None:  # one side of a crossing (capacity_scale only)
+        return Adjustments({(ttype, target, direction): factor}, dur)
     keys = [(ttype, target)]
     if ttype == "node":
         keys = [("link", lid) for lid, lk in ctx.network.links.items()
@@ -200,7 +202,8 @@ def cost_disruptions(ctx: PlanningContext, base: Assignment) -> list[DisruptionC
                                 reuse=full)
             fb = fluid_backlog(full, without, w.end_h, sc.horizon_h)
             wi += 1
-        adj = _adjustments(ctx, kind, ttype, target, factor)
+        adj = _adjustments(ctx, kind, ttype, target, factor,
+                           None if isinstance(d, RandomFailure) else w.direction)
         note = None
         try:
             a = ctx.solve(adjust=adj)

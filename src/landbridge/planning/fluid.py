@@ -182,14 +182,17 @@ class FluidBacklog:
 # ----------------------------------------------------------------------------- model
 
 def _factor(windows: Sequence[WindowEffect], kind: str, targets: set[tuple[str, str]],
-            n: int, dt: float) -> np.ndarray:
+            n: int, dt: float, direction: str | None = None) -> np.ndarray:
     """Product of the ``kind`` factors of the windows on any of ``targets`` per step
     (a closure: 0), evaluated at each step's start as the simulator evaluates
-    ``factor(t)``."""
+    ``factor(t)``; a window for one side of a crossing counts only when ``direction``
+    is that side."""
     f = np.ones(n)
     t = np.arange(n) * dt
     for w in windows:
         if (w.target_type, w.target) not in targets:
+            continue
+        if w.direction is not None and w.direction != direction:
             continue
         on = (t >= w.start_h) & (t < w.end_h)
         if w.kind == "closure" and kind == "capacity_scale":
@@ -240,14 +243,14 @@ def _capacity_teu_per_h(net: Network, key: ElementKey, windows: Sequence[WindowE
                         n: int, dt: float, containers: int, teu_per_train: float
                         ) -> np.ndarray:
     """Capacity of element ``key`` per step (TEU/h) under ``windows``."""
-    etype, eid, _ = key
+    etype, eid, direction = key
     tg = _targets(net, key)
-    scale = _factor(windows, "capacity_scale", tg, n, dt)
+    scale = _factor(windows, "capacity_scale", tg, n, dt, direction)
     if etype == "crossing":
         c = net.crossings[eid]
         st = crossing_capacity(c, containers, teu_per_train / containers).stages
         stages = min(v for k, v in st.items() if k != "max trains/day")
-        dur = _factor(windows, "duration_scale", {("crossing", eid)}, n, dt)
+        dur = _factor(windows, "duration_scale", {("crossing", eid)}, n, dt, direction)
         cap = c.max_trains_per_day
         if cap is None:  # service rate scaled: every service time ÷ factor
             trains = stages * scale / dur
@@ -256,7 +259,7 @@ def _capacity_teu_per_h(net: Network, key: ElementKey, windows: Sequence[WindowE
         return trains * teu_per_train / 24.0
     if etype == "road_post":
         st = crossing_capacity(net.crossings[eid]).stages  # trucks/day: lanes, daily cap
-        dur = _factor(windows, "duration_scale", {("crossing", eid)}, n, dt)
+        dur = _factor(windows, "duration_scale", {("crossing", eid)}, n, dt, direction)
         trucks = np.minimum(st["lanes"] / dur, st.get("max trucks/day", math.inf))
         return trucks * scale * teu_per_train / 24.0
     link = net.links[eid]

@@ -61,7 +61,8 @@ class ServicePlan:
 class WindowEffect:
     """A disruption on the simulation clock: ``kind`` (closure, capacity_scale,
     duration_scale), the ``target_type`` (crossing, link, node), id, [start_h, end_h),
-    and ``factor`` (1 for a closure)."""
+    ``factor`` (1 for a closure) and ``direction`` (``a_to_b``/``b_to_a``: one side of
+    a crossing only; None: both)."""
 
     kind: str
     target_type: str
@@ -69,6 +70,7 @@ class WindowEffect:
     start_h: float
     end_h: float
     factor: float = 1.0
+    direction: str | None = None
 
 
 @dataclass(frozen=True)
@@ -425,8 +427,16 @@ def compile_scenario(scenario: Scenario, network: Network | None = None,
                          f"simulated period ({scenario.start_date} + "
                          f"{scenario.horizon_days:g} days): it has no effect")
         factor = 1.0 if isinstance(d, Closure) else d.factor
+        direction = getattr(d, "direction", None)
+        if direction is not None and ttype != "crossing":
+            problems.append(Problem(
+                fname, f"disruptions[{i}]", "direction",
+                f"a direction applies to a border crossing's sides; {d.target} is a "
+                f"{ttype} (omit direction, or target a crossing)"))
+            continue
         windows.append(WindowEffect(kind=d.kind, target_type=ttype, target=d.target,
-                                    start_h=s, end_h=e, factor=factor))
+                                    start_h=s, end_h=e, factor=factor,
+                                    direction=direction))
     for i, inv in enumerate(scenario.investments):
         try:
             apply_policies(net, inv.policies, fname, f"investments[{i}].policies")

@@ -227,10 +227,15 @@ class Closure(_Targeted):
 
 class CapacityScale(_Targeted):
     """Capacity of the target multiplied by ``factor`` (0 < factor): trains accepted per
-    day at a crossing (2021 pandemic limits), trains per day on a link."""
+    day at a crossing (2021 pandemic limits), trains per day on a link.
+
+    ``direction`` (crossings only) limits the measure to one side of the crossing:
+    ``a_to_b`` from ``station_a`` to ``station_b`` as the network file declares them,
+    ``b_to_a`` the other way; omitted, both directions are scaled."""
 
     kind: Literal["capacity_scale"] = "capacity_scale"
     factor: StrictFloat = Field(gt=0, le=10)
+    direction: Literal["a_to_b", "b_to_a"] | None = None
 
 
 class DurationScale(_Targeted):

@@ -139,10 +139,11 @@ def _capacity(model: "CorridorModel", key: tuple, containers: float) -> tuple[st
         for name in stages:
             if name == "acceptance":
                 stages[name] *= dis.mean_capacity_factor("crossing", c.id, horizon_h,
-                                                         duration=False)
+                                                         duration=False, direction=key[2])
             else:
                 stages[name] *= dis.mean_capacity_factor("crossing", c.id, horizon_h,
-                                                         capacity=not capped)
+                                                         capacity=not capped,
+                                                         direction=key[2])
         stage = min(stages, key=lambda k: (stages[k], k))
         return f"{c.name} {STAGE_LABELS[stage]}", c.id, stages[stage]
     link = net.links[key[1]]

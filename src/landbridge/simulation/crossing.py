@@ -110,12 +110,12 @@ class CrossingSide:
             if isinstance(c.handover_h, Fixed) else c.clearance_h.sampler(rng)
         self._handover = c.handover_h.sampler(rng)
         self._closures = bool(disruptions.closures("crossing", c.id))
-        self._scaled = (disruptions.has("capacity_scale", "crossing", c.id)
-                        or disruptions.has("duration_scale", "crossing", c.id))
+        self._scaled = (disruptions.has("capacity_scale", "crossing", c.id, direction)
+                        or disruptions.has("duration_scale", "crossing", c.id, direction))
         self._capacity_per_h = min(capacity_per_day, 1e9) / 24.0
         wake = [t for w in disruptions.closures("crossing", c.id) for t in w]
         for kind in ("capacity_scale", "duration_scale"):
-            wake += [t for s, e, _ in disruptions.scales.get((kind, "crossing", c.id), ())
+            wake += [t for s, e, _ in disruptions.windows(kind, "crossing", c.id, direction)
                      for t in (s, e)]
         self.gate = ApproachGate(env, room_trains, self._rate_per_h,
                                  lambda t: disruptions.closed_until("crossing", c.id, t), wake,
@@ -128,8 +128,9 @@ class CrossingSide:
         rate = self._capacity_per_h
         if not self._scaled:
             return rate
-        return rate * self._dis.factor("capacity_scale", "crossing", self.id, t) \
-            / self._dis.factor("duration_scale", "crossing", self.id, t)
+        return rate * self._dis.factor("capacity_scale", "crossing", self.id, t,
+                                       self.direction) \
+            / self._dis.factor("duration_scale", "crossing", self.id, t, self.direction)
 
     def release_yard(self) -> None:
         """A departed train that kept its yard track moves on: the track goes to the
@@ -147,9 +148,9 @@ class CrossingSide:
         windows where no agreed cap exists (service rate scaling)."""
         if not self._scaled:
             return 1.0
-        f = self._dis.factor("duration_scale", "crossing", self.id, t)
+        f = self._dis.factor("duration_scale", "crossing", self.id, t, self.direction)
         if self.crossing.max_trains_per_day is None:
-            f /= self._dis.factor("capacity_scale", "crossing", self.id, t)
+            f /= self._dis.factor("capacity_scale", "crossing", self.id, t, self.direction)
         return f
 
     def _acceptance_cap(self, t: float) -> float | None:
@@ -157,7 +158,7 @@ class CrossingSide:
         if cap is None:
             return None
         if self._scaled:
-            cap *= self._dis.factor("capacity_scale", "crossing", self.id, t)
+            cap *= self._dis.factor("capacity_scale", "crossing", self.id, t, self.direction)
         return cap
 
     def _work_end(self, t: float, hours: float) -> float:

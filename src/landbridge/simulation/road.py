@@ -91,7 +91,7 @@ def _post(c, direction: str, trucks_per_day: float, horizon_h: float, avail: Ava
     queue = 0.0
     acc = [0.0] * 6  # arrived, processed, queue max, truck-hours waiting, busy, open
     constant = avail.always_open and not any(
-        dis.has(kind, "crossing", cid) for kind in ("duration_scale", "capacity_scale"))
+        dis.has(kind, "crossing", cid, direction) for kind in ("duration_scale", "capacity_scale"))
     const_rate = min(lane_rate(1.0), cap_open_h)
     for hour in range(n_hours):
         if constant:
@@ -99,10 +99,10 @@ def _post(c, direction: str, trucks_per_day: float, horizon_h: float, avail: Ava
         else:
             t = float(hour)
             is_open = avail.always_open or avail.next_open(t) <= t + 1e-9
-            dur_f = dis.factor("duration_scale", "crossing", cid, t)
+            dur_f = dis.factor("duration_scale", "crossing", cid, t, direction)
             if is_open:
                 rate = min(lane_rate(dur_f), cap_open_h)
-                rate *= dis.factor("capacity_scale", "crossing", cid, t)
+                rate *= dis.factor("capacity_scale", "crossing", cid, t, direction)
             else:
                 rate = 0.0
         a = arrivals[hour]
