@@ -74,3 +74,15 @@ def test_the_network_carries_no_ferry_background_of_its_own(net):
     file says where."""
     assert all(link.background_wagons_by_month is None for link in net.links.values())
     assert "background_wagons_by_month" in (net.links["KUR-ALAT"].estimate or "")
+
+
+def test_kaliningrad_feeders_sourced_sailings_and_derived_capacity(net):
+    """KGS-MUK stands for the Kaliningrad/Baltiysk container feeders of 2020–21: 3 sailings
+    a week (Baltic Sea Bridge Baltiysk–Mukran twice weekly + Kaliningrad–Rostock weekly)
+    and a capacity per direction of at least half the 67,100 TEU the feeders carried in
+    Jan–Sep 2021 (39 weeks): 67,100 / 39 / 2 / 3 = 286.8 TEU a sailing."""
+    ferry = net.links["KGS-MUK"]
+    assert ferry.sailings_per_week == 3.0
+    assert ferry.capacity_teu_per_sailing == pytest.approx(67_100 / 39 / 2 / 3, abs=0.5)
+    assert "Baltic Sea Bridge" in ferry.source and "Rostock" in ferry.source
+    assert "67,100 TEU" in (ferry.estimate or "") and "intermodalnews 2021-10-19" in ferry.estimate
