@@ -92,8 +92,20 @@ def print_plan(result, no_sim: bool = False, sim_days: float | None = None) -> N
         t.add_row(st[0], b["stage"], _f(b["capacity_teu_per_day"], 1),
                   _f(b["load_teu_per_day"], 1), _f(b["dual_usd_per_week_per_teu_day"]))
     out.print(t)
+    from landbridge.scenario.whatif import demand_direction
+
+    sea = {"westbound": 0.0, "eastbound": 0.0}
+    for f in result.assignment.sea:
+        c = result.assignment.commodities[f.commodity]
+        sea[demand_direction(net.nodes[c.origin].lon, net.nodes[c.destination].lon)] += f.teu_per_week
     t = Table(title="Static capacity of border crossings and road posts (per direction)",
-              title_justify="left")
+              title_justify="left", caption_justify="left",
+              caption=f"load TEU/day: the LP's rail flows, in {s['reference_train_teu']:g}-TEU "
+                      f"reference trains where a stage counts trains (a smaller train counts "
+                      f"as one). What the LP sends by sea ({_f(sea['westbound'])} TEU/week "
+                      f"westbound, {_f(sea['eastbound'])} eastbound) is not in them; the "
+                      f"simulation carries it by rail, so beyond a binding crossing it "
+                      f"loads more than this table.")
     for col in ("crossing", "dir", "binding element", "capacity/day", "TEU/day", "load TEU/day",
                 "utilization"):
         t.add_column(col, justify="left" if col in ("crossing", "dir", "binding element") else "right")
