@@ -74,3 +74,10 @@ def test_a_label_does_not_cover_another_circle():
     pts = [(50.0, -2.0, "T", 40.0), (50.0, 0.0, "SSSS", 6.0)]
     got = label_positions(pts, (0.0, 100.0), (-10.0, 10.0), width_px=1000, height_px=1000)
     assert got == ["bottom center", "top center"]
+
+
+def test_a_one_side_scaling_names_its_side():
+    wins = merged_windows(_run([{"kind": "capacity_scale", "target": "C", "factor": 0.5,
+                                 "direction": "a_to_b",
+                                 "window": _w("2021-01-10", "2021-01-20")}]))
+    assert [w["items"] for w in wins] == [["C a_to_b × 0.5"]]

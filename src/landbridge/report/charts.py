@@ -45,7 +45,8 @@ def direction_label(run: RunData, crossing_id: str, direction: str) -> str:
 
 def disruption_windows(run: RunData) -> list[dict]:
     """The scenario's dated disruption windows: ``kind, target, start, end`` (ISO
-    strings, UTC) and ``factor``; random failures (undated) are left out."""
+    strings, UTC), ``factor`` and ``direction`` (one side of a crossing; None: both);
+    random failures (undated) are left out."""
     out = []
     start = date.fromisoformat(str(run.manifest["start_date"]))
     for d in run.scenario.get("disruptions", []) or []:
@@ -61,7 +62,8 @@ def disruption_windows(run: RunData) -> list[dict]:
 
         out.append(dict(kind=d.get("kind"), target=d.get("target"),
                         start=at(w.get("start"), w.get("start_day")),
-                        end=at(w.get("end"), w.get("end_day")), factor=d.get("factor")))
+                        end=at(w.get("end"), w.get("end_day")), factor=d.get("factor"),
+                        direction=d.get("direction")))
     return out
 
 
@@ -87,7 +89,8 @@ def merged_windows(run: RunData) -> list[dict]:
         b = min(datetime.fromisoformat(w["end"]), hi)
         if b <= a:
             continue
-        item = str(w["target"]) + (f" × {w['factor']:g}" if w.get("factor") else "")
+        item = str(w["target"]) + (f" {w['direction']}" if w.get("direction") else "") \
+            + (f" × {w['factor']:g}" if w.get("factor") else "")
         groups.setdefault("closure" if w["kind"] == "closure" else "scaling", []).append(
             (a, b, item))
     out = []

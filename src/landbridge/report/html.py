@@ -354,7 +354,8 @@ def _scenario_items(sc: dict[str, Any]) -> list[tuple[str, Any]]:
         if d.get("kind") == "random_failure":
             return f"random failure of {d['target']} (MTBF {d['mtbf_h']} h, MTTR {d['mttr_h']} h)"
         f = f" × {d['factor']}" if "factor" in d else ""
-        return f"{d['kind'].replace('_', ' ')} {d['target']}{f}, {window(d['window'])}"
+        side = f" {d['direction']}" if d.get("direction") else ""  # one side of a crossing
+        return f"{d['kind'].replace('_', ' ')} {d['target']}{side}{f}, {window(d['window'])}"
 
     def policy(p: dict) -> str:
         extra = ", ".join(f"{k} {v}" for k, v in p.items()
