@@ -147,8 +147,9 @@ class FluidRun:
     queues: dict[ElementKey, np.ndarray]
     labels: dict[ElementKey, str]
     memo: dict = field(default_factory=dict, repr=False, compare=False)
-    """Per element: (windows acting on it, arrivals per service, departures per service),
-    so that a run of a variant reuses what the variant does not change."""
+    """Per element: (windows acting on it, arrivals per service, departures per service,
+    both as sparse streams), so that a run of a variant reuses what the variant does not
+    change."""
 
     def total(self) -> np.ndarray:
         """Sum of every element's queue, TEU per step."""
@@ -286,19 +287,6 @@ def _label(net: Network, key: ElementKey) -> str:
     return f"{name} ({a}→{b})"
 
 
-def _shift(x: np.ndarray, hours: float, dt: float) -> np.ndarray:
-    """``x`` delayed by ``hours`` (rounded to the grid); what falls off the end is dropped."""
-    k = int(round(hours / dt))
-    if k <= 0:
-        return x
-    if k >= len(x):
-        return np.zeros_like(x)
-    out = np.empty_like(x)  # one pass over the memory, not a zero fill and a copy
-    out[:k] = 0.0
-    out[k:] = x[:-k]
-    return out
-
-
 def _origin_arrivals(svc: ServicePlan, n: int, dt: float, horizon_h: float) -> np.ndarray:
     a = np.zeros(n)
     if svc.departures_h:
@@ -309,6 +297,37 @@ def _origin_arrivals(svc: ServicePlan, n: int, dt: float, horizon_h: float) -> n
         m = min(n, int(round(horizon_h / dt)))
         a[:m] = svc.poisson_per_h * svc.teu_per_train * dt
     return a
+
+
+_Stream = tuple  # (steps: sorted distinct step indices, teu: TEU arriving in each)
+"""A service's arrivals at an element (TEU per step of the grid), kept sparse: its trains
+arrive in a few steps of the grid, so a year's hourly series is mostly zeros (the series
+is ``x = zeros(n); x[steps] = teu``)."""
+
+_EMPTY: _Stream = (np.zeros(0, dtype=np.intp), np.zeros(0))
+
+
+def _sparse(x: np.ndarray) -> _Stream:
+    """The steps of ``x`` that are not zero, and their values."""
+    idx = np.flatnonzero(x)
+    return (idx, x[idx])
+
+
+def _delay(s: _Stream, hours: float, dt: float, n: int) -> _Stream:
+    """Stream ``s`` delayed by ``hours`` rounded to the grid (none if that is ≤ 0); what
+    falls past step ``n`` is dropped."""
+    k = int(round(hours / dt))
+    if k <= 0:
+        return s
+    idx, v = s
+    if not len(idx) or idx[-1] < n - k:
+        return (idx + k, v)
+    cut = int(np.searchsorted(idx, n - k))
+    return (idx[:cut] + k, v[:cut])
+
+
+def _same(x: _Stream, y: _Stream) -> bool:
+    return x is y or (np.array_equal(x[0], y[0]) and np.array_equal(x[1], y[1]))
 
 
 def _order(visits: list[list[_Visit]]) -> tuple[list[ElementKey], bool]:
@@ -376,22 +395,28 @@ _MAX_PASSES = 20
 def _pass(compiled, order, by_key, weight, meta, visits, wins, arrivals, queues, labels,
           memo, old_memo, reuse, n, dt_h) -> bool:
     """One pass over the elements in ``order``; True if any arrivals changed (an
-    element's input missing in this pass is the previous pass's, or none)."""
+    element's input missing in this pass is the previous pass's, or none).
+
+    Each service's arrivals are kept as a sparse :data:`_Stream`; an element's own
+    series (its arrivals, capacity and queue, and a queued element's cumulative
+    curves) are built on the grid while it is computed, and only its queue is kept
+    (one shared series of zeros for the elements that never queue)."""
     sc = compiled.scenario
     net = compiled.network
     changed = False
+    zeros = np.zeros(n)
+    zeros.flags.writeable = False
     for key in order:
         slots = by_key[key]
         w = weight[key]
         mean_teu = w[2] / w[0] if w[0] > 0 else sc.train.teu_per_train
         mean_cont = max(1, int(round(w[1] / w[0]))) if w[0] > 0 else \
             sc.train.containers(sc.train.teu_per_train)
-        per_slot = [arrivals.get(sl) for sl in slots]
-        per_slot = [np.zeros(n) if x is None else x for x in per_slot]
+        per_slot = [arrivals.get(sl, _EMPTY) for sl in slots]
         tg, labels[key], share = meta[key]
         own = tuple(w for w in wins if (w.target_type, w.target) in tg)
         old = old_memo.get(key)
-        # the same arrays (not merely equal ones): inputs come from the reused run
+        # the same streams (not merely equal ones): inputs come from the reused run
         if old is not None and old[0] == own and all(
                 x is y for x, y in zip(old[1], per_slot)):
             queues[key] = reuse.queues[key]
@@ -402,36 +427,45 @@ def _pass(compiled, order, by_key, weight, meta, visits, wins, arrivals, queues,
                     arrivals[(si, i + 1)] = dep
             continue
         cap = _capacity_teu_per_h(net, key, own, n, dt_h, mean_cont, mean_teu) * dt_h * share
-        a = per_slot[0].copy()
-        for x in per_slot[1:]:
-            a += x
+        # the element's arrivals, added in slot order (a sum of the dense series: the
+        # steps a stream leaves out would add 0.0)
+        a = np.zeros(n)
+        for idx, v in per_slot:
+            a[idx] += v
         fq = fluid_queue(a, cap)
-        queues[key] = fq.queue
-        deps: list[np.ndarray | None] = []
         # FIFO split: the fluid leaving by the end of step m arrived when the element's
         # cumulative arrivals reached its cumulative departures
         # (no queue ever: each service leaves as it came)
         queued = bool(fq.queue.any())
+        queues[key] = fq.queue if queued else zeros
         if queued:
             a_cum = np.concatenate(([0.0], np.cumsum(a)))
             d_cum = a_cum[1:] - fq.queue
             xp = a_cum + np.arange(n + 1) * 1e-9  # strictly increasing for interp
+        del a, fq, cap
+        deps: list[_Stream | None] = []
         for (si, i), a_s in zip(slots, per_slot):
             vs = visits[si]
             if i + 1 >= len(vs):
                 deps.append(None)
                 continue
             dep = a_s
-            if queued:
-                s_cum = np.concatenate(([0.0], np.cumsum(a_s)))
-                dep = np.diff(np.concatenate(([0.0], np.interp(d_cum, xp, s_cum))))
-                dep[dep < 0] = 0.0
-            nxt = _shift(dep, vs[i + 1].offset_h - vs[i].offset_h, dt_h)
+            if queued and len(a_s[0]):
+                s_cum = np.zeros(n + 1)
+                s_cum[a_s[0] + 1] = a_s[1]
+                np.cumsum(s_cum, out=s_cum)
+                f = np.interp(d_cum, xp, s_cum)
+                x = np.empty(n)
+                x[0] = f[0]
+                np.subtract(f[1:], f[:-1], out=x[1:])
+                x[x < 0] = 0.0
+                dep = _sparse(x)
+            nxt = _delay(dep, vs[i + 1].offset_h - vs[i].offset_h, dt_h, n)
             if old is not None and old[2][len(deps)] is not None and \
-                    np.array_equal(old[2][len(deps)], nxt):
+                    _same(old[2][len(deps)], nxt):
                 nxt = old[2][len(deps)]  # unchanged: downstream can be reused
             prev = arrivals.get((si, i + 1))
-            if prev is None or (prev is not nxt and not np.array_equal(prev, nxt)):
+            if prev is None or not _same(prev, nxt):
                 changed = True
             arrivals[(si, i + 1)] = nxt
             deps.append(nxt)
@@ -479,13 +513,13 @@ def run_fluid(compiled: CompiledScenario, windows: Sequence[WindowEffect] | None
     visits, n, weight, by_key, order, meta, acyclic = static
     horizon_h = sc.horizon_h
     memo: dict = {"static": static}
-    arrivals: dict[tuple[int, int], np.ndarray] = {}
+    arrivals: dict[tuple[int, int], _Stream] = {}
     for si, vs in enumerate(visits):
         if vs:
             a0 = old_memo.get(("origin", si))
             if a0 is None:
-                a0 = _shift(_origin_arrivals(compiled.services[si], n, dt_h, horizon_h),
-                            vs[0].offset_h, dt_h)
+                a0 = _delay(_sparse(_origin_arrivals(compiled.services[si], n, dt_h,
+                                                     horizon_h)), vs[0].offset_h, dt_h, n)
             arrivals[(si, 0)] = memo[("origin", si)] = a0
     queues: dict[ElementKey, np.ndarray] = {}
     labels: dict[ElementKey, str] = {}
