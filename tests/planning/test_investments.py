@@ -64,3 +64,71 @@ def test_investment_that_does_not_fit_is_a_scenario_error(tmp_path):
         sc, path = load_scenario(str(toy_scenario(tmp_path, investments=bad)))
         compile_scenario(sc, file=path)
     assert "investments[0].policies[0].crossing" in str(exc.value)
+
+
+def _refused(tmp_path, policies, **kw):
+    inv = [{"id": "x", "name": "x", "cost_usd": 1, "policies": policies}]
+    with pytest.raises(ScenarioError) as exc:
+        sc, path = load_scenario(str(toy_scenario(tmp_path, investments=inv, **kw)))
+        compile_scenario(sc, file=path)
+    (p,) = exc.value.problems
+    return p
+
+
+def test_an_investment_that_lowers_a_cap_is_refused_naming_the_current_value(tmp_path):
+    # E-F is capped at 0.5 train/day (toy.py); 'max_trains_per_day' SETS the cap
+    p = _refused(tmp_path, [{"kind": "operate_24h", "crossing": "B-C"},
+                            {"kind": "add_resources", "crossing": "E-F",
+                             "max_trains_per_day": 0.4}])
+    assert p.file.endswith("toy.yaml")
+    assert (p.item, p.field) == ("investments[0].policies[1]", "max_trains_per_day")
+    assert "0.4 is below crossing E-F's current 0.5 trains/day" in p.message
+
+
+def test_lower_line_capacity_and_speed_and_a_contactless_handover_are_refused(tmp_path):
+    # toy links carry 48 trains/day; E-F runs at 10 km/h
+    p = _refused(tmp_path, [{"kind": "line_capacity", "link": "E-F",
+                             "capacity_trains_per_day": 30}])
+    assert (p.item, p.field) == ("investments[0].policies[0]", "capacity_trains_per_day")
+    assert "current 48 trains/day" in p.message
+    p = _refused(tmp_path, [{"kind": "line_capacity", "link": "E-F",
+                             "capacity_trains_per_day": 60, "speed_kmh": 5}])
+    assert p.field == "speed_kmh" and "current 10 km/h" in p.message
+    p = _refused(tmp_path, [{"kind": "contactless_handover", "crossing": "B-C",
+                             "extra_handover_h": 2}])
+    assert p.field == "kind" and "lengthens the handover at B-C by 2 h" in p.message
+
+
+def test_a_cap_on_an_uncapped_crossing_is_refused_an_equal_or_higher_one_accepted(tmp_path):
+    # toy_scenario writes its own network: B-C uncapped here
+    from toy import toy_network
+
+    inv = [{"id": "x", "name": "x", "cost_usd": 1, "policies": [
+        {"kind": "add_resources", "crossing": "B-C", "max_trains_per_day": 5}]}]
+    path = toy_scenario(tmp_path, investments=inv)
+    toy_network(tmp_path / "net", north_cap=None)
+    with pytest.raises(ScenarioError) as exc:
+        sc, p = load_scenario(str(path))
+        compile_scenario(sc, file=p)
+    assert "would put a cap on crossing B-C, which has none" in str(exc.value)
+    ok = [{"id": "same", "name": "x", "cost_usd": 1, "policies": [
+        {"kind": "add_resources", "crossing": "E-F", "max_trains_per_day": 0.5}]}]
+    sc, p = load_scenario(str(toy_scenario(tmp_path, investments=ok)))
+    res = plan(compile_scenario(sc, file=p), sea_router=FakeSea())
+    assert res.investments[0].throughput_gain_teu_per_week == 0
+
+
+def test_the_khorgos_cap_what_if_is_refused_in_the_what_if_file(tmp_path):
+    # the fresh-user case: cre-2024 sets Khorgos's cap to 20 trains/day (overrides)
+    w = tmp_path / "khg16.yaml"
+    w.write_text("base: cre-2024\nname: khg16\ninvestments+:\n"
+                 "  - {id: khorgos-cap, name: Khorgos cap 16, cost_usd: 5000000,\n"
+                 "     policies: [{kind: add_resources, crossing: KHG-ALT, "
+                 "max_trains_per_day: 16}]}\n")
+    with pytest.raises(ScenarioError) as exc:
+        sc, path = load_scenario(str(w))
+        compile_scenario(sc, file=path)
+    (p,) = exc.value.problems
+    assert p.file == str(w)
+    assert (p.item, p.field) == ("investments+[0].policies[0]", "max_trains_per_day")
+    assert "below crossing KHG-ALT's current 20 trains/day" in p.message

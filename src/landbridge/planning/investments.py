@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING
 
 from landbridge.planning.assignment import Assignment
 from landbridge.planning.context import PlanningContext
-from landbridge.scenario.compile import CompiledScenario, apply_policies
+from landbridge.errors import ScenarioError
+from landbridge.scenario.compile import CompiledScenario, apply_policies, investment_reductions
 from landbridge.scenario.schema import Investment
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -83,11 +84,16 @@ def rank_investments(ctx: PlanningContext, base: Assignment,
     ------
     ScenarioError
         When an investment's policy does not fit the network (unknown crossing, no
-        transshipment stage to extend).
+        transshipment stage to extend) or would lower its capacity
+        (:func:`~landbridge.scenario.compile.investment_reductions`).
     """
     invs = ctx.compiled.scenario.investments if investments is None else investments
     raw = []
     for i, inv in enumerate(invs):
+        cuts = investment_reductions(ctx.network, inv.policies, ctx.compiled.file,
+                                     f"investments[{i}].policies")
+        if cuts:
+            raise ScenarioError(cuts)
         net = apply_policies(ctx.network, inv.policies, ctx.compiled.file,
                              f"investments[{i}].policies")
         a = ctx.solve(net)

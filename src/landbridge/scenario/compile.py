@@ -37,7 +37,7 @@ from landbridge.scenario.schema import (
 from landbridge.network.distributions import Fixed
 
 __all__ = ["CompiledScenario", "ServicePlan", "WindowEffect", "compile_scenario",
-           "apply_policies", "resolve_network"]
+           "apply_policies", "investment_reductions", "resolve_network"]
 
 
 @dataclass(frozen=True)
@@ -231,6 +231,72 @@ def apply_policies(network: Network, policies, file: str = "<scenario>",
         raise ScenarioError(problems)
     return Network(nodes=network.nodes, links=links, crossings=crossings,
                    source=network.source, ports=network.ports)
+
+
+def investment_reductions(network: Network, policies, file: str = "<scenario>",
+                          path: str = "policies") -> list[Problem]:
+    """Policies of an investment that would lower what ``network`` (the scenario's
+    network, overrides and policies applied) already has: an investment must never
+    cut capacity, so :func:`compile_scenario` refuses them.
+
+    Most levers only add (tracks, teams, cranes, lanes, sailings, 24-hour operation,
+    a clearance factor at most 1). Four fields *set* a value and are checked against
+    the element's current one: ``add_resources`` ``max_trains_per_day`` and
+    ``max_trucks_per_day`` (a cap on an element that has none can only lower it),
+    ``line_capacity`` ``capacity_trains_per_day`` and ``speed_kmh``. A
+    ``contactless_handover`` only lengthens the handover (a pandemic measure, for a
+    scenario's ``policies``). The scenario's own ``policies`` may lower capacity (a
+    restriction is a legitimate what-if); only investments are checked. Unknown
+    elements are left to :func:`apply_policies`.
+
+    Returns
+    -------
+    list of Problem
+        One per lowering field, naming ``{path}[i]``, the field, the value asked and
+        the scenario's current value.
+    """
+    problems: list[Problem] = []
+
+    def lower(i: int, field: str, kind: str, element: str, asked: float,
+              current: float | None, unit: str) -> None:
+        if current is None:
+            problems.append(Problem(file, f"{path}[{i}]", field, (
+                f"{field} {asked:g} would put a cap on {kind} {element}, which has none in "
+                f"this scenario: a cap can only lower its capacity, so it is no investment "
+                f"(add tracks, teams or lanes instead)")))
+        elif asked < current:
+            problems.append(Problem(file, f"{path}[{i}]", field, (
+                f"{field} {asked:g} is below {kind} {element}'s current {current:g} {unit} in "
+                f"this scenario: the field sets the value, so this investment would lower "
+                f"it, and an investment must not cut capacity; give at least {current:g}")))
+
+    for i, pol in enumerate(policies):
+        if isinstance(pol, LineCapacity):
+            link = network.links.get(pol.link)
+            if link is None or link.capacity_trains_per_day is None:
+                continue
+            lower(i, "capacity_trains_per_day", "link", link.id, pol.capacity_trains_per_day,
+                  link.capacity_trains_per_day, "trains/day")
+            if pol.speed_kmh is not None and link.speed_kmh is not None \
+                    and pol.speed_kmh < link.speed_kmh:
+                lower(i, "speed_kmh", "link", link.id, pol.speed_kmh, link.speed_kmh, "km/h")
+            continue
+        c = network.crossings.get(getattr(pol, "crossing", None) or "")
+        if c is None:
+            continue
+        if isinstance(pol, AddResources):
+            if pol.max_trains_per_day is not None:
+                lower(i, "max_trains_per_day", "crossing", c.id, pol.max_trains_per_day,
+                      c.max_trains_per_day, "trains/day")
+            if pol.max_trucks_per_day is not None:
+                lower(i, "max_trucks_per_day", "crossing", c.id, pol.max_trucks_per_day,
+                      c.max_trucks_per_day, "trucks/day")
+        elif isinstance(pol, ContactlessHandover):
+            problems.append(Problem(file, f"{path}[{i}]", "kind", (
+                f"contactless_handover lengthens the handover at {c.id} by "
+                f"{pol.extra_handover_h:g} h: it lowers capacity, so it is no investment "
+                f"(a pandemic measure belongs in the scenario's policies)")))
+    return problems
 
 
 def _unknown(kind: str, name: str, known) -> str:
@@ -442,6 +508,8 @@ def compile_scenario(scenario: Scenario, network: Network | None = None,
             apply_policies(net, inv.policies, fname, f"investments[{i}].policies")
         except ScenarioError as exc:
             problems.extend(exc.problems)
+        problems.extend(investment_reductions(net, inv.policies, fname,
+                                              f"investments[{i}].policies"))
     if problems:
         if file is not None:  # a what-if's entries are named as written (demand+[0])
             from landbridge.scenario.loader import locate_problems
