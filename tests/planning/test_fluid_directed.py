@@ -37,3 +37,18 @@ def test_lp_adjustment_for_one_side():
 
     assert _capacity_factor(stage("a_to_b"), adj) == 0.25
     assert _capacity_factor(stage("b_to_a"), adj) == 1.0
+
+
+def test_affected_traffic_of_a_one_side_cut(tmp_path):
+    """Each service: its trains in the 3-day horizon × 2 TEU / (3/7) weeks (≈ 336 TEU a
+    week at 168 trains a week); a cut on a_to_b counts the westbound service only."""
+    from landbridge.planning.disruptions import _affected_teu_per_week
+
+    compiled = compile_scenario(directed_scenario([]), directed_net(tmp_path / "n"))
+    both = _affected_teu_per_week(compiled, "crossing", "B-C")
+    west = _affected_teu_per_week(compiled, "crossing", "B-C", "a_to_b")
+    east = _affected_teu_per_week(compiled, "crossing", "B-C", "b_to_a")
+    per_week = {s.id: len(s.departures_h) * 2.0 / (3.0 / 7.0) for s in compiled.services}
+    assert west == pytest.approx(per_week["W"]) and east == pytest.approx(per_week["E"])
+    assert 300 < west < 340
+    assert both == pytest.approx(west + east)

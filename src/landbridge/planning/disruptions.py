@@ -150,16 +150,24 @@ def _adjustments(ctx: PlanningContext, kind: str, ttype: str, target: str,
 
 
 
-def _affected_teu_per_week(compiled: CompiledScenario, ttype: str, target: str) -> float:
-    """TEU/week of the scenario's own traffic through the target: services whose route
-    passes it (departures in the horizon, or a Poisson service's rate) and, at a road
-    post, its road flows."""
+def _affected_teu_per_week(compiled: CompiledScenario, ttype: str, target: str,
+                           direction: str | None = None) -> float:
+    """TEU/week of the scenario's own traffic through the target (with ``direction``,
+    through that side of a crossing only): services whose route passes it (departures
+    in the horizon, or a Poisson service's rate) and, at a road post, its road flows."""
     net = compiled.network
     weeks = compiled.scenario.horizon_days / 7.0
     total = 0.0
+
+    def side(r) -> str:
+        c = net.crossings[target]
+        return "a_to_b" if r.nodes.index(c.station_a) < r.nodes.index(c.station_b) \
+            else "b_to_a"
+
     for s in compiled.services:
         r = s.route
-        hit = ((ttype == "crossing" and target in r.crossings)
+        hit = ((ttype == "crossing" and target in r.crossings
+                and (direction is None or side(r) == direction))
                or (ttype == "link" and target in r.links)
                or (ttype == "node" and target in r.nodes))
         if hit:
@@ -168,7 +176,8 @@ def _affected_teu_per_week(compiled: CompiledScenario, ttype: str, target: str) 
             total += trains * s.teu_per_train
     if ttype == "crossing" and net.crossings[target].mode == "road":
         total += sum(7.0 * f.trucks_per_day * f.teu_per_truck
-                     for f in compiled.scenario.road_flows if f.crossing == target)
+                     for f in compiled.scenario.road_flows
+                     if f.crossing == target and direction in (None, f.direction))
     return total
 
 
@@ -215,7 +224,8 @@ def cost_disruptions(ctx: PlanningContext, base: Assignment) -> list[DisruptionC
         except InfeasiblePlanError as exc:
             rerouted = sea = extra = reroute_cost = None
             note = str(exc)
-        affected = _affected_teu_per_week(compiled, ttype, target)
+        affected = _affected_teu_per_week(
+            compiled, ttype, target, None if isinstance(d, RandomFailure) else w.direction)
         if fb is None:
             peak, peak_day, cleared, clear_days, delay, hold, binding = (
                 0.0, None, None, None, 0.0, None, None)
