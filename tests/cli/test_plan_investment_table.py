@@ -38,3 +38,32 @@ def test_no_ranks_and_the_binding_limit_when_nothing_changes_the_plan(capsys):
     print_investments(result)
     rows = [line for line in capsys.readouterr().out.splitlines() if "(a)" in line or "(b)" in line]
     assert len(rows) == 2 and all(line.split("│")[1].strip() == "–" for line in rows)
+
+
+def _checked(gain_lp, sim_mean, ci):
+    from landbridge.planning.investments import SimCheck
+
+    r = _inv("f", "Second ferry Kuryk–Alat", 4e7, gain_lp, 40_000, 1)
+    r.simulation = SimCheck(3, 60.0, sim_mean, ci, None, None)
+    return r
+
+
+def test_a_simulation_that_contradicts_the_lp_is_flagged_in_the_recommendation():
+    # the fresh-user case: LP +1,524 TEU/week, simulated −48.8 ± 87.9 (sign differs,
+    # and the interval −136.7..39.1 excludes 1,524)
+    line = investment_advice(_result([_checked(1524.0, -48.8, 87.9)]))
+    assert line.startswith("Recommended: Second ferry Kuryk–Alat")
+    assert ("The simulation check disagrees: -48.8 ± 87.9 TEU/week delivered (3 paired "
+            "replications of 60 days) against the LP's +1,524.0. Believe the simulation"
+            in line)
+    assert "static bound on average capacity" in line and "queues" in line
+
+
+def test_an_interval_excluding_the_lp_figure_is_flagged_and_an_agreeing_one_is_not():
+    # same sign, but 500 ± 100 excludes 1,524
+    assert "disagrees: +500.0 ± 100.0" in investment_advice(_result([_checked(1524.0, 500, 100)]))
+    # 1,450 ± 100 contains 1,524: no flag
+    assert "disagrees" not in investment_advice(_result([_checked(1524.0, 1450, 100)]))
+    # one replication (no interval): only the sign decides
+    assert "disagrees" not in investment_advice(_result([_checked(120.0, 3.0, None)]))
+    assert "disagrees: +0.0 TEU/week" in investment_advice(_result([_checked(120.0, 0.0, None)]))

@@ -179,7 +179,10 @@ def print_investments(result) -> None:
 
 def investment_advice(result) -> str:
     """The sentence under the investment table: the best candidate and by how much it
-    beats the next, or, when none changes the plan, the limit that binds instead."""
+    beats the next (and, when its simulation check contradicts the LP, which to
+    believe), or, when none changes the plan, the limit that binds instead."""
+    from landbridge.planning.investments import sim_disagreement
+
     useful = sorted((r for r in result.investments if _useful(r)), key=lambda r: r.rank_saving)
     if not useful:
         binding = [b["label"] for b in result.binding()][:2]
@@ -196,7 +199,8 @@ def investment_advice(result) -> str:
     if len(useful) > 1 and useful[1].saving_usd_per_year_per_usd > 0:
         ratio = best.saving_usd_per_year_per_usd / useful[1].saving_usd_per_year_per_usd
         line += f"; {ratio:,.1f} × the return of the next, {useful[1].name}"
-    return line + "."
+    doubt = sim_disagreement(best)
+    return line + "." + (f" {doubt}" if doubt else "")
 
 
 def print_disruptions(result, no_sim: bool = False) -> None:

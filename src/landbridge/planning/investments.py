@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from landbridge.planning.simcheck import RepOutcome
 
 __all__ = ["InvestmentResult", "SimCheck", "rank_investments", "simulate_investments",
-           "with_investment", "paired_gain"]
+           "with_investment", "paired_gain", "sim_disagreement"]
 
 WEEKS_PER_YEAR = 52.0
 
@@ -73,6 +73,38 @@ class InvestmentResult:
         d = dataclasses.asdict(self)
         d["simulation"] = self.simulation.to_dict() if self.simulation else None
         return d
+
+
+def sim_disagreement(r: InvestmentResult) -> str | None:
+    """A sentence when the simulation check of ``r`` contradicts the LP's throughput
+    gain, else None (no check, or they agree).
+
+    They disagree when the signs differ (a gain under 0.05 TEU/week counts as none) or
+    when the simulated 95 % interval excludes the LP figure. The sentence says which
+    to believe: the simulation, for what the scenario delivers over its horizon (it
+    has the queues, the scenario's measures and the run's start and end), while the
+    LP's figure is a static bound on average capacity at steady state.
+    """
+    sim = r.simulation
+    if sim is None:
+        return None
+    lp, s, ci = r.throughput_gain_teu_per_week, sim.delivered_gain_teu_per_week, \
+        sim.delivered_gain_ci95
+
+    def sign(x: float) -> int:
+        return 0 if abs(x) < 0.05 else (1 if x > 0 else -1)
+
+    excluded = ci is not None and abs(s - lp) > ci
+    if sign(lp) == sign(s) and not excluded:
+        return None
+    interval = f"{s:+,.1f} ± {ci:,.1f}" if ci is not None else f"{s:+,.1f}"
+    return (f"The simulation check disagrees: {interval} TEU/week delivered "
+            f"({sim.replications} paired replication{'s' if sim.replications != 1 else ''} "
+            f"of {sim.days:g} days) against the LP's {lp:+,.1f}. Believe the simulation for "
+            f"what this scenario delivers: the LP is a static bound on average capacity, "
+            f"while the simulation includes queues, the scenario's measures and the "
+            f"horizon (run start, backlog at the end); more replications or --sim-days "
+            f"narrow its interval.")
 
 
 def rank_investments(ctx: PlanningContext, base: Assignment,
