@@ -70,7 +70,7 @@ def test_overload_is_held_at_the_origin_and_the_last_crossing_named(tmp_path):
     assert c.demand_trains_per_day == pytest.approx(11.9) and c.capacity_trains_per_day == 6.0
     assert c.overloaded
     assert c.sentence == (
-        f"Eastbound via X1 > X2 > X3: demand 11.9 trains/day exceeds the capacity of its "
+        f"Eastbound via X1 > X2 > X3: scheduled demand 11.9 trains/day exceeds the capacity of its "
         f"limiting element, Crossing X3 acceptance, 6.0 trains/day; "
         f"{e.unshipped_at_origin_teu:,.0f} TEU unshipped at origins at the end.")
     assert e.overload_sentences == (c.sentence,)
@@ -117,3 +117,58 @@ def test_a_ferry_holds_its_overload_at_the_origin(tmp_path):
     (c,) = e.corridors
     assert c.limiting_kind == "ferry" and c.limiting_id == "P-Q"
     assert c.capacity_trains_per_day == pytest.approx(1.0) and c.overloaded
+
+
+def test_a_measure_that_builds_a_backlog_is_named_though_the_average_fits(tmp_path):
+    """X3 accepts 24 trains/day, cut to × 0.25 (6/day) on days 3–5 of 5: time-averaged
+    capacity (3 × 24 + 2 × 6) / 5 = 16.8 trains/day, above the scheduled 59 / 5 = 11.8,
+    so not overloaded; but 11.8 > 6 during the cut, so trains are held at the origin at
+    the end and the sentence says so, with the measure."""
+    net = _chain(tmp_path, last_cap=24)
+    result, _ = run(net, horizon_days=5, approach_holding_trains=2,
+                    line_storage_km_per_train=1e5, services=[
+                        {"id": "S", "origin": "O", "destination": "D",
+                         "departures_per_week": 84, "teu_per_train": 2}],
+                    disruptions=[{"kind": "capacity_scale", "id": "x3-cut", "target": "X3",
+                                  "factor": 0.25,
+                                  "window": {"start_day": 3.0, "end_day": 5.0}}])
+    (c,) = result.end.corridors
+    assert c.capacity_trains_per_day == pytest.approx(16.8)
+    assert c.utilization == pytest.approx(11.8 / 16.8)
+    assert not c.overloaded
+    assert c.capacity_note == ("time-averaged over the run incl. x3-cut × 0.25 from "
+                               "2025-01-04 to 2025-01-06; 24.0 trains/day without it")
+    uns = result.end.unshipped_at_origin_teu
+    assert uns > 0 and c.unshipped_teu == uns
+    assert c.sentence == (
+        f"Eastbound via X1 > X2 > X3: {uns:,.0f} TEU unshipped at origins at the end "
+        f"although its scheduled demand, 11.8 trains/day, fits its limiting element, "
+        f"Crossing X3 acceptance, 16.8 trains/day ({c.capacity_note}), on average: a "
+        f"backlog built up while the load was above the capacity available.")
+    assert result.end.overload_sentences == (c.sentence,)
+
+
+def test_backlog_summary_names_the_element_holding_most():
+    """Hand-built corridor_load rows: two corridors behind one crossing (100 + 50 TEU,
+    one row repeated), one behind a line (30 TEU)."""
+    from landbridge.simulation.accounting import backlog_summary
+
+    cut = "time-averaged over the run incl. cut × 0.5 from 2021-08-01 to 2021-11-01"
+    rows = [dict(corridor="A", direction="westbound", limiting_element="X acceptance",
+                 unshipped_teu=100.0, overloaded=0.0, capacity_trains_per_day=9.38,
+                 capacity_note=cut),
+            dict(corridor="A", direction="westbound", limiting_element="X acceptance",
+                 unshipped_teu=100.0, overloaded=0.0),
+            dict(corridor="A > B", direction="westbound", limiting_element="X acceptance",
+                 unshipped_teu=50.0, overloaded=0.0, capacity_trains_per_day=9.38,
+                 capacity_note=cut),
+            dict(corridor="C", direction="eastbound", limiting_element="line L",
+                 unshipped_teu=30.0, overloaded=0.0, capacity_trains_per_day=24.0,
+                 capacity_note="")]
+    assert backlog_summary(31008.0, rows) == (
+        "No corridor is overloaded on average, but a backlog built up: 31,008 TEU were "
+        "still held upstream at the end, 150 TEU of them unshipped at the origins of "
+        f"westbound corridors limited by X acceptance, 9.4 trains/day {cut}.")
+    rows[3]["overloaded"] = 1.0
+    assert backlog_summary(200.0, rows).startswith("A backlog built up: 200 TEU were")
+    assert backlog_summary(0.0, rows) is None

@@ -661,7 +661,8 @@ def replication_kpis(result: ReplicationResult, compiled: CompiledScenario) -> K
         load_trains_per_day=c.load_trains_per_day,
         capacity_trains_per_day=c.capacity_trains_per_day, utilization=c.utilization,
         unshipped_teu=c.unshipped_teu, delivered_teu=c.delivered_teu,
-        overloaded=float(bool(c.overloaded))) for c in getattr(e, "corridors", ())])
+        overloaded=float(bool(c.overloaded)), capacity_note=getattr(c, "capacity_note", ""))
+        for c in getattr(e, "corridors", ())])
     reform = KPI_SCHEMA["reformation"].frame([dict(
         rep=rep, node=r.node, teu_in=r.teu_in, teu_out=r.teu_out,
         dwell_mean_h=r.dwell_mean_h, dwell_max_h=r.dwell_max_h, teu_left=r.teu_left)

@@ -152,7 +152,8 @@ KPI_SCHEMA: dict[str, TableSpec] = {t.name: t for t in (
     TableSpec("crossings", "Rail border crossing points, per direction", (
         *_CROSSING_KEYS,
         _c("trains_per_day", "float", "trains/day", "trains accepted into the receiving "
-           "yard per day"),
+           "yard per day after the warm-up (simulated; the corridor_load table's load is "
+           "the scheduled demand)"),
         _c("teu_per_day", "float", "TEU/day", "TEU accepted per day", digits=0),
         _c("wait_mean_h", "float", "h", "mean wait from arrival to the start of clearance"),
         _c("wait_p95_h", "float", "h", "95th percentile of that wait"),
@@ -198,22 +199,36 @@ KPI_SCHEMA: dict[str, TableSpec] = {t.name: t for t in (
         _c("util_lanes", "float", "%", "busy share of the lanes in opening hours",
            digits=0, percent=True))),
     TableSpec("corridor_load", "Load on each corridor's limiting element (the "
-              "simulation's end-of-run accounting)", (
+              "simulation's end-of-run accounting): scheduled trains per calendar day over "
+              "the whole horizon, warm-up included, against the capacity time-averaged "
+              "over the run (measures included) — the timetable, not the simulated "
+              "flow, so demand, load, capacity and utilisation are the same in every "
+              "replication (95 % CI 0); the crossings table counts the trains that "
+              "actually crossed, after the warm-up", (
         _c("corridor", "str", "", "gauge-break crossings in order (joined by ' > ')",
            role="key"),
         _c("direction", "str", "", "westbound or eastbound", role="key"),
         _c("limiting_element", "str", "", "the element that limits the corridor",
            role="attr"),
         _c("limiting_kind", "str", "", "crossing, line or ferry", role="attr"),
-        _c("sentence", "str", "", "the overload sentence (empty when not overloaded; "
+        _c("sentence", "str", "", "the overload sentence, or the backlog sentence when "
+           "the average load fits but TEU were unshipped at the end (empty when neither; "
            "from the first replication that has one)", role="attr"),
-        _c("demand_trains_per_day", "float", "trains/day", "trains per day the "
-           "corridor's services dispatched"),
-        _c("load_trains_per_day", "float", "trains/day", "trains per day on the limiting "
-           "element (every corridor using it)"),
+        _c("capacity_note", "str", "", "how the capacity was averaged when measures "
+           "(disruptions) changed it: the measures and the capacity without them "
+           "(empty when none)", role="attr"),
+        _c("demand_trains_per_day", "float", "trains/day", "scheduled trains per "
+           "calendar day the corridor's services dispatch over the whole horizon "
+           "(warm-up included; the same in every replication)"),
+        _c("load_trains_per_day", "float", "trains/day", "scheduled load on the limiting "
+           "element: trains per calendar day of every corridor using it, in full-length "
+           "train equivalents, over the whole horizon (not the trains that crossed: see "
+           "the crossings table)"),
         _c("capacity_trains_per_day", "float", "trains/day", "capacity of the limiting "
-           "element"),
-        _c("utilization", "float", "%", "load / capacity", digits=0, percent=True),
+           "element time-averaged over the whole horizon, the scenario's measures "
+           "included (capacity_note names them)"),
+        _c("utilization", "float", "%", "scheduled load / time-averaged capacity (the "
+           "same in every replication)", digits=0, percent=True),
         _c("unshipped_teu", "float", "TEU", "TEU unshipped at the corridor's origins at "
            "the end", digits=0),
         _c("delivered_teu", "float", "TEU", "TEU delivered on the corridor", digits=0),

@@ -140,13 +140,20 @@ def _print_diversions(s) -> None:
 
 
 def _print_overload(s) -> None:
-    """One sentence per overloaded corridor and direction (overloaded in most
-    replications), the worst first, from the ``corridor_load`` KPI table; otherwise the
-    tightest limiting element, so every run names where the corridor binds."""
+    """The backlog sentence when TEU were held upstream at the end, then one sentence
+    per overloaded corridor and direction (overloaded in most replications), the worst
+    first, from the ``corridor_load`` KPI table; otherwise the tightest limiting
+    element, so every run names where the corridor binds."""
+    from landbridge.simulation.accounting import backlog_summary
+
     cl = getattr(s, "corridor_load", None)
     if cl is None or cl.empty:
         return
     rows = cl.to_dict("records")
+    run = s.run.to_dict("records")[0] if len(s.run) else {}
+    backlog = backlog_summary(run.get("held_teu"), rows)
+    if backlog:
+        out.print(backlog, markup=False)
     over = [r for r in rows if (r.get("overloaded") or 0) >= 0.5 and r.get("sentence")]
     if over:
         over.sort(key=lambda r: (-(r.get("unshipped_teu") or 0.0), r["corridor"], r["direction"]))
@@ -159,9 +166,12 @@ def _print_overload(s) -> None:
                 out.print(f"  {r['sentence']}", markup=False)
         return
     tight = max(rows, key=lambda r: r.get("utilization") or 0.0)
-    out.print(f"No corridor is overloaded; the tightest is {tight['corridor']} {tight['direction']}: "
-              f"{tight['limiting_element']} at {100 * (tight.get('utilization') or 0):.0f} % of its "
-              f"{tight['capacity_trains_per_day']:.1f} trains/day.", markup=False)
+    out.print(f"No corridor is overloaded on average; the tightest is {tight['corridor']} "
+              f"{tight['direction']}: {tight['limiting_element']} at "
+              f"{100 * (tight.get('utilization') or 0):.0f} % of its "
+              f"{tight['capacity_trains_per_day']:.1f} trains/day"
+              + (f" ({tight['capacity_note']})" if tight.get("capacity_note") else "") + ".",
+              markup=False)
 
 
 def simulate(

@@ -215,8 +215,16 @@ def _sentences(run: RunData) -> list[str]:
                        f"{direction_label(run, top.crossing, top.direction)}, "
                        f"{top.w:.1f} h before clearance starts.")
     load = run.tables.get("corridor_load", pd.DataFrame())
+    from landbridge.simulation.accounting import backlog_summary  # pure; late: SimPy
+
+    runrow = run.tables.get("run", pd.DataFrame())
+    if len(load) and len(runrow) and "held_teu" in runrow:
+        backlog = backlog_summary(_num(runrow.held_teu.iloc[0]), load.to_dict("records"))
+        if backlog:
+            out.append(backlog)
     if len(load) and "sentence" in load:
-        out += [str(x) for x in load.sentence if isinstance(x, str) and x.strip()]
+        out += list(dict.fromkeys(str(x) for x in load.sentence
+                                  if isinstance(x, str) and x.strip()))
     road = run.tables.get("road", pd.DataFrame())
     if len(road) and "binding_limit" in road:
         bound = road[road.binding_limit.isin(["quota", "lanes", "hours"])]

@@ -14,6 +14,12 @@ scaled by the time average of the element's disruption windows over the run:
 * a line section: trains/day per direction; single track: 2 × its train pairs/day,
   shared by both directions;
 * a ferry: sailings/day × containers per sailing / containers per train.
+
+Load and capacity are *scheduled* figures over the whole horizon, warm-up included (the
+services' timetabled trains per calendar day, in full-length train equivalents, against
+the time-averaged capacity): the same in every replication. A corridor whose average
+load fits can still build a backlog while a measure cuts its element below the load
+(:func:`backlog_summary` says how much remained held at the end).
 """
 
 from __future__ import annotations
@@ -33,7 +39,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from landbridge.simulation.corridor import CorridorModel
 
 __all__ = ["EndState", "CorridorLoad", "side_capacity", "side_stages", "corridor_loads",
-           "STAGE_LABELS"]
+           "STAGE_LABELS", "backlog_summary"]
 
 STAGE_LABELS = {"acceptance": "acceptance", "teams": "border control",
                 "transshipment": "transshipment", "yard": "receiving yard"}
@@ -50,8 +56,11 @@ class CorridorLoad:
     (``crossing``, ``line``, ``ferry``), the element's ``load_trains_per_day`` (every
     corridor using it) and ``capacity_trains_per_day`` over the run, ``utilization``
     (load / capacity), ``unshipped_teu`` at its origins at the end, ``delivered_teu``,
-    ``overloaded`` (load above capacity) and the ``sentence`` saying so (``None``
-    when not overloaded).
+    ``overloaded`` (load above capacity) and the ``sentence`` saying so, or saying
+    that a backlog built up although the average load fits (``None`` when neither);
+    ``capacity_note`` says how the capacity was averaged when a measure (disruption)
+    changed it ("time-averaged over the run incl. alashankou-2021 × 0.51 from
+    2021-08-01 to 2021-11-01; 10.7 trains/day without it"), empty otherwise.
     """
 
     corridor: str
@@ -67,6 +76,7 @@ class CorridorLoad:
     delivered_teu: float
     overloaded: bool
     sentence: str | None
+    capacity_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -76,7 +86,8 @@ class EndState:
     dispatched = delivered + in transit + waiting at crossings and ports + held on the
     way + in re-formation buffers + unshipped at the origin. ``corridors`` and
     ``reformation`` are per-corridor and per-re-formation-point figures;
-    ``overload_sentences`` the sentences of the overloaded corridors."""
+    ``overload_sentences`` the corridors' sentences (overloaded, or backlogged although
+    the average load fits)."""
 
     dispatched_teu: float
     delivered_teu: float
@@ -123,9 +134,50 @@ def side_capacity(crossing: BorderCrossing, containers: int) -> tuple[float, str
     return stages[binding], binding
 
 
-def _capacity(model: "CorridorModel", key: tuple, containers: float) -> tuple[str, str, float]:
-    """(label, id, trains/day over the run) of element ``key`` for trains of
-    ``containers`` boxes on average."""
+_ALL_KINDS = frozenset({"closure", "capacity_scale", "duration_scale"})
+
+
+def _measures(model: "CorridorModel", key: tuple, kinds=_ALL_KINDS) -> list[str]:
+    """The scenario's disruptions of ``kinds`` on element ``key`` inside the horizon,
+    as "id × factor from start to end" (the id, else the kind)."""
+    sc = model.scenario
+    net = model.network
+    if key[0] == "crossing":
+        c = net.crossings[key[1]]
+        targets, side = {c.id, c.station_a, c.station_b}, key[2]
+    else:
+        link = net.links[key[1]]
+        targets, side = {link.id}, None
+    out = []
+    for d in getattr(sc, "disruptions", ()):
+        if (getattr(d, "target", None) not in targets or not hasattr(d, "window")
+                or d.kind not in kinds):
+            continue
+        if side is not None and getattr(d, "direction", None) not in (None, side):
+            continue
+        s_h, e_h = d.window.hours(sc.start_date)
+        if e_h <= 0 or s_h >= sc.horizon_h:
+            continue
+        name = d.id or d.kind.replace("_", " ")
+        f = "" if d.kind == "closure" else f" × {d.factor:g}"
+        what = " closure" if d.kind == "closure" and d.id else ""
+        out.append(f"{name}{what}{f} from {_date(sc, s_h)} to {_date(sc, e_h)}")
+    return out
+
+
+def _date(sc, h: float) -> str:
+    from datetime import date, timedelta
+
+    d0 = sc.start_date if isinstance(sc.start_date, date) else date.fromisoformat(
+        str(sc.start_date))
+    return (d0 + timedelta(hours=h)).isoformat()[:10]
+
+
+def _capacity(model: "CorridorModel", key: tuple, containers: float
+              ) -> tuple[str, str, float, float, frozenset]:
+    """(label, id, trains/day over the run, trains/day without the scenario's
+    disruption windows, the disruption kinds that change it) of element ``key`` for
+    trains of ``containers`` boxes on average."""
     net = model.network
     dis = model.disruptions
     horizon_h = model.scenario.horizon_h
@@ -135,6 +187,7 @@ def _capacity(model: "CorridorModel", key: tuple, containers: float) -> tuple[st
         # otherwise; duration windows slow the service stages (as in CrossingSide)
         c = net.crossings[key[1]]
         stages = side_stages(c, max(1, round(containers)))
+        static = dict(stages)
         capped = c.max_trains_per_day is not None
         for name in stages:
             if name == "acceptance":
@@ -145,7 +198,10 @@ def _capacity(model: "CorridorModel", key: tuple, containers: float) -> tuple[st
                                                          capacity=not capped,
                                                          direction=key[2])
         stage = min(stages, key=lambda k: (stages[k], k))
-        return f"{c.name} {STAGE_LABELS[stage]}", c.id, stages[stage]
+        kinds = ({"closure", "capacity_scale"} if stage == "acceptance" else
+                 {"closure", "duration_scale"} | (set() if capped else {"capacity_scale"}))
+        return (f"{c.name} {STAGE_LABELS[stage]}", c.id, stages[stage], static[stage],
+                frozenset(kinds))
     link = net.links[key[1]]
     if kind == "ferry":
         per_sailing = ferry_containers_per_sailing(link, model.tpc)
@@ -153,12 +209,12 @@ def _capacity(model: "CorridorModel", key: tuple, containers: float) -> tuple[st
         cap = math.inf if per_sailing is None else max(
             sailings * per_sailing - ferry_background_wagons_per_day(link), 0.0) / max(containers, 1)
         return f"ferry {link.id}", link.id, cap * dis.mean_capacity_factor(
-            "link", link.id, horizon_h)
+            "link", link.id, horizon_h), cap, _ALL_KINDS
     a, b = net.nodes[link.from_node], net.nodes[link.to_node]
     paths = 2.0 if key[-1] == "both" else 1.0
-    cap = paths * (link.capacity_trains_per_day or math.inf) * dis.mean_capacity_factor(
-        "link", link.id, horizon_h)
-    return f"line {a.name}–{b.name}", link.id, cap
+    static = paths * (link.capacity_trains_per_day or math.inf)
+    cap = static * dis.mean_capacity_factor("link", link.id, horizon_h)
+    return f"line {a.name}–{b.name}", link.id, cap, static, _ALL_KINDS
 
 
 def _elements(model: "CorridorModel", piece) -> list[tuple]:
@@ -215,7 +271,7 @@ def corridor_loads(model: "CorridorModel") -> tuple[CorridorLoad, ...]:
     for cd in sorted(order):
         best = None
         for key in order[cd]:
-            label, eid, cap = meta[key]
+            label, eid, cap, _, _ = meta[key]
             util = load[key] / cap if cap > 0 else math.inf
             if best is None or util > best[0] + 1e-12:
                 best = (util, key, label, eid, cap)
@@ -228,18 +284,81 @@ def corridor_loads(model: "CorridorModel") -> tuple[CorridorLoad, ...]:
             continue
         util, key, label, eid, cap = best
         over = util > 1.0 + 1e-9
+        measures = _measures(model, key, meta[key][4])
+        note = ""
+        if measures or abs(cap - meta[key][3]) > 1e-9 * max(1.0, cap):
+            note = ("time-averaged over the run"
+                    + (f" incl. {'; '.join(measures)}" if measures else "")
+                    + (f"; {meta[key][3]:.1f} trains/day without "
+                       f"{'it' if len(measures) == 1 else 'them'}"
+                       if math.isfinite(meta[key][3]) else ""))
+        capn = f"{cap:.1f} trains/day" + (f" ({note})" if note else "")
+        shared = abs(load[key] - demand[cd]) > 1e-6
+        with_others = " (with the other corridors using it)" if shared else ""
         sentence = None
         if over:
-            shared = abs(load[key] - demand[cd]) > 1e-6
-            sentence = (f"{direction.capitalize()} via {corridor or 'a direct route'}: demand "
-                        f"{load[key]:.1f} trains/day"
-                        f"{' (with the other corridors using it)' if shared else ''} exceeds "
-                        f"the capacity of its limiting element, {label}, {cap:.1f} trains/day; "
+            sentence = (f"{direction.capitalize()} via {corridor or 'a direct route'}: "
+                        f"scheduled demand {load[key]:.1f} trains/day{with_others} exceeds "
+                        f"the capacity of its limiting element, {label}, {capn}; "
                         f"{uns:,.0f} TEU unshipped at origins at the end.")
+        elif uns > 0.5:
+            sentence = (f"{direction.capitalize()} via {corridor or 'a direct route'}: "
+                        f"{uns:,.0f} TEU unshipped at origins at the end although its "
+                        f"scheduled demand, {load[key]:.1f} trains/day{with_others}, fits "
+                        f"its limiting element, {label}, {capn}, on average: a backlog "
+                        f"built up while the load was above the capacity available.")
         out.append(CorridorLoad(
             corridor=corridor, direction=direction, demand_trains_per_day=demand[cd],
             limiting_element=label, limiting_id=eid, limiting_kind=key[0],
             load_trains_per_day=load[key], capacity_trains_per_day=cap,
             utilization=util, unshipped_teu=uns, delivered_teu=delivered, overloaded=over,
-            sentence=sentence))
+            sentence=sentence, capacity_note=note))
     return tuple(out)
+
+
+def backlog_summary(held_teu: float | None, rows) -> str | None:
+    """One sentence saying that a backlog built up and how much remained held at the
+    end, and behind which limiting element (and measure) most of it waited.
+
+    Parameters
+    ----------
+    held_teu : float or None
+        TEU held upstream at the end (held on the way + unshipped at the origins; the
+        ``run`` KPI table's ``held_teu``).
+    rows : iterable of mapping
+        ``corridor_load`` KPI rows (``corridor``, ``direction``, ``limiting_element``,
+        ``unshipped_teu``, ``overloaded``, optional ``capacity_trains_per_day``,
+        ``capacity_note``); a corridor and direction counts once.
+
+    Returns
+    -------
+    str or None
+        None when nothing (under half a TEU) was held at the end.
+    """
+    if held_teu is None or not held_teu >= 0.5:
+        return None
+    seen, by_el = set(), {}
+    any_over = False
+    for r in rows:
+        k = (r.get("corridor"), r.get("direction"))
+        if k in seen:
+            continue
+        seen.add(k)
+        any_over = any_over or (r.get("overloaded") or 0) >= 0.5
+        uns = float(r.get("unshipped_teu") or 0.0)
+        el = r.get("limiting_element") or ""
+        if uns >= 0.5 and el:
+            e = by_el.setdefault((el, r.get("direction") or ""), [0.0, r])
+            e[0] += uns
+    head = ("A backlog built up" if any_over else
+            "No corridor is overloaded on average, but a backlog built up")
+    text = f"{head}: {held_teu:,.0f} TEU were still held upstream at the end"
+    if by_el:
+        (el, direction), (uns, r) = max(by_el.items(), key=lambda kv: (kv[1][0], kv[0]))
+        cap = r.get("capacity_trains_per_day")
+        note = r.get("capacity_note") or ""
+        capn = "" if cap is None or not math.isfinite(float(cap)) else (
+            f", {float(cap):.1f} trains/day" + (f" {note}" if note else ""))
+        text += (f", {uns:,.0f} TEU of them unshipped at the origins of {direction} "
+                 f"corridors limited by {el}{capn}")
+    return text + "."
