@@ -84,7 +84,9 @@ class ApproachGate:
         self._etas: list[float] = []  # expected arrivals of the trains on their way
         # (run hours, kind) → (seq, train, event), oldest first; kind 0: a metered send
         # (no place yet), 1: a send taking a place, 2: a place at the zone's first node
+        # (no empty deque is kept: a place with nobody held has no entry)
         self._held: dict[tuple[float, int], deque] = {}
+        self._n_held = 0  # trains in self._held
         self._seq = 0
         self._rate = rate_per_h
         self._reopen = reopen_h
@@ -95,28 +97,36 @@ class ApproachGate:
     @property
     def held(self) -> int:
         """Trains held for this crossing now."""
-        return sum(len(q) for q in self._held.values())
+        return self._n_held
 
     def _fits(self, run_h: float) -> bool:
         etas = self._etas
         room = self.room
-        if self.queue + len(etas) < room:
+        queued = self.queue
+        if queued + len(etas) < room:
             return True  # even if nothing is accepted meanwhile
         now = self.env.now
         eta = now + run_h
+        k = bisect.bisect_right(etas, eta)
+        if queued + k < room:
+            # the projection below adds 1 per train arriving first and only subtracts
+            # otherwise, so its queue is at most queued + k (exactly, in floating point)
+            return True
         start = self._reopen(now)  # nothing is accepted before a closure ends
         rate = self._rate(now)
-        if self.queue or now - self._busy_h < OBSERVED_H or self._blocked():
+        if queued or now - self._busy_h < OBSERVED_H or self._blocked():
             # saturated now or lately: as fast as it has accepted lately
             window = min(OBSERVED_H, now) or 1.0
             observed = len(self._accepted) / window
             if observed < rate:
                 rate = observed
-        # fluid queue: trains join at their arrival times, leave at ``rate`` from ``start``
-        k = bisect.bisect_right(etas, eta)
-        q = float(self.queue)
+        # fluid queue: trains join at their arrival times, leave at ``rate`` from ``start``;
+        # the trains due by ``start`` join before anything leaves (integer sum, exact)
         t = start if start > now else now
-        for e in etas[:k]:
+        i = bisect.bisect_right(etas, t, 0, k)
+        q = float(queued + i)
+        for j in range(i, k):
+            e = etas[j]
             if e > t:
                 q -= rate * (e - t)
                 if q < 0.0:
@@ -159,14 +169,18 @@ class ApproachGate:
             group = self._held[key] = deque()
         self._seq += 1
         group.append((self._seq, train, ev))
+        self._n_held += 1
         return ev
 
     def cancel(self, ev: simpy.Event) -> None:
         """Withdraw a held request (the train was diverted)."""
-        for group in self._held.values():
+        for key, group in self._held.items():
             for i, item in enumerate(group):
                 if item[2] is ev:
                     del group[i]
+                    if not group:
+                        del self._held[key]
+                    self._n_held -= 1
                     self.release_held()
                     return
 
@@ -201,12 +215,22 @@ class ApproachGate:
     def release_held(self) -> None:
         """Let held trains go while they may: at each place the oldest first, the
         places in the order their oldest train was held."""
+        if not self._n_held:
+            return
         held = self._held
-        while True:
-            heads = sorted((g[0][0], key) for key, g in held.items() if g)
-            for _, key in heads:
-                if self._ready(*key):
-                    _, train, ev = held[key].popleft()
+        ready = self._ready
+        while held:
+            if len(held) == 1:
+                keys = list(held)
+            else:
+                keys = [key for _, key in sorted((g[0][0], key) for key, g in held.items())]
+            for key in keys:
+                if ready(*key):
+                    group = held[key]
+                    _, train, ev = group.popleft()
+                    if not group:
+                        del held[key]
+                    self._n_held -= 1
                     self._go(train, *key)
                     ev.succeed()
                     break
