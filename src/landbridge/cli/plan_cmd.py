@@ -315,7 +315,9 @@ def _compare(origin, destination, k, network, as_json, sources, via=()):
 def compare_headline(cmp) -> list[str]:
     """Two or three lines that answer "which way?" before the table: the fastest, the
     cheapest and the lowest-CO2 option, the best rail corridor beside sea and air, and
-    what the static figures leave out.
+    what the static figures leave out. Every time is uncongested (no queues, ferry
+    waits or port dwell) and the lines say so: where a crossing or ferry is busy the
+    simulated transit is much longer.
 
     Parameters
     ----------
@@ -340,8 +342,8 @@ def compare_headline(cmp) -> list[str]:
     cheapest = min(opts, key=lambda o: o.usd_per_feu)
     greenest = min(opts, key=lambda o: o.co2_kg_per_teu)
     surface = [o for o in opts if o.mode != "air"]
-    lines = [f"Fastest: {label(fastest)} ({figs(fastest)}); cheapest: {label(cheapest)} "
-             f"({figs(cheapest)}); lowest CO2: {label(greenest)}."]
+    lines = [f"Fastest (uncongested): {label(fastest)} ({figs(fastest)}); cheapest: "
+             f"{label(cheapest)} ({figs(cheapest)}); lowest CO2: {label(greenest)}."]
     rail = [o for o in opts if o.mode.startswith("rail")]
     if rail and surface:
         best_rail = min(rail, key=lambda o: o.days)
@@ -349,10 +351,10 @@ def compare_headline(cmp) -> list[str]:
         if sea:
             lines.append(f"Best rail ({label(best_rail)}) saves {sea[0].days - best_rail.days:,.1f} "
                          f"days against sea for USD {best_rail.usd_per_feu - sea[0].usd_per_feu:,.0f} "
-                         f"more per FEU.")
-    lines.append("Static times: running, border processing and transshipment without queues, "
-                 "ferry waits or port dwell; `landbridge simulate` gives transit per corridor "
-                 "with them.")
+                         f"more per FEU, uncongested: queues at crossings and ferries add days.")
+    lines.append("Uncongested (static) times: running, border processing and transshipment "
+                 "without queues, ferry waits or port dwell; run `landbridge simulate` for "
+                 "queues (transit per corridor with them).")
     return lines
 
 
