@@ -205,7 +205,8 @@ def _factor(windows: Sequence[WindowEffect], kind: str, targets: set[tuple[str, 
 
 def _visits(compiled: CompiledScenario) -> list[list[_Visit]]:
     """The capacity-limited elements each service passes, in order, with free-flow
-    offsets from its departure."""
+    offsets from its departure (Python floats: a dwell may come as a numpy scalar, whose
+    rounding is slow)."""
     net = compiled.network
     out: list[list[_Visit]] = []
     for si, svc in enumerate(compiled.services):
@@ -216,14 +217,14 @@ def _visits(compiled: CompiledScenario) -> list[list[_Visit]]:
             c = net.crossing_on_link(link.id)
             if c is not None and c.mode == "rail":
                 d = "a_to_b" if leg.from_node == c.station_a else "b_to_a"
-                visits.append(_Visit(si, ("crossing", c.id, d), t))
+                visits.append(_Visit(si, ("crossing", c.id, d), float(t)))
                 t += c.mean_dwell_h(svc.containers_per_train)
             elif link.mode is Mode.rail and link.capacity_trains_per_day:
                 d = "fwd" if leg.from_node == link.from_node else "rev"
-                visits.append(_Visit(si, ("section", link.id, d), t))
+                visits.append(_Visit(si, ("section", link.id, d), float(t)))
             elif link.mode is Mode.ferry and ferry_capacity_teu_per_day(link) is not None:
                 d = "fwd" if leg.from_node == link.from_node else "rev"
-                visits.append(_Visit(si, ("ferry", link.id, d), t))
+                visits.append(_Visit(si, ("ferry", link.id, d), float(t)))
             t += link.base_running_time_h
         out.append(visits)
     return out
