@@ -24,6 +24,7 @@ import dash
 from dash import ALL, Input, Output, State, ctx, dcc, html, no_update
 
 from landbridge.errors import LandbridgeError
+from landbridge.money import usd_short
 from landbridge.web.jobs import JobQueue
 from landbridge.web.whatif import (
     LIMITS,
@@ -316,7 +317,7 @@ def create_app(jobs: JobQueue, store: Path, work_dir: Path, default_base: str = 
             base = _base(base_of(base_ref))
         except LandbridgeError:
             return [], []
-        return ([{"label": f" {inv['name']} (USD {inv['cost_usd'] / 1e6:,.0f} M)",
+        return ([{"label": f" {inv['name']} ({usd_short(inv['cost_usd'])})",
                   "value": inv["id"]} for inv in base.get("investments", [])], [])
 
     # ---- disruption and policy lists
