@@ -45,10 +45,13 @@ utilization
     tracks held for back-pressure after departure are not counted).
 road binding limit
     the smaller of the post's two daily capacities — its quota ``max_trucks_per_day``
-    and what its lanes process in its opening hours (lane-hours open per day ÷
-    lane-hours per truck) — when the trucks arriving per day reach 80 % of it:
-    ``quota``, or ``hours`` (the lanes would keep up if open around the clock) or
-    ``lanes`` (they would not even then); ``none`` below 80 %.
+    and what its lanes process in its opening hours (lane-hours available per day ÷
+    lane-hours per truck; the scenario's closures and capacity measures scale both) —
+    when the trucks arriving per day reach 80 % of it: ``measure`` (the post would keep
+    up without the scenario's closures and capacity measures), else ``quota``, or
+    ``hours`` (the lanes would keep up if open around the clock) or ``lanes`` (they
+    would not even then); ``none`` below 80 %. ``util_lanes`` is busy lane-hours over
+    lane-hours available (after the measures).
 
 Confidence intervals are Student-t 95 % intervals of the mean over replications
 (half-width ``t(0.975, n−1) · s / √n``, :func:`landbridge.analysis.stats.t975`),
@@ -448,8 +451,12 @@ def _held_at_origin(log: _Log, compiled: CompiledScenario, n_days: int
     return daily_step_stats(t[order], np.cumsum(step), n_days)
 
 
-def _road_binding(g: pd.DataFrame, quota: float | None, lanes: int | None) -> str:
-    """Which limit binds at a road post and direction (see the module docstring)."""
+def _road_binding(g: pd.DataFrame, quota: float | None, lanes: int | None,
+                  hours_per_day: float | None = None) -> str:
+    """Which limit binds at a road post and direction (see the module docstring);
+    ``measure`` when the post would keep up without the scenario's closures and
+    capacity measures (``lane_hours_open`` counts the lane-hours they leave; judged
+    only with ``hours_per_day``, the post's opening hours)."""
     n = len(g)
     processed = float(g.processed_trucks.sum())
     if not n or not processed:
@@ -457,10 +464,15 @@ def _road_binding(g: pd.DataFrame, quota: float | None, lanes: int | None) -> st
     demand = float(g.arrived_trucks.sum()) / n
     proc_h = float(g.lane_hours_busy.sum()) / processed  # lane-hours per truck
     cap_hours = float(g.lane_hours_open.sum()) / n / proc_h if proc_h > 0 else math.inf
-    caps = {"quota": quota if quota is not None else math.inf, "hours": cap_hours}
+    share = (float(g.lane_hours_open.sum()) / (n * lanes * hours_per_day)
+             if lanes and hours_per_day else 1.0)  # capacity the measures leave
+    caps = {"quota": quota * share if quota is not None else math.inf, "hours": cap_hours}
     kind = min(caps, key=lambda k: (caps[k], k))
     if demand < 0.8 * caps[kind]:
         return "none"
+    if share < 0.99 and proc_h > 0 and demand < 0.8 * min(
+            quota if quota is not None else math.inf, lanes * hours_per_day / proc_h):
+        return "measure"
     if kind == "hours" and lanes and proc_h > 0 and lanes * 24.0 / proc_h < 0.8 * demand:
         return "lanes"  # even open around the clock the lanes would not keep up
     return kind
@@ -482,7 +494,8 @@ def _road(result: ReplicationResult, compiled: CompiledScenario, first_day: int,
             c = net.crossings.get(cid)
             quota = getattr(c, "max_trucks_per_day", None) if c is not None else None
             left = g[g.queue_end_trucks > 0]
-            binding = _road_binding(g, quota, getattr(c, "lanes", None))
+            binding = _road_binding(g, quota, getattr(c, "lanes", None),
+                                    c.operating_hours.hours_per_day if c is not None else 24.0)
             rows.append(dict(
                 rep=rep, crossing=cid, direction=direction, binding_limit=binding,
                 trucks_per_day=float(processed / n) if n else 0.0,

@@ -185,8 +185,10 @@ KPI_SCHEMA: dict[str, TableSpec] = {t.name: t for t in (
     TableSpec("road", "Road border posts, per direction", (
         *_CROSSING_KEYS,
         _c("binding_limit", "str", "", "the smaller daily capacity when demand reaches "
-           "80 % of it: quota (max_trucks_per_day), hours (lanes × opening hours) or "
-           "lanes (not enough even around the clock); none below 80 %", role="attr"),
+           "80 % of it: measure (the post would keep up without the scenario's closures "
+           "and capacity measures), quota (max_trucks_per_day), hours (lanes × opening "
+           "hours) or lanes (not enough even around the clock); none below 80 %",
+           role="attr"),
         _c("trucks_per_day", "float", "trucks/day", "trucks processed per day", digits=0),
         _c("teu_per_day", "float", "TEU/day", "TEU processed per day", digits=0),
         _c("quota_trucks_per_day", "float", "trucks/day", "the post's daily quota "
@@ -196,8 +198,9 @@ KPI_SCHEMA: dict[str, TableSpec] = {t.name: t for t in (
         _c("queue_end_trucks", "float", "trucks", "trucks queued at the end", digits=0),
         _c("days_limited", "float", "%", "share of days that ended with trucks still "
            "queued (overnight queues included)", digits=0, percent=True),
-        _c("util_lanes", "float", "%", "busy share of the lanes in opening hours",
-           digits=0, percent=True))),
+        _c("util_lanes", "float", "%", "busy share of the lane-hours available: lanes "
+           "× opening hours × the scenario's capacity measures in force", digits=0,
+           percent=True))),
     TableSpec("corridor_load", "Load on each corridor's limiting element (the "
               "simulation's end-of-run accounting): scheduled trains per calendar day over "
               "the whole horizon, warm-up included, against the capacity time-averaged "

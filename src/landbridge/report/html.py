@@ -203,6 +203,23 @@ def _cards(run: RunData, baseline: RunData | None) -> list[dict]:
     return out
 
 
+def _measures_on(run: RunData, crossing: str, direction: str) -> list[str]:
+    """The scenario's dated disruptions on one side of a crossing: "id (closure,
+    start – end)" / "id (capacity × f, start – end)" (the kind when there is no id)."""
+    out = []
+    for d in run.scenario.get("disruptions", []) or []:
+        w = d.get("window") or {}
+        if d.get("target") != crossing or not w or d.get("direction") not in (None, direction):
+            continue
+        what = {"closure": "closed", "capacity_scale": f"capacity × {d.get('factor', 1):g}",
+                "duration_scale": f"service time × {d.get('factor', 1):g}"}.get(
+            d.get("kind"), str(d.get("kind")))
+        s, e = (w.get("start") or f"day {w.get('start_day'):g}",
+                w.get("end") or f"day {w.get('end_day'):g}")
+        out.append(f"{d.get('id') or d.get('kind')}: {what}, {str(s)[:10]} – {str(e)[:10]}")
+    return out
+
+
 def _sentences(run: RunData) -> list[str]:
     """Plain sentences: the busiest crossing, the slowest corridor, road posts' limits."""
     out = []
@@ -227,10 +244,20 @@ def _sentences(run: RunData) -> list[str]:
                                   if isinstance(x, str) and x.strip()))
     road = run.tables.get("road", pd.DataFrame())
     if len(road) and "binding_limit" in road:
-        bound = road[road.binding_limit.isin(["quota", "lanes", "hours"])]
-        what = {"quota": "the daily quota", "lanes": "its lanes", "hours": "its opening hours"}
+        bound = road[road.binding_limit.isin(["quota", "lanes", "hours", "measure"])]
+        what = {"quota": "the daily quota", "lanes": "its lanes", "hours": "its opening hours",
+                "measure": "the scenario's measures"}
         for r in bound.to_dict("records"):
             limit = what[r["binding_limit"]]
+            if r["binding_limit"] == "measure":
+                named = _measures_on(run, r["crossing"], r["direction"])
+                limit += f" ({'; '.join(named)})" if named else ""
+                limit += (f", which leave lanes busy {_num(r.get('util_lanes')) * 100:.0f} % "
+                          "of the lane-hours they allow" if _num(r.get("util_lanes"))
+                          is not None else "")
+                if _num(r.get("queue_end_trucks")) and _num(r.get("wait_mean_h")):
+                    limit += (f"; {float(r['queue_end_trucks']):,.0f} trucks queued at the "
+                              f"end, mean wait {float(r['wait_mean_h']):,.0f} h")
             if r["binding_limit"] == "quota" and _num(r.get("quota_trucks_per_day")):
                 limit += f" of {r['quota_trucks_per_day']:,.0f} trucks/day"
             out.append(f"Road post {run.crossing_name(r['crossing'])} "

@@ -30,7 +30,9 @@ __all__ = ["RoadDay", "road_post_days"]
 
 @dataclass
 class RoadDay:
-    """One day at one road post and direction."""
+    """One day at one road post and direction. ``lane_hours_open``: lane-hours
+    available, i.e. lanes × open hours × the capacity_scale factor in force (a measure
+    that cuts a post to 50 of 1,200 trucks/day leaves 1/24 of its lane-hours)."""
 
     crossing: str
     direction: str
@@ -95,14 +97,15 @@ def _post(c, direction: str, trucks_per_day: float, horizon_h: float, avail: Ava
     const_rate = min(lane_rate(1.0), cap_open_h)
     for hour in range(n_hours):
         if constant:
-            is_open, dur_f, rate = True, 1.0, const_rate
+            is_open, dur_f, rate, cap_f = True, 1.0, const_rate, 1.0
         else:
             t = float(hour)
             is_open = avail.always_open or avail.next_open(t) <= t + 1e-9
             dur_f = dis.factor("duration_scale", "crossing", cid, t, direction)
+            cap_f = dis.factor("capacity_scale", "crossing", cid, t, direction)
             if is_open:
                 rate = min(lane_rate(dur_f), cap_open_h)
-                rate *= dis.factor("capacity_scale", "crossing", cid, t, direction)
+                rate *= cap_f
             else:
                 rate = 0.0
         a = arrivals[hour]
@@ -115,7 +118,7 @@ def _post(c, direction: str, trucks_per_day: float, horizon_h: float, avail: Ava
             acc[2] = queue
         acc[3] += (before + queue) / 2.0  # truck-hours in the queue this hour
         acc[4] += served * proc_h * dur_f
-        acc[5] += c.lanes if is_open else 0.0
+        acc[5] += c.lanes * cap_f if is_open else 0.0  # lane-hours available
         if (hour + 1) % 24 == 0:
             out.append(RoadDay(cid, direction, hour // 24, acc[0], acc[1], queue,
                                acc[2], acc[3], acc[4], acc[5]))
