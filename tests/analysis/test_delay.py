@@ -185,3 +185,40 @@ def test_web_backlog_card_gives_a_date_only_when_every_replication_is_back():
     f = backlog_figure(every)
     assert (f.text, f.value) == ("2021-03-09", "2021-03-09")
     assert "range 2021-03-08 – 2021-03-10" in f.label
+
+
+# ---- queues back to baseline: the backlog's k-of-n rule (analysis.delay.recovery_*) --
+
+
+def test_queue_back_in_some_replications_is_not_given_as_the_date():
+    # rep 0: waits of 48 h → queue 1, 2, 3, 2, 1 on days 1–5 → back on day 5 (2021-03-06);
+    # rep 1: waits of 1,000 h → 3 trains still queued at the 240-h end → not back
+    base = _run(_trains(0, [0, 0, 0]) + _trains(1, [0, 0, 0]))
+    run = _run(_trains(0, [0, 0, 0], crossing_wait_h=[48, 48, 48])
+               + _trains(1, [0, 0, 0], crossing_wait_h=[1000, 1000, 1000]))
+    s = delay_against_baseline(run, base, tolerance_teu=50.0)
+    q = s.queues.iloc[0].to_dict()
+    assert (q["days"], q["recovered"], q["not_recovered"], q["never_behind"]) == \
+        ([5.0, None], 1, 1, 0)
+    assert s.queue_back(q) == "in 1 of 2 replications (2021-03-06); 1 of 2 not back by the end"
+    assert "Queues back to baseline: X XA→XB in 1 of 2 replications (2021-03-06); 1 of 2 " \
+           "not back by the end." in s.headline()
+
+
+def test_recovery_phrase_rules_by_hand():
+    from landbridge.analysis.delay import recovery_phrase, recovery_statistic
+
+    def date_of(d):
+        return f"day {d:g}"
+
+    st = recovery_statistic([5.0, 9.0, 7.0], 0, 0, 3)
+    assert (st["k"], st["median_day"], st["min_day"], st["max_day"]) == (3, 7.0, 5.0, 9.0)
+    assert recovery_phrase(st, date_of) == "day 7 (median of 3, range day 5 – day 9)"
+    assert recovery_phrase(recovery_statistic([None, 4.0, None], 1, 1, 3), date_of) == \
+        "in 1 of 3 replications (day 4); 1 of 3 not back by the end"
+    assert recovery_phrase(recovery_statistic([None, None, None], 0, 3, 3), date_of) == \
+        "not back by the end in 3 of 3 replications"
+    assert recovery_phrase(recovery_statistic([None, 4.0], 1, 0, 2), date_of) == \
+        "day 4 in the 1 replication above it (1 never above it)"
+    assert recovery_phrase(recovery_statistic([None, None], 2, 0, 2), date_of) == \
+        "never above it"

@@ -51,7 +51,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Mapping
+from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -61,7 +61,7 @@ from landbridge.analysis.stats import mean_ci95
 from landbridge.analysis.stats import number_or_none as _num
 
 __all__ = ["DelaySummary", "delay_against_baseline", "consignments", "RunEvents",
-           "ComparabilityError"]
+           "ComparabilityError", "recovery_statistic", "recovery_phrase"]
 
 
 class ComparabilityError(ValueError):
@@ -121,7 +121,11 @@ class DelaySummary:
         over replications of the largest deficit).
     queues : DataFrame
         ``crossing, direction, day, ci95, not_recovered, peak_excess_trains`` for each
-        crossing side whose queue ever exceeded the baseline's; sorted by peak.
+        crossing side whose queue ever exceeded the baseline's, sorted by peak; ``day``
+        and ``ci95`` over the replications that were back only; ``days`` (per
+        replication, as for the backlog), ``never_behind``, ``recovered``,
+        ``median_day``, ``min_day``, ``max_day``: the :func:`recovery_statistic` that
+        :meth:`queue_back` states.
     od, corridors : DataFrame
         ``origin, destination`` / ``corridor``, ``extra_transit_d``, ``ci95``,
         ``run_transit_d``, ``baseline_transit_d``, ``replications``.
@@ -176,15 +180,7 @@ class DelaySummary:
             parts = []
             for r in q.to_dict("records"):
                 label = f"{nm.get(r['crossing'], r['crossing'])} {r['direction']}"
-                when = self.date_of(_num(r["day"]))
-                k = int(r["not_recovered"])
-                if when and not k:
-                    parts.append(f"{label} {when}")
-                elif when:
-                    parts.append(f"{label} in {n - k} of {n} replications ({when}), still "
-                                 f"above it at the end in {k}")
-                else:
-                    parts.append(f"{label} not by the end")
+                parts.append(f"{label} {self.queue_back(r)}")
             lines.append("Queues back to baseline: " + "; ".join(parts) + ".")
         parts = []
         for df, label in ((self.od, lambda r: f"{nm.get(r['origin'], r['origin'])} → "
@@ -201,6 +197,13 @@ class DelaySummary:
             lines.append("Extra transit time: " + "; ".join(parts) + ".")
         return lines + [f"warning: {w}" for w in self.warnings]
 
+    def queue_back(self, row: Mapping) -> str:
+        """When one :attr:`queues` row was back to the baseline's queue, by the same
+        rule as the backlog (:func:`recovery_phrase`)."""
+        st = recovery_statistic(row.get("days") or [], int(row.get("never_behind") or 0),
+                                int(row.get("not_recovered") or 0), self.replications)
+        return recovery_phrase(st, self.date_of)
+
     def backlog_sentence(self) -> str:
         """When the backlog (TEU dispatched − delivered) was back to the baseline's, as a
         statistic over the replications (see :attr:`backlog`).
@@ -211,19 +214,19 @@ class DelaySummary:
         and how many still had a backlog at the end of the run.
         """
         b, n = self.backlog, self.replications
-        never, stuck = int(b.get("never_behind") or 0), int(b.get("not_recovered") or 0)
-        days = sorted(d for d in (b.get("days") or []) if d is not None)
+        st = recovery_statistic(b.get("days") or [], int(b.get("never_behind") or 0),
+                                int(b.get("not_recovered") or 0), n)
+        never, stuck, k = st["never"], st["stuck"], st["k"]
         peak = f"peak {_pm(b.get('peak_deficit_teu'), None)} TEU above it"
         run = (f"the {self.horizon_days:g}-day run" if self.horizon_days else "the run")
         if never == n:
             return "The backlog never rose above the baseline's."
         reps = f"replication{'s' if n != 1 else ''}"
-        if not days:  # every replication that fell behind was still behind at the end
+        if not k:  # every replication that fell behind was still behind at the end
             return (f"Backlog still above the baseline's at the end of {run} in {stuck} of "
                     f"{n} {reps} ({peak}).")
-        k = len(days)
-        median = self.date_of(float(np.median(days)))
-        span = f"{self.date_of(days[0])} – {self.date_of(days[-1])}"
+        median = self.date_of(st["median_day"])
+        span = f"{self.date_of(st['min_day'])} – {self.date_of(st['max_day'])}"
         if stuck:
             when = f"median {median}, range {span}" if k > 1 else median
             return (f"Backlog back to baseline in {k} of {n} {reps} ({when}); {stuck} of "
@@ -234,6 +237,56 @@ class DelaySummary:
                     f"{'s' if k != 1 else ''} that fell behind ({spread}{never} never "
                     f"did; {peak}).")
         return f"Backlog back to baseline on {median} ({spread}{peak})."
+
+
+def recovery_statistic(days: Sequence[float | None], never: int, stuck: int, n: int
+                       ) -> dict:
+    """The "back to baseline" statistic over replications, one rule for the backlog
+    and every queue: of ``n`` replications, ``never`` were never behind, ``stuck``
+    still behind at the end, and ``k`` (the days given) back by the end; over those
+    ``k`` the median, first and last day. A date is *the* answer only when every
+    replication that fell behind was back (see :meth:`DelaySummary.backlog_sentence`).
+
+    Parameters
+    ----------
+    days : sequence of float or None
+        Per replication the day (from the start) it was back; None when never behind or
+        still behind at the end.
+    never, stuck, n : int
+        Replications never behind, still behind at the end, in all.
+
+    Returns
+    -------
+    dict
+        ``k, n, never, stuck, median_day, min_day, max_day`` (days None when k = 0).
+    """
+    done = sorted(float(d) for d in days if d is not None)
+    return dict(k=len(done), n=int(n), never=int(never), stuck=int(stuck),
+                median_day=float(np.median(done)) if done else None,
+                min_day=done[0] if done else None, max_day=done[-1] if done else None)
+
+
+def recovery_phrase(stat: Mapping, date_of) -> str:
+    """Short text of a :func:`recovery_statistic` (a table cell, a headline item):
+    "2021-06-29", "2021-06-29 (median of 3, range …)", "in 1 of 3 replications
+    (2021-06-29); 2 of 3 not back by the end", "not back by the end in 3 of 3",
+    "never above it"; ``date_of`` turns a day number into a date."""
+    k, n, never, stuck = stat["k"], stat["n"], stat["never"], stat["stuck"]
+    reps = f"replication{'s' if n != 1 else ''}"
+    if never == n:
+        return "never above it"
+    if not k:
+        return f"not back by the end in {stuck} of {n} {reps}"
+    median = date_of(stat["median_day"])
+    span = f"range {date_of(stat['min_day'])} – {date_of(stat['max_day'])}"
+    if stuck:
+        when = f"median {median}, {span}" if k > 1 else median
+        return f"in {k} of {n} {reps} ({when}); {stuck} of {n} not back by the end"
+    spread = f"median of {k}, {span}" if k > 1 else ""
+    if never:
+        return (f"{median} in the {k} {'replication' if k == 1 else 'replications'} above "
+                f"it ({spread + '; ' if spread else ''}{never} never above it)")
+    return f"{median} ({spread})" if spread else median
 
 
 def _pm(v, ci, digits: int = 0, sign: bool = False) -> str:
@@ -470,11 +523,10 @@ def delay_against_baseline(run: RunEvents, baseline: RunEvents, *,
     totals = pd.DataFrame([dict(measure=k, mean=mean_ci95(pr[k])[0],
                                 ci95=mean_ci95(pr[k])[1], unit=u) for k, u in units.items()])
     bday, bci = mean_ci95(backlog_days)
-    done = sorted(backlog_days)
-    backlog = dict(day=bday, ci95=bci, days=rep_days, recovered=len(done),
-                   not_recovered=not_rec, never_behind=never,
-                   median_day=float(np.median(done)) if done else None,
-                   min_day=done[0] if done else None, max_day=done[-1] if done else None,
+    st = recovery_statistic(rep_days, never, not_rec, len(reps))
+    backlog = dict(day=bday, ci95=bci, days=rep_days, recovered=st["k"],
+                   not_recovered=not_rec, never_behind=never, median_day=st["median_day"],
+                   min_day=st["min_day"], max_day=st["max_day"],
                    peak_deficit_teu=mean_ci95(peaks)[0])
     qrows = []
     for (cid, lab), recs in qrec.items():
@@ -482,11 +534,18 @@ def delay_against_baseline(run: RunEvents, baseline: RunEvents, *,
             continue
         days = [d for d, _, _, _ in recs if d is not None]
         dmean, dci = mean_ci95(days)
+        st = recovery_statistic([d for d, _, _, _ in recs], sum(bool(v) for _, v, _, _ in recs),
+                                sum(bool(x) for _, _, x, _ in recs), len(reps))
         qrows.append(dict(crossing=cid, direction=lab, day=dmean, ci95=dci,
                           not_recovered=sum(s for _, _, s, _ in recs),
-                          peak_excess_trains=mean_ci95([p for *_, p in recs])[0]))
+                          peak_excess_trains=mean_ci95([p for *_, p in recs])[0],
+                          days=[d for d, _, _, _ in recs], never_behind=st["never"],
+                          recovered=st["k"], median_day=st["median_day"],
+                          min_day=st["min_day"], max_day=st["max_day"]))
     queues = pd.DataFrame(qrows, columns=["crossing", "direction", "day", "ci95",
-                                          "not_recovered", "peak_excess_trains"])
+                                          "not_recovered", "peak_excess_trains", "days",
+                                          "never_behind", "recovered", "median_day",
+                                          "min_day", "max_day"])
     queues = queues.sort_values("peak_excess_trains", ascending=False, kind="stable"
                                 ).reset_index(drop=True)
 

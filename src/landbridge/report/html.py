@@ -331,11 +331,8 @@ def _delay_tables(summary, run: RunData) -> list[dict]:
         out.append(dict(title="Queues back to baseline", html=table(
             summary.queues, [("crossing", "crossing", None),
                              ("direction", "direction", lambda r: r["direction"]),
-                             ("day", "back on", lambda r: summary.date_of(_num(r["day"]))
-                              or "not by the end"),
-                             ("ci95", "± days", lambda r: pm(r["ci95"], None)),
-                             ("not_recovered", "replications not back by the end",
-                              lambda r: str(r["not_recovered"])),
+                             ("day", f"back to baseline (of {summary.replications} "
+                                     "replications)", summary.queue_back),
                              ("peak_excess_trains", "peak excess queue (trains)",
                               lambda r: pm(r["peak_excess_trains"], None))],
             "delay-queues")))
