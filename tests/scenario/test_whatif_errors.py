@@ -172,3 +172,20 @@ def test_equal_added_policies_add_up_and_are_not_refused(tmp_path, base):
     track = "{kind: add_resources, crossing: ASK-DST, transshipment_tracks: 1}"
     sc, _ = load_scenario(_file(tmp_path, f"policies+: [{track}, {track}]\n"))
     assert [p.kind for p in sc.policies] == ["operate_24h", "add_resources", "add_resources"]
+
+
+def test_a_whole_link_problem_about_a_field_written_in_overrides_plus_names_the_what_if(
+        tmp_path, base):
+    # DST-AKT is in the base's overrides; the link's own check (not one field's type)
+    # names a field this file wrote, so the problem is this file's (was: base.yaml,
+    # overrides.links.DST-AKT)
+    f = _file(tmp_path, "overrides+: {links: {DST-AKT: {sailings_per_week: 3}}}\n")
+    assert _problems(f) == [("whatif.yaml", "overrides+.links.DST-AKT",
+                             "sailings_per_week applies to ferry links, not to a rail link")]
+    # a problem with the base's own fields stays with the base
+    (tmp_path / "base.yaml").write_text(BASE.replace(
+        "capacity_trains_per_day: 12, tracks: 1}",
+        "capacity_trains_per_day: 12, tracks: 1, sailings_per_week: 3}"))
+    f = _file(tmp_path, "overrides+: {links: {DST-AKT: {capacity_trains_per_day: 20}}}\n")
+    assert _problems(f) == [("base.yaml", "overrides.links.DST-AKT",
+                             "sailings_per_week applies to ferry links, not to a rail link")]

@@ -96,6 +96,14 @@ class Origins:
                 file, path = self.paths[prefix]
                 return Problem(file, path + item[len(prefix):], problem.field,
                                self._message(problem.message, file))
+        # a problem of a whole link or crossing whose message starts with a field this
+        # file wrote in overrides+ ("background_wagons_by_month needs 12 numbers"):
+        # name that entry as written, not the base's overrides
+        lead = re.match(r"[A-Za-z_]+", problem.message) if not problem.field else None
+        written = self.paths.get(f"{item}.{lead.group(0)}") if lead else None
+        if written is not None:
+            file, path = written
+            return Problem(file, path.rsplit(".", 1)[0], "", self._message(problem.message, file))
         m = re.match(r"^([A-Za-z_]+)(?:\[(\d+)\])?(.*)$", item)
         if not m:  # a whole-scenario problem: still name the entries it mentions as written
             return Problem(problem.file, item, problem.field,
