@@ -86,3 +86,26 @@ def test_kaliningrad_feeders_sourced_sailings_and_derived_capacity(net):
     assert ferry.capacity_teu_per_sailing == pytest.approx(67_100 / 39 / 2 / 3, abs=0.5)
     assert "Baltic Sea Bridge" in ferry.source and "Rostock" in ferry.source
     assert "67,100 TEU" in (ferry.estimate or "") and "intermodalnews 2021-10-19" in ferry.estimate
+
+
+def test_iletsk_interchange_border_link_is_the_interchange_not_the_line(net):
+    """Both railways exchange trains at Iletsk-1 (KTZ's processing figure is for Iletsk),
+    so the crossing's border link is the ~5 km inside the interchange and the 221-km
+    Aktobe–Iletsk line is an ordinary line section before it. The simulation holds a
+    yard track over the border link; with the whole line as border link the yard capped
+    the crossing at 6 × 24 / (2.25 + 1.0 + 221 / 40) = 16.4 trains/day."""
+    c = net.crossings["AKX-ILK"]
+    assert (c.station_a, c.station_b, c.link) == ("IKZ", "ILK", "IKZ-ILK")
+    line, border = net.links["AKX-IKZ"], net.links["IKZ-ILK"]
+    assert line.length_km + border.length_km == pytest.approx(221.0)  # Aktobe–Iletsk-1 unchanged
+    assert border.base_running_time_h == pytest.approx(5.0 / 20.0)
+    yard_h = c.clearance_h.mean() + c.handover_h.mean() + border.base_running_time_h
+    assert yard_h == pytest.approx(2.25 + 1.0 + 0.25)
+    # the yard (6 tracks) no longer binds below the 3 inspection teams (3 × 24 / 2.25 = 32)
+    assert c.receiving_yard_tracks * 24.0 / yard_h == pytest.approx(144.0 / 3.5)
+    assert c.inspection_teams * 24.0 / c.clearance_h.mean() == pytest.approx(32.0)
+    assert c.receiving_yard_tracks * 24.0 / yard_h > c.inspection_teams * 24.0 / c.clearance_h.mean()
+    # Dostyk → Moscow still crosses at Iletsk over the same 4,285 km
+    route = find_routes(net, "DST", "MOW", k=1)[0]
+    assert "AKX-ILK" in route.crossings
+    assert route.length_km == pytest.approx(4285.0)
