@@ -166,6 +166,18 @@ def test_corrupt_store_is_a_clear_error(tmp_path, run_dir):
         ResultsStore(bad).record(run_dir)
 
 
+def test_a_store_damaged_inside_is_refused_at_once_not_taken_for_a_lock(tmp_path, run_dir):
+    # a damaged block: DuckDB says "... does not match stored checksum ... in block at
+    # location 4096", which is no lock (it was waited for, then called 'locked')
+    path = tmp_path / "s.duckdb"
+    ResultsStore(path).record(run_dir)
+    data = bytearray(path.read_bytes())
+    data[4096 + 100:4096 + 3100] = bytes((i * 37 + 11) % 256 for i in range(3000))
+    path.write_bytes(bytes(data))
+    with pytest.raises(StoreError, match="cannot be opened as a results store: .*checksum"):
+        ResultsStore(path, timeout_s=0.5).runs()
+
+
 def test_foreign_duckdb_file_is_refused(tmp_path, run_dir):
     other = tmp_path / "other.duckdb"
     con = duckdb.connect(str(other))

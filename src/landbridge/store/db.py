@@ -173,7 +173,9 @@ class ResultsStore:
                 # header (a file shorter than one DuckDB block): wait and try again
                 creating = (self.path.is_file() and self.path.stat().st_size < 16384
                             and time.monotonic() < started + 2.0)
-                if "lock" in msg.lower() or creating:
+                # "lock" as a word: a corrupt file's "checksum ... in block at
+                # location 4096" is not a lock (it waited 30 s, then said 'locked')
+                if re.search(r"\block\b", msg, re.IGNORECASE) or creating:
                     if time.monotonic() >= deadline:
                         holder = re.search(r"held in (.*?)(?:\. See|$)", msg)
                         who = f" ({holder.group(1)})" if holder else ""
