@@ -50,6 +50,8 @@ __all__ = ["ApproachGate", "OBSERVED_H"]
 OBSERVED_H = 48.0
 """Hours over which a saturated crossing's recent acceptance rate is measured."""
 
+_MARGIN = 1e-6  # trains: a projection bound this far from the limit decides it exactly
+
 
 class ApproachGate:
     """Admission of trains towards one crossing side.
@@ -120,13 +122,25 @@ class ApproachGate:
             observed = len(self._accepted) / window
             if observed < rate:
                 rate = observed
-        # fluid queue: trains join at their arrival times, leave at ``rate`` from ``start``;
-        # the trains due by ``start`` join before anything leaves (integer sum, exact)
+        # fluid queue: trains join at their arrival times, leave at ``rate`` from ``start``
         t = start if start > now else now
+        if eta > t:
+            # Bounds first. Removals only lower the queue and only as much as ``rate``
+            # allows by ``eta``, so it is at least ``queued + k - rate * (eta - t)``; at
+            # most what is left after the last arrival once draining to ``eta``. Rounding
+            # moves the loop's value by ~1e-13 (relative errors of its terms, all <= k +
+            # queued here), far inside the margin, so a bound beyond it decides exactly as
+            # the loop would; else the loop decides.
+            low = queued + k - rate * (eta - t)
+            if low > room - 1.0 + _MARGIN:
+                return False
+            last = etas[k - 1] if k and etas[k - 1] > t else t
+            if eta > last and queued + k - rate * (eta - last) < room - 1.0 - _MARGIN:
+                return True
+        # the trains due by ``t`` join before anything leaves (integer sum, exact)
         i = bisect.bisect_right(etas, t, 0, k)
         q = float(queued + i)
-        for j in range(i, k):
-            e = etas[j]
+        for e in etas[i:k]:
             if e > t:
                 q -= rate * (e - t)
                 if q < 0.0:
