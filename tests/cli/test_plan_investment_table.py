@@ -64,6 +64,12 @@ def test_an_interval_excluding_the_lp_figure_is_flagged_and_an_agreeing_one_is_n
     assert "disagrees: +500.0 ± 100.0" in investment_advice(_result([_checked(1524.0, 500, 100)]))
     # 1,450 ± 100 contains 1,524: no flag
     assert "disagrees" not in investment_advice(_result([_checked(1524.0, 1450, 100)]))
-    # one replication (no interval): only the sign decides
+    # an opposite sign inside the interval is noise: cre-2024's pre-declaration, LP 0
+    # (it saves time, not capacity) against a simulated -11.2 ± 31.5 (-42.7..20.3)
+    assert "disagrees" not in investment_advice(_result([_checked(0.0, -11.2, 31.5)]))
+    # ... but an interval on one side of an LP 0 is not: -50 ± 20 (-70..-30)
+    assert "disagrees: -50.0 ± 20.0" in investment_advice(_result([_checked(0.0, -50, 20)]))
+    # one replication (no interval): the sign decides where the LP moves throughput
     assert "disagrees" not in investment_advice(_result([_checked(120.0, 3.0, None)]))
     assert "disagrees: +0.0 TEU/week" in investment_advice(_result([_checked(120.0, 0.0, None)]))
+    assert "disagrees" not in investment_advice(_result([_checked(0.0, -8.0, None)]))

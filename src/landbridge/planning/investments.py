@@ -79,8 +79,10 @@ def sim_disagreement(r: InvestmentResult) -> str | None:
     """A sentence when the simulation check of ``r`` contradicts the LP's throughput
     gain, else None (no check, or they agree).
 
-    They disagree when the signs differ (a gain under 0.05 TEU/week counts as none) or
-    when the simulated 95 % interval excludes the LP figure. The sentence says which
+    They disagree when the simulated 95 % interval excludes the LP figure (an opposite
+    sign inside the interval is noise: LP 0 against −11.2 ± 31.5 agrees); with one
+    replication (no interval) when the LP gains or loses throughput (0.05 TEU/week or
+    more) and the simulation's sign is not the same. The sentence says which
     to believe: the simulation, for what the scenario delivers over its horizon (it
     has the queues, the scenario's measures and the run's start and end), while the
     LP's figure is a static bound on average capacity at steady state.
@@ -94,8 +96,10 @@ def sim_disagreement(r: InvestmentResult) -> str | None:
     def sign(x: float) -> int:
         return 0 if abs(x) < 0.05 else (1 if x > 0 else -1)
 
-    excluded = ci is not None and abs(s - lp) > ci
-    if sign(lp) == sign(s) and not excluded:
+    if ci is not None:
+        if abs(s - lp) <= ci:
+            return None
+    elif sign(lp) == 0 or sign(lp) == sign(s):
         return None
     interval = f"{s:+,.1f} ± {ci:,.1f}" if ci is not None else f"{s:+,.1f}"
     return (f"The simulation check disagrees: {interval} TEU/week delivered "
