@@ -189,3 +189,15 @@ def test_a_whole_link_problem_about_a_field_written_in_overrides_plus_names_the_
     f = _file(tmp_path, "overrides+: {links: {DST-AKT: {capacity_trains_per_day: 20}}}\n")
     assert _problems(f) == [("base.yaml", "overrides.links.DST-AKT",
                              "sailings_per_week applies to ferry links, not to a rail link")]
+
+
+@pytest.mark.parametrize("name", ["", " "])
+def test_an_empty_scenario_name_is_refused_as_such(name):
+    # Path("") is the current directory: it said ".: is a directory, expected a YAML file"
+    from landbridge.errors import UnknownNameError
+    from landbridge.scenario.loader import bundled_scenarios, scenario_path
+
+    with pytest.raises(UnknownNameError) as info:
+        scenario_path(name)
+    assert str(info.value) == ("an empty scenario name; give a bundled scenario "
+                               f"({', '.join(bundled_scenarios())}) or a scenario file.")

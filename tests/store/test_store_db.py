@@ -117,6 +117,17 @@ def test_resolve_prefix_latest_scenario_name_and_unknown(tmp_path, run_dir, run_
         store.resolve(a[:-1] + "x")
 
 
+def test_an_empty_run_id_is_refused_not_taken_as_the_only_run(tmp_path, run_dir):
+    # '' is a prefix of every id: with one run stored it picked that run silently
+    store = ResultsStore(tmp_path / "s.duckdb")
+    store.record(run_dir)
+    for ref in ("", "  "):
+        with pytest.raises(UnknownNameError, match=r"^an empty run id; give a run id, a "
+                           r"unique prefix of one, latest, a scenario name or a run "
+                           r"directory\.$"):
+            store.resolve(ref)
+
+
 def test_delete_removes_every_row_and_keeps_files_unless_asked(tmp_path, run_dir):
     store = ResultsStore(tmp_path / "s.duckdb")
     copy = _copy(run_dir, tmp_path / "copy")

@@ -57,6 +57,9 @@ def scenario_path(name_or_path: str | Path | None) -> Path:
     """
     if name_or_path is None:
         name_or_path = "default"
+    if not str(name_or_path).strip():  # Path("") is ".", the current directory
+        raise UnknownNameError("an empty scenario name; give a bundled scenario "
+                               f"({', '.join(bundled_scenarios())}) or a scenario file.")
     p = Path(name_or_path)
     if p.suffix in (".yaml", ".yml") or p.exists():
         if not p.exists():

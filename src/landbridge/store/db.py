@@ -381,6 +381,9 @@ class ResultsStore:
     def _resolve(con, ref: str) -> str:
         """Run id for ``ref``: a run id, a unique prefix of one, ``latest``, a scenario
         name (its latest run) or a run directory."""
+        if not ref.strip():  # '' starts every id: it would pick a store's only run
+            raise UnknownNameError("an empty run id; give a run id, a unique prefix of "
+                                   "one, latest, a scenario name or a run directory.")
         ids = [r[0] for r in con.execute(
             "SELECT run_id FROM runs ORDER BY created_seq").fetchall()]
         if ref in ids:
