@@ -184,6 +184,8 @@ class _StrictRules(yaml.composer.Composer, yaml.constructor.SafeConstructor, _Re
     def construct_mapping(self, node, deep=False):  # noqa: D401 - yaml API
         seen: set = set()
         for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                continue  # <<: *base, merged by flatten_mapping (own keys win)
             key = self.construct_object(key_node, deep=deep)
             try:
                 hashable = key in seen
@@ -343,11 +345,22 @@ def loads_yaml(text: str) -> Any:
 
 
 def _python_load(text: str) -> Any:
-    loader = _StrictLoader(text)
+    loader = None
     try:
+        loader = _StrictLoader(text)  # its reader checks every character here
         return loader.get_single_data()
+    except yaml.reader.ReaderError as exc:
+        # a character YAML does not allow (a control character): its line, which
+        # PyYAML gives only as a position in "<unicode string>"
+        line = text.count("\n", 0, max(exc.position, 0))
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise yaml.MarkedYAMLError(
+            problem=f"character U+{code:04X} is not allowed in YAML text (a control "
+                    "character other than tab or a line break, or a non-character)",
+            problem_mark=yaml.Mark("<text>", exc.position, line, 0, None, None)) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 # ----------------------------------------------------------------------------- files

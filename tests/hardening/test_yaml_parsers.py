@@ -25,6 +25,8 @@ TEXTS = [
     "a: &a [*a]",                    # endless alias
     "a: \x07",                       # control character
     "---\na: 1\n---\nb: 2",          # two documents
+    "a: &a {x: 1, y: 2}\nb: {<<: *a, y: 3}",  # merge key
+    "a: 1\nb: [1,\n  \x00]",            # NUL
 ]
 
 
@@ -56,3 +58,26 @@ def test_a_malformed_text_keeps_the_python_parsers_message():
         textfiles.loads_yaml("x:\n  - 1\n - 2")
     assert exc.value.problem == "expected <block end>, but found '<block sequence start>'"
     assert exc.value.problem_mark.line == 2
+
+
+def test_a_control_character_is_named_with_its_line_by_both_parsers():
+    for load in (textfiles.loads_yaml, textfiles._python_load):
+        with pytest.raises(yaml.MarkedYAMLError) as exc:
+            load("a: 1\nb: [1,\n  \x00]")
+        assert exc.value.problem == ("character U+0000 is not allowed in YAML text (a "
+                                     "control character other than tab or a line break, "
+                                     "or a non-character)")
+        assert exc.value.problem_mark.line + 1 == 3
+    problem = textfiles.yaml_problem(exc.value, "w.yaml")
+    assert str(problem) == ("w.yaml: line 3: malformed YAML: character U+0000 is not "
+                            "allowed in YAML text (a control character other than tab or "
+                            "a line break, or a non-character)")
+
+
+def test_merge_keys_merge_with_the_mappings_own_keys_winning():
+    # the resolver tags <<; the duplicate-key check used to construct it as a key
+    text = "a: &a {x: 1, y: 2}\nb: &b {z: 4}\nc: {<<: *a, y: 3}\nd: {<<: [*a, *b], x: 0}"
+    assert textfiles.loads_yaml(text) == {"a": {"x": 1, "y": 2}, "b": {"z": 4},
+                                          "c": {"x": 1, "y": 3}, "d": {"x": 0, "y": 2, "z": 4}}
+    with pytest.raises(textfiles.DuplicateKeyError):  # own keys are still checked
+        textfiles.loads_yaml("a: &a {x: 1}\nb: {<<: *a, y: 2, y: 3}")
