@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from landbridge.scenario.schema import Scenario
 
 __all__ = ["RunOutcome", "run_scenario", "compile_for_run", "DelayHeadline",
+           "scorecard_of_run",
            "delay_headline", "load_summary"]
 
 
@@ -368,9 +369,7 @@ def _write_report(run_dir, run_id, baseline, st, validate=False, sim_run=None,
         base_dir, base_id = _locate(baseline, st)
     card, how = None, ""
     if validate:
-        from landbridge.report.scorecard import run_scorecard_of
-
-        card, how = run_scorecard_of(run_dir, sim_run, executor=executor)
+        card, how = scorecard_of_run(run_dir, sim_run, executor=executor)
         if card is None and notes is not None:
             notes.append(how)
     return write_report(run_dir, Path(run_dir) / "report.html", baseline_dir=base_dir,
@@ -387,6 +386,44 @@ class DelayHeadline:
     baseline_id: str
     lines: list[str]
     summary: "DelaySummary"
+
+
+def scorecard_of_run(run_dir: str | Path, sim_run=None, observations=None,
+                     executor: "cf.Executor | None" = None):
+    """Score the published observations of a run's scenario on the run.
+
+    :func:`landbridge.report.scorecard.run_scorecard_of` with the runners'
+    replications for a run not in memory (simulated again from its ``scenario.json``:
+    same seed, horizon and replications, so the same run).
+
+    Parameters
+    ----------
+    run_dir : str or Path
+        The run directory.
+    sim_run : SimulationRun, optional
+        The run's replications in memory; without it they are simulated again.
+    observations : str, Path or None
+        The observations table (default: the bundled one).
+    executor : concurrent.futures.Executor, optional
+        Runs the replications when simulating again.
+
+    Returns
+    -------
+    (Scorecard or None, str)
+        The scorecard (None when no observation is about the run's scenario) and a
+        sentence on what was scored on what, or why nothing was.
+
+    Raises
+    ------
+    ObservationsError, StoreError, InvariantError
+        As :func:`landbridge.report.scorecard.run_scorecard_of`.
+    """
+    from landbridge.report.scorecard import run_scorecard_of
+    from landbridge.runners import run_replications
+
+    return run_scorecard_of(
+        run_dir, sim_run, observations,
+        replicate=lambda compiled, n: run_replications(compiled, n, executor))
 
 
 def delay_headline(run: str | Path, baseline: str | Path,

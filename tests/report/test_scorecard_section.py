@@ -19,9 +19,10 @@ from landbridge.analysis.validation import (Observation, Scorecard, ScoreRow,  #
 from landbridge.cli import app  # noqa: E402
 from landbridge.report.data import load_run  # noqa: E402
 from landbridge.report.html import build_report  # noqa: E402
-from landbridge.report.scorecard import (row_scenario_of, run_scorecard_of,  # noqa: E402
+from landbridge.report.scorecard import (row_scenario_of,  # noqa: E402
                                          scorecard_page)
 from landbridge.scenario import load_scenario, parse_scenario  # noqa: E402
+from landbridge.workflow import scorecard_of_run  # noqa: E402
 
 runner = CliRunner()
 
@@ -84,7 +85,7 @@ def test_simulate_report_validate_scores_the_run_itself(tmp_path):
     res = runner.invoke(app, ["simulate", str(sc), "-r", "2", "--out", str(out),
                               "--store", str(tmp_path / "s.duckdb")])
     assert res.exit_code == 0, res.output
-    card, how = run_scorecard_of(out, observations=obs)  # simulated again, same run
+    card, how = scorecard_of_run(out, observations=obs)  # simulated again, same run
     assert [(r.observation.id, r.verdict) for r in card.rows] == [("near", "inside"),
                                                                    ("far", "outside")]
     assert abs(card.rows[0].simulated - 20 / 24) < 1e-9
@@ -97,7 +98,7 @@ def test_simulate_report_validate_scores_the_run_itself(tmp_path):
                               "--out", str(tmp_path / "o"), "--store",
                               str(tmp_path / "s.duckdb")])
     assert res.exit_code == 0, res.output
-    card, how = run_scorecard_of(tmp_path / "o", observations=obs)
+    card, how = scorecard_of_run(tmp_path / "o", observations=obs)
     assert card is None and "no published observation is about scenario 'tiny'" in how
     # the flags: the bundled observations are about the corridor years, not 'tiny'
     res = runner.invoke(app, ["simulate", str(sc), "-r", "1", "--out", str(tmp_path / "v"),

@@ -333,11 +333,11 @@ def _report(run, baseline, out_file, store, validate=False):
                   markup=False)
     card, how = None, ""
     if validate:
-        from landbridge.report.scorecard import run_scorecard_of
+        from landbridge.workflow import scorecard_of_run
 
         err.print(f"scoring {run_id} against the published observations (simulating it "
                   "again)", markup=False)
-        card, how = run_scorecard_of(run_dir)
+        card, how = scorecard_of_run(run_dir)
         if card is None:
             err.print(f"note: {how}", markup=False)
     path = write_report(run_dir, out_file, baseline_dir=base_dir, run_id=run_id,

@@ -17,11 +17,10 @@ replications, hence optional (``--validate``).
 
 from __future__ import annotations
 
-import concurrent.futures as cf
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -81,7 +80,7 @@ def row_scenario_of(scenario, observations: Sequence) -> str | None:
 
 
 def run_scorecard_of(run_dir: str | Path, sim_run=None, observations=None,
-                     executor: cf.Executor | None = None):
+                     replicate: Callable[[Any, int], Any] | None = None):
     """Score the observations of a run's scenario on the run.
 
     Parameters
@@ -90,11 +89,14 @@ def run_scorecard_of(run_dir: str | Path, sim_run=None, observations=None,
         The run directory (its ``scenario.json`` and ``manifest.json``).
     sim_run : SimulationRun, optional
         The run's replications in memory (from :func:`landbridge.workflow.run_scenario`);
-        without it the run's scenario is simulated again (same seed and replications).
+        without it the run's scenario is simulated again (same seed and replications)
+        with ``replicate``.
     observations : str, Path or None
         The observations table (default: the bundled one).
-    executor : concurrent.futures.Executor, optional
-        For the replications when simulating again.
+    replicate : callable, optional
+        ``replicate(compiled_scenario, replications) -> SimulationRun``, used when
+        ``sim_run`` is not given (:func:`landbridge.workflow.scorecard_of_run` passes the
+        runners' replications; the report layer does not import the runners).
 
     Returns
     -------
@@ -131,10 +133,10 @@ def run_scorecard_of(run_dir: str | Path, sim_run=None, observations=None,
     rows = [o for o in rows if o.scenario == name]
     again = sim_run is None
     if again:
-        from landbridge.runners import run_replications
-
+        if replicate is None:
+            raise ValueError("run_scorecard_of: give sim_run or replicate")
         compiled = compile_scenario(scenario, file=run_dir / "scenario.json")
-        sim_run = run_replications(compiled, scenario.replications, executor)
+        sim_run = replicate(compiled, scenario.replications)
     card = score_observations(rows, {name: sim_run})
     n = int(manifest.get("replications") or scenario.replications)
     same = "" if name == scenario.name else f" ({scenario.name} is {name} by content)"
