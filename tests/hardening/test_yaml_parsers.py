@@ -81,3 +81,15 @@ def test_merge_keys_merge_with_the_mappings_own_keys_winning():
                                           "c": {"x": 1, "y": 3}, "d": {"x": 0, "y": 2, "z": 4}}
     with pytest.raises(textfiles.DuplicateKeyError):  # own keys are still checked
         textfiles.loads_yaml("a: &a {x: 1}\nb: {<<: *a, y: 2, y: 3}")
+
+
+def test_a_document_of_too_many_plain_values_is_refused_while_composing():
+    # no alias: the message does not call it an alias bomb; the list (1 value) and its
+    # first 99,999 items are read, the 100,000th item (line 100,000) is one too many
+    text = "- 1\n" * 100_001
+    for load in (textfiles.loads_yaml, textfiles._python_load):
+        with pytest.raises(textfiles.InputLimitError) as exc:
+            load(text)
+        assert str(exc.value) == "the document has more than 100,000 values; refused"
+        assert exc.value.line == 100_000
+    assert len(textfiles.loads_yaml("- 1\n" * 99_999)) == 99_999
