@@ -46,7 +46,7 @@ def test_windows_merge_per_group_within_the_run():
              items=["A"]),
         # the year-long scalings, clipped to the 60-day run (ends 2021-03-02), are one
         dict(group="scaling", start="2021-01-01T00:00", end="2021-03-02T00:00",
-             items=["C × 0.5", "D × 1.25"]),
+             items=["C capacity × 0.5", "D service time × 1.25"]),
     ]
 
 
@@ -56,7 +56,7 @@ def test_charts_shade_each_merged_window_once_and_name_groups_in_the_legend():
         assert not fig.layout.annotations  # no text on the chart per window
         names = [t.name for t in fig.data if isinstance(t, go.Scatter)]
         assert names == ["shaded, closed: A, B",
-                         "shaded, capacity or service times scaled: C × 0.5, D × 1.25"]
+                         "shaded, scaled: C capacity × 0.5, D service time × 1.25"]
 
 
 def test_labels_on_one_spot_take_the_free_sides_then_are_left_out():
@@ -80,4 +80,39 @@ def test_a_one_side_scaling_names_its_side():
     wins = merged_windows(_run([{"kind": "capacity_scale", "target": "C", "factor": 0.5,
                                  "direction": "a_to_b",
                                  "window": _w("2021-01-10", "2021-01-20")}]))
-    assert [w["items"] for w in wins] == [["C a_to_b × 0.5"]]
+    assert [w["items"] for w in wins] == [["C a_to_b capacity × 0.5"]]
+
+
+def test_a_measure_with_an_id_is_named_by_it():
+    wins = merged_windows(_run([{"kind": "capacity_scale", "id": "nur-zholy-covid-limit",
+                                 "target": "KHR-NZH", "factor": 0.0417,
+                                 "window": _w("2021-01-10", "2021-01-20")},
+                                {"kind": "closure", "id": "khorgos-road-aug-2021",
+                                 "target": "KHR-NZH",
+                                 "window": _w("2021-01-12", "2021-01-14")}]))
+    assert [w["items"] for w in wins] == [["khorgos-road-aug-2021"],
+                                          ["nur-zholy-covid-limit: capacity × 0.0417"]]
+
+
+def test_transit_plot_keeps_the_pairs_with_most_teu_with_the_axis_on_top():
+    from landbridge.report.charts import top_od_pairs, transit_figure
+
+    od = pd.DataFrame(dict(origin=["A", "B", "C", "D"], destination=["Z"] * 4,
+                           teu_delivered=[10.0, 300.0, 300.0, 50.0]))
+    # deliveries of services SA..SD (origin → Z), dispatched at 0 h, 2 days each
+    ev = pd.DataFrame(dict(event=["deliver"] * 4, service=["SA", "SB", "SC", "SD"],
+                           time_h=[48.0] * 4, dispatch_h=[0.0] * 4, replication=[0] * 4))
+    net = {"nodes": [], "services": [dict(id=f"S{o}", origin=o, destination="Z")
+                                     for o in "ABCD"]}
+    run = RunData(path=Path("."), run_id="r", manifest={
+        "start_date": "2021-01-01", "horizon_days": 10.0, "warmup_days": 0.0,
+        "replications": 1}, scenario={}, tables={"od": od}, events=ev, network=net)
+    # most TEU first, ties by name: B and C (300), then D (50); A (10) left out
+    assert top_od_pairs(run, 3) == (["B → Z", "C → Z", "D → Z"], 4)
+    fig = transit_figure(run, top=3)
+    (box,) = fig.data
+    assert sorted(set(box.y)) == ["B → Z", "C → Z", "D → Z"]
+    assert list(fig.layout.yaxis.categoryarray) == ["B → Z", "C → Z", "D → Z"]
+    assert fig.layout.xaxis.side == "top"
+    assert "the 3 of 4 pairs with the most TEU" in fig.layout.title.text
+    assert fig.layout.height == 320  # max(320, 140 + 28 px a pair)

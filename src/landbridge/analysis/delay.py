@@ -56,6 +56,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from landbridge.analysis.schema import DELAY_TOTALS
 from landbridge.analysis.kpis import daily_step_stats
 from landbridge.analysis.stats import mean_ci95
 from landbridge.analysis.stats import number_or_none as _num
@@ -518,10 +519,9 @@ def delay_against_baseline(run: RunEvents, baseline: RunEvents, *,
             acc.append(both)
 
     pr = pd.DataFrame(per_rep)
-    units = {"teu_delayed_1d": "TEU", "teu_delayed_2d": "TEU", "teu_days_delay": "TEU·d",
-             "matched_teu": "TEU", "censored_teu": "TEU", "mean_delay_h": "h"}
-    totals = pd.DataFrame([dict(measure=k, mean=mean_ci95(pr[k])[0],
-                                ci95=mean_ci95(pr[k])[1], unit=u) for k, u in units.items()])
+    totals = pd.DataFrame([dict(measure=c.name, mean=mean_ci95(pr[c.name])[0],
+                                ci95=mean_ci95(pr[c.name])[1], unit=c.unit)
+                           for c in DELAY_TOTALS.columns])
     bday, bci = mean_ci95(backlog_days)
     st = recovery_statistic(rep_days, never, not_rec, len(reps))
     backlog = dict(day=bday, ci95=bci, days=rep_days, recovered=st["k"],

@@ -286,6 +286,26 @@ KPI_SCHEMA: dict[str, TableSpec] = {t.name: t for t in (
 #: The KPI table names in order.
 TABLE_NAMES: tuple[str, ...] = tuple(KPI_SCHEMA)
 
+#: The delay totals of a run against its baseline (:mod:`landbridge.analysis.delay`),
+#: per replication then mean and 95 % CI; not stored as a KPI table. The descriptions
+#: are the labels the report and the CLI show.
+DELAY_TOTALS = TableSpec("delay_totals", "Delay of a run against its baseline: "
+                         "consignments matched by replication, service and departure "
+                         "(see `landbridge.analysis.delay`)", (
+    _c("teu_delayed_1d", "float", "TEU", "TEU delivered more than 1 day later than in "
+       "the baseline", digits=0),
+    _c("teu_delayed_2d", "float", "TEU", "TEU delivered more than 2 days later than in "
+       "the baseline", digits=0),
+    _c("teu_days_delay", "float", "TEU·d", "TEU-days of delay (TEU × days late, summed)",
+       digits=0),
+    _c("matched_teu", "float", "TEU", "TEU matched with the baseline's consignments",
+       digits=0),
+    _c("censored_teu", "float", "TEU", "TEU not yet delivered in this run at the end "
+       "(their delay counted to the end: a lower bound)", digits=0),
+    _c("mean_delay_h", "float", "h", "mean delay per matched TEU (negative: earlier "
+       "than in the baseline)", digits=1),
+))
+
 _SUMMARY_EXTRA = {"replications": _c("replications", "int", "", "replications averaged",
                                      role="attr", digits=0)}
 
@@ -424,6 +444,12 @@ def schema_markdown() -> str:
             unit = "fraction (shown as %)" if c.percent else c.unit
             lines.append(f"| `{c.name}` | {c.role} | {c.dtype} | {unit} | {c.description} |")
         lines.append("")
+    spec = DELAY_TOTALS
+    lines += [f"#### `{spec.name}` (against a baseline)", "", spec.description
+              + " (each value: mean over replications and its 95 % CI).", "",
+              "| measure | unit | meaning |", "|---|---|---|"]
+    lines += [f"| `{c.name}` | {c.unit} | {c.description} |" for c in spec.columns]
+    lines.append("")
     return "\n".join(lines)
 
 

@@ -166,7 +166,9 @@ def _print_overload(s) -> None:
                 out.print(f"  {r['sentence']}", markup=False)
         return
     tight = max(rows, key=lambda r: r.get("utilization") or 0.0)
-    out.print(f"No corridor is overloaded on average; the tightest is {tight['corridor']} "
+    lead = ("The tightest corridor" if backlog
+            else "No corridor is overloaded on average; the tightest")
+    out.print(f"{lead} is {tight['corridor']} "
               f"{tight['direction']}: {tight['limiting_element']} at "
               f"{100 * (tight.get('utilization') or 0):.0f} % of its "
               f"{tight['capacity_trains_per_day']:.1f} trains/day"

@@ -63,21 +63,36 @@ def disruption_windows(run: RunData) -> list[dict]:
         out.append(dict(kind=d.get("kind"), target=d.get("target"),
                         start=at(w.get("start"), w.get("start_day")),
                         end=at(w.get("end"), w.get("end_day")), factor=d.get("factor"),
-                        direction=d.get("direction")))
+                        direction=d.get("direction"), id=d.get("id")))
     return out
 
 
 #: group → (fill of the shaded window, its legend swatch, what the legend says)
 _SHADE = {"closure": ("rgba(200,30,30,0.16)", "rgba(200,30,30,0.5)", "closed"),
-          "scaling": ("rgba(230,140,0,0.13)", "rgba(230,140,0,0.5)",
-                      "capacity or service times scaled")}
+          "scaling": ("rgba(230,140,0,0.13)", "rgba(230,140,0,0.5)", "scaled")}
+
+
+_SCALED = {"capacity_scale": "capacity", "duration_scale": "service time"}
+
+
+def window_label(w: dict) -> str:
+    """A disruption window as the legend names it: the measure's id (else its target
+    and side) and what it does — "nur-zholy-covid-limit: capacity × 0.0417",
+    "disinfection-ask: service time × 1.25", "C a_to_b capacity × 0.5", "A" (a
+    closure without an id)."""
+    name = w.get("id") or (str(w["target"]) + (f" {w['direction']}" if w.get("direction")
+                                               else ""))
+    if w.get("kind") in _SCALED and w.get("factor") is not None:
+        sep = ": " if w.get("id") else " "
+        return f"{name}{sep}{_SCALED[w['kind']]} × {w['factor']:g}"
+    return name
 
 
 def merged_windows(run: RunData) -> list[dict]:
     """The disruption windows within the run's period, merged: closures apart from
     scalings (capacity or service time), overlapping or touching windows of a group
     made one; ``group`` (``closure``/``scaling``), ``start``, ``end`` (ISO, clipped to
-    the run) and ``items`` (``"ASK-DST × 0.51"``, each once, in order of first start).
+    the run) and ``items`` (:func:`window_label`, each once, in order of first start).
     Year-long measures and short closures then shade the chart once each, not once
     per window."""
     t0 = date.fromisoformat(str(run.manifest["start_date"]))
@@ -89,8 +104,7 @@ def merged_windows(run: RunData) -> list[dict]:
         b = min(datetime.fromisoformat(w["end"]), hi)
         if b <= a:
             continue
-        item = str(w["target"]) + (f" {w['direction']}" if w.get("direction") else "") \
-            + (f" × {w['factor']:g}" if w.get("factor") else "")
+        item = window_label(w)
         groups.setdefault("closure" if w["kind"] == "closure" else "scaling", []).append(
             (a, b, item))
     out = []
@@ -120,7 +134,8 @@ def _shade_windows(fig: go.Figure, run: RunData) -> None:
         items = list(dict.fromkeys(i for w in wins if w["group"] == group for i in w["items"]))
         if not items:
             continue
-        shown = ", ".join(items[:4]) + (f" and {len(items) - 4} more" if len(items) > 4 else "")
+        shown = ", ".join(items[:3]) + (f" and {len(items) - 3} more (the scenario table "
+                                         "lists them)" if len(items) > 3 else "")
         # a legend of its own above the plot: the long names keep the series' legend compact
         fig.add_trace(go.Scatter(
             x=[None], y=[None], mode="markers", name=f"shaded, {what}: {shown}",
@@ -393,17 +408,42 @@ def queue_figure(run: RunData, baseline: RunData | None = None) -> go.Figure:
     return fig
 
 
-def transit_figure(run: RunData, baseline: RunData | None = None) -> go.Figure:
+#: Origin–destination pairs drawn in the transit box plot: the most TEU first.
+TRANSIT_TOP_OD = 25
+
+
+def top_od_pairs(run: RunData, n: int = TRANSIT_TOP_OD) -> tuple[list[str], int]:
+    """The ``n`` origin–destination pairs with the most TEU delivered (the ``od`` KPI
+    table, mean over replications; ties by name), as ``"A → B"`` display names, and how
+    many pairs the table has."""
+    od = run.tables.get("od", pd.DataFrame())
+    if not len(od):
+        return [], 0
+    ranked = od.assign(
+        name=[f"{run.node_name(o)} → {run.node_name(d)}"
+              for o, d in zip(od.origin, od.destination)],
+        teu=pd.to_numeric(od.teu_delivered, errors="coerce").fillna(0.0))
+    ranked = ranked.sort_values(["teu", "name"], ascending=[False, True], kind="stable")
+    return list(dict.fromkeys(ranked.name))[:n], int(ranked.name.nunique())
+
+
+def transit_figure(run: RunData, baseline: RunData | None = None,
+                   top: int = TRANSIT_TOP_OD) -> go.Figure:
     """Transit-time distribution (days) per origin–destination pair: box plots over all
-    delivered trains of all replications; the baseline beside it. The axis shows up to
-    1.1 × the 99th percentile (zoom out in the page to see the rest)."""
+    delivered trains of all replications; the baseline beside it. Only the ``top``
+    pairs with the most TEU (:func:`top_od_pairs`; the title says so when pairs are
+    left out), the axis at the top and the bottom so it is in view. The axis shows up
+    to 1.1 × the 99th percentile (zoom out in the page to see the rest)."""
     fig = go.Figure()
     p99 = []
+    keep, n_all = top_od_pairs(run, top)
     for r, colour, name in ((run, _PALETTE[0], "this run"),
                             (baseline, _PALETTE[1], "baseline")):
         if r is None:
             continue
         tt = transit_times(r)
+        if keep:
+            tt = tt[tt.od.isin(keep)]
         if len(tt):
             p99.append(float(tt.transit_d.quantile(0.99)))
         fig.add_trace(go.Box(x=tt.transit_d, y=tt.od, orientation="h", name=name,
@@ -411,10 +451,18 @@ def transit_figure(run: RunData, baseline: RunData | None = None) -> go.Figure:
                              hovertemplate="%{y}: %{x:.2f} d"))
     if p99:  # a few extreme trains must not squash every box: zoom to the 99th percentile
         fig.update_xaxes(range=[0, 1.1 * max(p99)])
-    fig.update_layout(**_LAYOUT, boxmode="group", height=max(320, 80 + 60 * _n_od(run)),
-                      title="Transit time per origin–destination pair (days, trains "
-                            "dispatched after the warm-up)", xaxis_title="days",
+    rows = len(keep) if keep else _n_od(run)
+    shown = (f"the {len(keep)} of {n_all} pairs with the most TEU; the table lists all, "
+             if keep and len(keep) < n_all else "")
+    fig.update_layout(**_LAYOUT, boxmode="group",
+                      height=max(320, 140 + (44 if baseline is not None else 28) * rows),
+                      title="Transit time per origin–destination pair (days, " + shown
+                            + "trains dispatched after the warm-up)", xaxis_title="days",
                       yaxis_autorange="reversed", showlegend=baseline is not None)
+    if keep:
+        fig.update_yaxes(categoryorder="array", categoryarray=keep)
+    fig.update_xaxes(side="top", showticklabels=True, mirror="ticks", ticks="outside")
+    fig.update_layout(margin=dict(l=60, r=20, t=120, b=50))  # the title above the axis
     return fig
 
 

@@ -24,7 +24,7 @@ from landbridge.errors import Problem, UsageError
 from jinja2 import Environment, PackageLoader, Template, select_autoescape
 from markupsafe import Markup
 
-from landbridge.analysis.schema import KPI_SCHEMA, column_spec, format_value
+from landbridge.analysis.schema import DELAY_TOTALS, KPI_SCHEMA, column_spec, format_value
 from landbridge.report.charts import (direction_label, disruption_windows, map_figure,
                                       queue_figure, stringline_figure, throughput_figure,
                                       transit_figure)
@@ -239,8 +239,10 @@ def _sentences(run: RunData) -> list[str]:
         backlog = backlog_summary(_num(runrow.held_teu.iloc[0]), load.to_dict("records"))
         if backlog:
             out.append(backlog)
-    if len(load) and "sentence" in load:
-        out += list(dict.fromkeys(str(x) for x in load.sentence
+    if len(load) and "sentence" in load:  # the overloaded ones; the backlog sentence
+        over = load[pd.to_numeric(load.get("overloaded"), errors="coerce").fillna(0) >= 0.5] \
+            if "overloaded" in load else load                      # covers the others
+        out += list(dict.fromkeys(str(x) for x in over.sentence
                                   if isinstance(x, str) and x.strip()))
     road = run.tables.get("road", pd.DataFrame())
     if len(road) and "binding_limit" in road:
@@ -323,9 +325,17 @@ def _delay_tables(summary, run: RunData) -> list[dict]:
         s = f"{float(v):+,.{digits}f}" if sign else f"{float(v):,.{digits}f}"
         return s + (f" ± {float(ci):,.{digits}f}" if _num(ci) is not None else "")
 
+    labels = {c.name: c for c in DELAY_TOTALS.columns}  # the schema's labels
+
+    def value(r):
+        c = labels.get(r["key"])
+        return pm(r["mean"], r["ci95"], c.digits if c is not None else 0)
+
+    totals = summary.totals.assign(key=summary.totals.measure, measure=[
+        labels[m].description if m in labels else str(m) for m in summary.totals.measure])
     out = [dict(title="Totals (per replication, mean ± 95 % CI)", html=table(
-        summary.totals, [("measure", "measure", None),
-                         ("mean", "value", lambda r: pm(r["mean"], r["ci95"], 0)),
+        totals, [("measure", "measure", None),
+                         ("mean", "value", value),
                          ("unit", "unit", lambda r: r["unit"])], "delay-totals"))]
     if len(summary.queues):
         out.append(dict(title="Queues back to baseline", html=table(
