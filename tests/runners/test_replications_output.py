@@ -56,3 +56,20 @@ def test_two_workers_write_the_same_run_directory_as_one(tmp_path):
     assert {"events.parquet", "kpis.json", "kpis_queue_by_day.csv"} <= set(_digest(one))
     # replications in index order, whatever finished first
     assert [r.replication for r in run.results] == [0, 1, 2]
+
+
+def test_the_manifest_names_the_network_data(tmp_path):
+    from landbridge.runners import build_manifest
+
+    sc = parse_scenario({"name": "net", "start_date": "2025-01-01", "horizon_days": 5,
+                         "services": [{"id": "S", "origin": "A", "destination": "D",
+                                       "departures_per_week": 7}]})
+    d = two_corridor_network(tmp_path / "n")
+    a = build_manifest(compile_scenario(sc, load_network(d)), 1)
+    assert build_manifest(compile_scenario(sc, load_network(d)), 1) == a
+    # the same scenario on an edited network file is another run (never reused)
+    links = d / "links.geojson"
+    links.write_text(links.read_text().replace('"length_km": 200', '"length_km": 210'))
+    b = build_manifest(compile_scenario(sc, load_network(d)), 1)
+    assert b["scenario_hash"] == a["scenario_hash"]
+    assert b["network_hash"] != a["network_hash"] and len(a["network_hash"]) == 64

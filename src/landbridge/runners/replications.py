@@ -10,6 +10,7 @@ replication's seed comes from the scenario seed and its index alone
 from __future__ import annotations
 
 import concurrent.futures as cf
+import hashlib
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -74,9 +75,20 @@ class SimulationRun:
         return df
 
 
+def network_hash(network) -> str:
+    """SHA-256 of a network's records (nodes, links, crossings, ports, sorted by id):
+    the identity of the network data a run simulated, so that a run of the same
+    scenario on edited network files is not taken for the same run. The hash is of the
+    records' ``repr`` (their fields in order; no sets or unordered mappings in them), the
+    same in every process."""
+    text = "\n".join(repr(sorted(m.items())) for m in (
+        network.nodes, network.links, network.crossings, network.ports))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def build_manifest(compiled: CompiledScenario, replications: int) -> dict:
     """The run manifest: everything needed to replay the run bit for bit (never the
-    wall clock)."""
+    wall clock), with the hash of the network as simulated (:func:`network_hash`)."""
     sc = compiled.scenario
     return {
         "landbridge_version": __version__,
@@ -84,6 +96,7 @@ def build_manifest(compiled: CompiledScenario, replications: int) -> dict:
         "scenario_hash": scenario_hash(sc),
         "scenario_file": compiled.file,
         "network": compiled.network.source if sc.network else "bundled",
+        "network_hash": network_hash(compiled.network),
         "seed": sc.seed,
         "replications": replications,
         "seed_scheme": "numpy.random.SeedSequence(seed, spawn_key=(replication,))",
