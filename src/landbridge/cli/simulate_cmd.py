@@ -65,7 +65,8 @@ def print_kpis(run) -> None:
                   _fmt(r["transit_p50_d"], r.get("transit_p50_d_ci95")),
                   _fmt(r["transit_p95_d"], r.get("transit_p95_d_ci95")))
     out.print(t)
-    t = Table(title="Border crossing points (per direction)", title_justify="left")
+    t = Table(title="Border crossing points (per direction; trains/day: trains that crossed, "
+              "after the warm-up)", title_justify="left")
     for col in ("crossing", "dir", "trains/day", "TEU/day", "wait mean h", "wait p95 h",
                 "queue max", "util teams", "util tracks"):
         t.add_column(col, justify="left" if col in ("crossing", "dir") else "right")

@@ -501,17 +501,27 @@ def build_report(run: RunData, baseline: RunData | None = None, scorecard=None,
                                 active="trains")),
            dict(title="Services", html=_kpi_table("services", t.get("services"), run,
                                                   "kpi-services", active="trains")),
-           dict(title="Border crossing points", html=_kpi_table(
+           dict(title="Border crossing points", note="trains/day: trains accepted per "
+                "day after the warm-up (simulated; the corridor load table below has the "
+                "scheduled load).", html=_kpi_table(
                "crossings", t.get("crossings"), run, "kpi-crossings",
                active="trains_per_day"))]
     if t.get("road") is not None and len(t.get("road")):
         kpi.append(dict(title="Road border posts", note="binding limit: what left trucks "
-                        "waiting at the end of a day (quota, lanes or opening hours).",
+                        "waiting at the end of a day (the scenario's measures, quota, lanes "
+                        "or opening hours); lanes utilisation: busy share of the lane-hours "
+                        "the measures leave.",
                         html=_kpi_table("road", t.get("road"), run, "kpi-road",
                                         active="trucks_per_day")))
     if t.get("corridor_load") is not None and len(t.get("corridor_load")):
         kpi.append(dict(title="Corridor load", note="Each corridor's limiting element and "
-                        "its load over the run (every corridor using the element counts).",
+                        "its scheduled load (every corridor using the element counts): "
+                        "timetabled trains per calendar day over the whole run, warm-up "
+                        "included, against the capacity time-averaged over the run with "
+                        "the scenario's measures (capacity note) — the same in every "
+                        "replication, hence ± 0. The crossing table's trains/day are the "
+                        "trains that actually crossed after the warm-up, fewer where the "
+                        "load exceeds the capacity.",
                         html=_kpi_table("corridor_load", t.get("corridor_load"), run,
                                         "kpi-corridor-load", active="demand_trains_per_day",
                                         hide=("sentence",))))
