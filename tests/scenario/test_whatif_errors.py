@@ -201,3 +201,13 @@ def test_an_empty_scenario_name_is_refused_as_such(name):
         scenario_path(name)
     assert str(info.value) == ("an empty scenario name; give a bundled scenario "
                                f"({', '.join(bundled_scenarios())}) or a scenario file.")
+
+
+def test_a_demand_row_too_large_once_scaled_says_it_was_scaled_and_where(tmp_path, base):
+    # the base's row is fine (1000 TEU/week); this file's factor made it too large
+    f = _file(tmp_path, "demand_scale: {od: {XA-DUI: 100}}\n")
+    assert _problems(f) == [
+        ("base.yaml", "demand[0].teu_per_week",
+         "100000 TEU/week in trains of 88 TEU means 1136 departures/week; expected at "
+         "most 500 (teu_per_week 1000 as written × demand_scale 100 in "
+         f"{tmp_path / 'whatif.yaml'})")]

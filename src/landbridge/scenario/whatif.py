@@ -69,6 +69,10 @@ class Origins:
     """Dotted places of the merged data written under another name: an ``overrides+``
     section, id or field (``overrides.crossings.ASK-DST`` → ``(file,
     "overrides+.crossings.ASK-DST")``)."""
+    scaled: dict[int, str] = field(default_factory=dict)
+    """Demand rows (merged index) whose ``teu_per_week`` ``demand_scale`` changed: how
+    (``"992.3 as written × demand_scale 1000 in whatif.yaml"``), added to a problem
+    about that value."""
 
     @classmethod
     def of_file(cls, data: dict, file: str) -> "Origins":
@@ -89,7 +93,17 @@ class Origins:
     def locate(self, problem: Problem) -> Problem:
         """``problem`` (found in the merged data) moved to the file and path it was
         written at; list entries its message names (``disruptions[6].id``) are named
-        as written too. Unchanged when its item is not a key of the merged data."""
+        as written too. Unchanged when its item is not a key of the merged data. A
+        problem with a demand row's scaled ``teu_per_week`` says how it was scaled."""
+        m = re.match(r"^demand\[(\d+)\]\.teu_per_week$", problem.item)
+        how = self.scaled.get(int(m.group(1))) if m and not problem.field else None
+        located = self._locate(problem)
+        if how is None:
+            return located
+        return Problem(located.file, located.item, located.field,
+                       f"{located.message} (teu_per_week {how})")
+
+    def _locate(self, problem: Problem) -> Problem:
         item = problem.item
         for prefix in sorted(self.paths, key=len, reverse=True):
             if item == prefix or item.startswith((prefix + ".", prefix + "[")):
@@ -491,6 +505,7 @@ def apply_demand_scale(data: dict, origins: Origins,
         t = row.get("teu_per_week")
         if factor != 1.0 and isinstance(t, (int, float)) and not isinstance(t, bool):
             row = {**row, "teu_per_week": float(t) * factor}
+            origins.scaled[n] = f"{t:g} as written × demand_scale {factor:g} in {file}"
         scaled.append(row)
     data["demand"] = scaled
     return problems
