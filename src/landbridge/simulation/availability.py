@@ -11,6 +11,8 @@ import bisect
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import numpy as np
+
 from landbridge.network.model import OperatingHours
 
 __all__ = ["Availability"]
@@ -94,6 +96,51 @@ class Availability:
                 continue
             return t
         raise RuntimeError("no opening found")  # pragma: no cover - closures are finite
+
+    def open_at_hours(self, n_hours: int) -> np.ndarray:
+        """Whether the place is open at each whole hour ``0 .. n_hours - 1``, as
+        ``next_open(t) <= t + 1e-9`` says, computed for all hours at once.
+
+        Returns
+        -------
+        numpy.ndarray of bool, shape (n_hours,)
+
+        The hours are tested by array: in a closure window, and the local hour within
+        the daily window (the same arithmetic as :meth:`next_open`'s first step, so an
+        hour found open is open exactly). A closed hour whose opening is provably more
+        than 1e-9 h away (a closure ending, or the daily window opening, at least 1e-6 h
+        later: every later step only moves on) is closed; any other hour is decided by
+        :meth:`next_open` itself."""
+        t = np.arange(n_hours, dtype=float)
+        if self.always_open:
+            return np.ones(n_hours, dtype=bool)
+        in_closure = np.zeros(n_hours, dtype=bool)
+        closure_end = np.zeros(n_hours)
+        if self._closures:
+            starts = np.array(self._starts)
+            ends = np.array([e for _, e in self._closures])
+            i = np.searchsorted(starts, t, side="right") - 1
+            j = np.maximum(i, 0)
+            in_closure = (i >= 0) & (starts[j] <= t) & (t < ends[j])
+            closure_end = ends[j]
+        if self.hours.is_24h:
+            in_hours = np.ones(n_hours, dtype=bool)
+            wait = np.full(n_hours, np.inf)
+        else:
+            days = -(-n_hours // 24)
+            off = np.repeat([self._offset_h(24.0 * d) for d in range(days)], 24)[:n_hours]
+            h = (t + off) % 24.0
+            o, c = self.hours.open_h, self.hours.close_h
+            in_hours = ((o <= h) & (h < c)) if o < c else ((h >= o) | (h < c))
+            wait = (o - h) % 24.0
+        open_ = ~in_closure & in_hours
+        closed = (in_closure & (closure_end >= t + 1e-6)) | (
+            ~in_closure & ~in_hours & (wait >= 1e-6))
+        out = open_.copy()
+        for k in np.flatnonzero(~open_ & ~closed):
+            tk = float(k)
+            out[k] = self.next_open(tk) <= tk + 1e-9
+        return out
 
     def open_until(self, t: float) -> float:
         """End of the open interval containing ``t`` (``t`` must be open)."""

@@ -80,7 +80,6 @@ def _post(c, direction: str, trucks_per_day: float, horizon_h: float, avail: Ava
           dis: Disruptions, rng: np.random.Generator) -> list[RoadDay]:
     assert c.lanes is not None and c.truck_processing_h is not None
     cid = c.id
-    out: list[RoadDay] = []
     n_hours = int(math.ceil(horizon_h))
     arrivals = rng.poisson(trucks_per_day / 24.0, size=n_hours).astype(float)
     proc_h = c.truck_processing_h.mean()
@@ -90,37 +89,61 @@ def _post(c, direction: str, trucks_per_day: float, horizon_h: float, avail: Ava
     def lane_rate(dur_f: float) -> float:  # trucks per open hour; instantaneous service
         return c.lanes / (proc_h * dur_f) if proc_h * dur_f > 0 else math.inf
 
-    queue = 0.0
-    acc = [0.0] * 6  # arrived, processed, queue max, truck-hours waiting, busy, open
-    constant = avail.always_open and not any(
-        dis.has(kind, "crossing", cid, direction) for kind in ("duration_scale", "capacity_scale"))
+    n_days = n_hours // 24  # a last partial day is not reported
     const_rate = min(lane_rate(1.0), cap_open_h)
-    for hour in range(n_hours):
-        if constant:
-            is_open, dur_f, rate, cap_f = True, 1.0, const_rate, 1.0
-        else:
-            t = float(hour)
-            is_open = avail.always_open or avail.next_open(t) <= t + 1e-9
-            dur_f = dis.factor("duration_scale", "crossing", cid, t, direction)
-            cap_f = dis.factor("capacity_scale", "crossing", cid, t, direction)
-            if is_open:
-                rate = min(lane_rate(dur_f), cap_open_h)
-                rate *= cap_f
-            else:
-                rate = 0.0
-        a = arrivals[hour]
+    if avail.always_open and not any(
+            dis.has(kind, "crossing", cid, direction)
+            for kind in ("duration_scale", "capacity_scale")):
+        rates = [const_rate] * n_hours
+        is_open = np.ones(n_hours, dtype=bool)
+        dur_f = cap_f = np.ones(n_hours)
+    else:
+        # per hour, element by element the same arithmetic as one hour at a time
+        t = np.arange(n_hours, dtype=float)
+        is_open = np.ones(n_hours, dtype=bool) if avail.always_open \
+            else avail.open_at_hours(n_hours)
+        dur_f = _factors(dis, "duration_scale", cid, direction, t)
+        cap_f = _factors(dis, "capacity_scale", cid, direction, t)
+        work_h = proc_h * dur_f
+        with np.errstate(divide="ignore"):
+            lane = np.where(work_h > 0, c.lanes / np.where(work_h > 0, work_h, 1.0), math.inf)
+        rate = np.where(cap_open_h < lane, cap_open_h, lane) * cap_f
+        rates = np.where(is_open, rate, 0.0).tolist()
+    # the hourly fluid queue (sequential: each hour starts from the last one's queue)
+    served_h = [0.0] * n_hours
+    queue_h = [0.0] * n_hours
+    queue = 0.0
+    for hour, a in enumerate(arrivals.tolist()):
         before = queue + a
+        rate = rates[hour]
         served = before if before < rate else rate
         queue = before - served
-        acc[0] += a
-        acc[1] += served
-        if queue > acc[2]:
-            acc[2] = queue
-        acc[3] += (before + queue) / 2.0  # truck-hours in the queue this hour
-        acc[4] += served * proc_h * dur_f
-        acc[5] += c.lanes * cap_f if is_open else 0.0  # lane-hours available
-        if (hour + 1) % 24 == 0:
-            out.append(RoadDay(cid, direction, hour // 24, acc[0], acc[1], queue,
-                               acc[2], acc[3], acc[4], acc[5]))
-            acc = [0.0] * 6
-    return out
+        served_h[hour] = served
+        queue_h[hour] = queue
+    m = n_days * 24
+    served = np.array(served_h[:m])
+    queue_a = np.array(queue_h[:m])
+    before = np.asarray(arrivals[:m])
+    before = np.concatenate(([0.0], queue_a[:-1])) + before if m else before
+    shape = (n_days, 24)
+    # sums over each day's hours in hour order (cumsum adds left to right, as the
+    # running totals did), so the same floating-point values
+    busy = served * proc_h * dur_f[:m]
+    open_lanes = np.where(is_open[:m], c.lanes * cap_f[:m], 0.0)
+    sums = [np.cumsum(x.reshape(shape), axis=1)[:, -1] if m else np.zeros(0)
+            for x in (arrivals[:m], served, (before + queue_a) / 2.0, busy, open_lanes)]
+    qmax = np.maximum(queue_a.reshape(shape).max(axis=1), 0.0) if m else np.zeros(0)
+    qend = queue_a.reshape(shape)[:, -1] if m else np.zeros(0)
+    cols = [x.tolist() for x in (sums[0], sums[1], qend, qmax, *sums[2:])]
+    return [RoadDay(cid, direction, d, *vals) for d, vals in enumerate(zip(*cols))]
+
+
+def _factors(dis: Disruptions, kind: str, cid: str, direction: str,
+             t: np.ndarray) -> np.ndarray:
+    """:meth:`Disruptions.factor` at every time of ``t``: the windows' factors
+    multiplied in the same order."""
+    f = np.ones(len(t))
+    for s, e, k in dis.windows(kind, "crossing", cid, direction):
+        m = (s <= t) & (t < e)
+        f[m] = f[m] * k
+    return f
