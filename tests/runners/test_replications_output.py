@@ -73,3 +73,22 @@ def test_the_manifest_names_the_network_data(tmp_path):
     b = build_manifest(compile_scenario(sc, load_network(d)), 1)
     assert b["scenario_hash"] == a["scenario_hash"]
     assert b["network_hash"] != a["network_hash"] and len(a["network_hash"]) == 64
+
+
+def test_the_manifest_records_a_bundled_scenario_by_name_not_install_path(tmp_path):
+    """Same scenario, same bytes wherever the package is installed: a bundled scenario
+    file is recorded as ``bundled:<file>``; a user's file as the path given."""
+    import shutil
+
+    from landbridge.runners import build_manifest
+    from landbridge.scenario import compile_scenario, load_scenario
+    from landbridge.scenario.loader import scenario_file_label, scenario_path
+
+    bundled = scenario_path("restored")
+    sc, file = load_scenario("restored")
+    assert build_manifest(compile_scenario(sc, file=file), 1)["scenario_file"] == \
+        "bundled:restored.yaml"
+    copy = tmp_path / "restored.yaml"
+    shutil.copy(bundled, copy)
+    assert scenario_file_label(copy) == str(copy)
+    assert scenario_file_label(None) is None

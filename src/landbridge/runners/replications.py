@@ -20,7 +20,7 @@ import pyarrow as pa
 from landbridge import __version__
 from landbridge.analysis.kpis import Kpis, replication_kpis, summarize
 from landbridge.scenario.compile import CompiledScenario
-from landbridge.scenario.loader import scenario_hash
+from landbridge.scenario.loader import scenario_file_label, scenario_hash
 from landbridge.simulation.run import ReplicationResult, simulate_replication
 
 __all__ = ["InProcessExecutor", "SimulationRun", "run_replications", "replication_task",
@@ -94,7 +94,7 @@ def build_manifest(compiled: CompiledScenario, replications: int) -> dict:
         "landbridge_version": __version__,
         "scenario_name": sc.name,
         "scenario_hash": scenario_hash(sc),
-        "scenario_file": compiled.file,
+        "scenario_file": scenario_file_label(compiled.file),
         "network": compiled.network.source if sc.network else "bundled",
         "network_hash": network_hash(compiled.network),
         "seed": sc.seed,

@@ -33,7 +33,8 @@ from landbridge.runners.sweepdir import (failure_file, finished_replications, re
                                          kpis_to_doc, write_json)
 from landbridge.runners.sweepfile import Sweep, load_sweep
 from landbridge.scenario.compile import CompiledScenario, compile_scenario, resolve_network
-from landbridge.scenario.loader import load_scenario, parse_scenario, scenario_hash, scenario_path
+from landbridge.scenario.loader import (load_scenario, parse_scenario, scenario_file_label,
+                                        scenario_hash, scenario_path)
 
 __all__ = ["SweepPoint", "SweepPlan", "SweepResult", "SweepInterruptedError", "plan_sweep",
            "load_sweep_plan", "run_sweep", "check_sweep_dir", "sweep_replication", "SEED_SCHEME"]
@@ -85,7 +86,7 @@ class SweepPlan:
             "landbridge_version": __version__,
             "sweep_name": self.sweep.name,
             "sweep_file": self.file,
-            "base_scenario_file": self.base_file,
+            "base_scenario_file": scenario_file_label(self.base_file),
             "seed": self.seed,
             "replications": self.replications,
             "seed_scheme": SEED_SCHEME,

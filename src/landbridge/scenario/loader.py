@@ -30,6 +30,7 @@ from landbridge.scenario.whatif import (
 )
 
 __all__ = ["load_scenario", "parse_scenario", "bundled_scenarios", "scenario_path",
+           "scenario_file_label",
            "scenario_hash", "scenario_json_schema", "pydantic_problems"]
 
 _UNION_TAGS = {"fixed", "exponential", "lognormal", "triangular", "uniform", "closure",
@@ -45,6 +46,31 @@ def _scenarios_dir() -> Path:
 def bundled_scenarios() -> list[str]:
     """Names of the bundled scenarios (``default``, ``pandemic-2021``, ``restored``, ...)."""
     return sorted(p.stem for p in _scenarios_dir().glob("*.yaml"))
+
+
+def scenario_file_label(path: str | Path | None) -> str | None:
+    """How a run records its scenario file: ``bundled:<name>.yaml`` for a bundled
+    scenario (so the run's manifest and KPI files have the same bytes wherever the
+    package is installed), else the path as given.
+
+    Parameters
+    ----------
+    path : str, Path or None
+        The scenario file (None for a scenario built in memory).
+
+    Returns
+    -------
+    str or None
+    """
+    if path is None:
+        return None
+    p = Path(path)
+    try:
+        if p.resolve().parent == _scenarios_dir().resolve():
+            return f"bundled:{p.name}"
+    except OSError:
+        pass
+    return str(path)
 
 
 def scenario_path(name_or_path: str | Path | None) -> Path:
