@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -116,3 +117,18 @@ def test_transit_plot_keeps_the_pairs_with_most_teu_with_the_axis_on_top():
     assert fig.layout.xaxis.side == "top"
     assert "the 3 of 4 pairs with the most TEU" in fig.layout.title.text
     assert fig.layout.height == 320  # max(320, 140 + 28 px a pair)
+
+
+def test_a_corridor_chart_leaves_out_windows_on_other_crossings():
+    run = _run([{"kind": "closure", "id": "road", "target": "R",
+                 "window": _w("2021-01-10", "2021-01-20")},
+                {"kind": "capacity_scale", "id": "cut", "target": "C", "factor": 0.5,
+                 "window": _w("2021-01-10", "2021-01-20")},
+                {"kind": "closure", "id": "line", "target": "L1",
+                 "window": _w("2021-01-12", "2021-01-14")}])
+    run = replace(run, network={"crossings": [{"id": "C"}, {"id": "R"}, {"id": "D"}]})
+    # R is a crossing off the corridor; L1 (a link) is kept
+    assert [w["items"] for w in merged_windows(run, "C > D")] == [
+        ["line"], ["cut: capacity × 0.5"]]
+    assert [w["items"] for w in merged_windows(run)] == [
+        ["road", "line"], ["cut: capacity × 0.5"]]

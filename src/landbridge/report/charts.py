@@ -88,18 +88,25 @@ def window_label(w: dict) -> str:
     return name
 
 
-def merged_windows(run: RunData) -> list[dict]:
+def merged_windows(run: RunData, corridor: str | None = None) -> list[dict]:
     """The disruption windows within the run's period, merged: closures apart from
     scalings (capacity or service time), overlapping or touching windows of a group
     made one; ``group`` (``closure``/``scaling``), ``start``, ``end`` (ISO, clipped to
     the run) and ``items`` (:func:`window_label`, each once, in order of first start).
     Year-long measures and short closures then shade the chart once each, not once
-    per window."""
+    per window. With ``corridor`` (" > "-joined crossing ids) windows on crossings
+    (and road posts) off that corridor are left out."""
     t0 = date.fromisoformat(str(run.manifest["start_date"]))
     lo = datetime(t0.year, t0.month, t0.day)
     hi = lo + timedelta(days=float(run.manifest.get("horizon_days") or 0.0))
     groups: dict[str, list] = {}
+    off: set[str] = set()
+    if corridor is not None:
+        on = {c.strip() for c in corridor.split(">")}
+        off = {c["id"] for c in (run.network or {}).get("crossings", [])} - on
     for w in disruption_windows(run):
+        if w["target"] in off:
+            continue
         a = max(datetime.fromisoformat(w["start"]), lo)
         b = min(datetime.fromisoformat(w["end"]), hi)
         if b <= a:
@@ -122,11 +129,11 @@ def merged_windows(run: RunData) -> list[dict]:
                  end=w["end"].isoformat(timespec="minutes")) for w in out]
 
 
-def _shade_windows(fig: go.Figure, run: RunData) -> None:
-    """Shade the merged disruption windows (:func:`merged_windows`) and name each
-    group once, in the legend: what was closed or scaled (the scenario table has each
-    window's dates)."""
-    wins = merged_windows(run)
+def _shade_windows(fig: go.Figure, run: RunData, corridor: str | None = None) -> None:
+    """Shade the merged disruption windows (:func:`merged_windows`; with ``corridor``
+    those on it) and name each group once, in the legend: what was closed or scaled
+    (the scenario table has each window's dates)."""
+    wins = merged_windows(run, corridor)
     for w in wins:
         fig.add_vrect(x0=w["start"], x1=w["end"], fillcolor=_SHADE[w["group"]][0],
                       line_width=0, layer="below")
@@ -145,6 +152,18 @@ def _shade_windows(fig: go.Figure, run: RunData) -> None:
         fig.update_layout(legend2=dict(orientation="h", x=0, xanchor="left", y=1.0,
                                        yanchor="bottom", font=dict(size=11),
                                        bgcolor="rgba(0,0,0,0)"))
+
+
+def _room_for_shading(fig: go.Figure) -> go.Figure:
+    """Top margin for the shading legend (one line per group, above the plot) so it
+    does not run into the title; call after the figure's last layout update."""
+    rows = sum(1 for t in fig.data if getattr(t, "legend", None) == "legend2")
+    if rows:
+        m = fig.layout.margin
+        fig.update_layout(margin=dict(l=m.l, r=m.r, b=m.b, t=70 + 22 * rows),
+                          title=dict(y=1.0, yanchor="top", yref="container", pad=dict(t=12)),
+                          legend2=dict(entrywidthmode="fraction", entrywidth=1.0))
+    return fig
 
 
 def _marker_size(wait_h: float | None) -> float:
@@ -405,7 +424,7 @@ def queue_figure(run: RunData, baseline: RunData | None = None) -> go.Figure:
                       "(trains waiting for clearance, daily mean); shaded: disruptions",
                       yaxis_title="trains", yaxis_rangemode="tozero",
                       legend=dict(orientation="h", yanchor="top", y=-0.16))
-    return fig
+    return _room_for_shading(fig)
 
 
 #: Origin–destination pairs drawn in the transit box plot: the most TEU first.
@@ -498,7 +517,7 @@ def throughput_figure(run: RunData, baseline: RunData | None = None) -> go.Figur
                             "disruptions", xaxis_title="week starting",
                       yaxis_title="TEU per week", yaxis_rangemode="tozero",
                       legend=dict(orientation="h", yanchor="top", y=-0.25))
-    return fig
+    return _room_for_shading(fig)
 
 
 def _corridor_km(net: dict, corridor: str) -> tuple[dict[str, float], list[str]]:
@@ -619,7 +638,7 @@ def stringline_figure(run: RunData, corridor: str, replication: int = 0,
         if n["id"] in km and n.get("kind") == "terminal" and \
                 all(abs(km[n["id"]] - t) >= gap for t in ticks):
             ticks[km[n["id"]]] = _short(n["name"])
-    _shade_windows(fig, run)
+    _shade_windows(fig, run, corridor)
     fig.update_xaxes(range=[(origin + timedelta(hours=lo_h)).isoformat(),
                             (origin + timedelta(hours=hi_h)).isoformat()])
     fig.update_yaxes(tickmode="array", tickvals=list(ticks), ticktext=list(ticks.values()),
@@ -628,4 +647,4 @@ def stringline_figure(run: RunData, corridor: str, replication: int = 0,
                       title=f"Trains on corridor {corridor}, replication {replication} "
                             "(flat: standing; shaded: disruptions)",
                       xaxis_title="date (UTC)", legend=dict(orientation="h", y=-0.15))
-    return fig
+    return _room_for_shading(fig)
