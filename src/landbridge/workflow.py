@@ -259,6 +259,13 @@ def run_scenario(scenario: "Scenario | str | Path | None" = None, *,
         notes.append(f"baseline: {base.run_id or base.run_dir} ("
                      + ("reused" if base.reused else "simulated") + f", {sc.horizon_days:g} "
                      f"days, seed {sc.seed}, {n} replication{'s' if n != 1 else ''})")
+    elif baseline is not None:  # a stored run or run directory: found now, not after the run
+        from landbridge.errors import StoreError as _StoreError, UnknownNameError as _Unknown
+
+        try:
+            _locate(baseline, st)
+        except (_Unknown, _StoreError) as exc:
+            raise _usage("baseline", str(exc)) from None
     if reuse and out_dir is None and st is not None and st.path.exists():
         found = st.find_identical(manifest)
         if found is not None:

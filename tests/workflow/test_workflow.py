@@ -84,3 +84,18 @@ def test_plot_stringline_command(base):
     bad = CliRunner().invoke(app, ["plot", "stringline", str(out.run_dir), "--corridor",
                                    "NOPE", "--store", str(base / "s.duckdb")])
     assert bad.exit_code == 2 and "no service" in bad.output
+
+
+def test_an_unknown_stored_baseline_is_refused_before_the_run(base):
+    # it simulated, wrote and recorded the run, and only then said 'no run'
+    data = scenario_dict(name="plain", days=4.0, replications=2)
+    data["network"] = str(base / "net")
+    sc = parse_scenario(data, "<scenario>")
+    kw = dict(runs_root=base / "runs", store=base / "s.duckdb")
+    run_scenario(sc, report=False, **kw)  # a store with one run
+    with pytest.raises(UsageError) as e:
+        run_scenario(sc, reuse=False, baseline="nosuch", **kw)
+    p = e.value.problems[0]
+    assert (p.item, p.message) == ("baseline", "no run 'nosuch' in the results store "
+                                   "(`landbridge runs list` shows the runs).")
+    assert len([d for d in (base / "runs").iterdir() if d.is_dir()]) == 1  # none written
