@@ -211,3 +211,10 @@ def test_a_demand_row_too_large_once_scaled_says_it_was_scaled_and_where(tmp_pat
          "100000 TEU/week in trains of 88 TEU means 1136 departures/week; expected at "
          "most 500 (teu_per_week 1000 as written × demand_scale 100 in "
          f"{tmp_path / 'whatif.yaml'})")]
+
+
+def test_a_rerouting_cost_per_teu_out_of_range_is_refused(tmp_path, base):
+    # 1e308 USD/TEU made the run's diversion cost infinite: a blank in kpis_run.csv
+    f = _file(tmp_path, "rerouting: {max_wait_h: 1, cost_usd_per_teu: 1.0e+308}\n")
+    assert _problems(f) == [("whatif.yaml", "rerouting.cost_usd_per_teu",
+                             "Input should be less than or equal to 100000; found 1e+308")]

@@ -155,10 +155,13 @@ class Rerouting(_Rec):
     that long) is diverted to the next of its ``alternatives`` best other corridors that
     avoids that crossing (as operators diverted trains between Alashankou and Khorgos
     and to the Middle Corridor in 2021–22); each diverted TEU costs
-    ``cost_usd_per_teu`` (an operator's estimate: extra tariff and re-booking)."""
+    ``cost_usd_per_teu`` (an operator's estimate: extra tariff and re-booking; at most
+    100,000 USD, several times the price of flying a TEU's cargo, so that a slip of
+    the exponent is refused instead of making the diversion cost infinite, which the
+    run table then left blank)."""
 
     max_wait_h: StrictFloat = Field(gt=0, le=10000)
-    cost_usd_per_teu: StrictFloat = Field(default=0.0, ge=0)
+    cost_usd_per_teu: StrictFloat = Field(default=0.0, ge=0, le=100_000)
     alternatives: StrictInt = Field(default=2, ge=1, le=5)
     source: str | None = None
 
