@@ -374,6 +374,9 @@ def test_background_needs_twelve_non_negative_months():
     with pytest.raises(ValueError, match="cannot be negative"):
         _network(departure_rule="when_loaded", min_load_fraction=0.9, max_wait_h=48.0,
                  background_wagons_by_month=(-1.0,) + (1.0,) * 11)
+    with pytest.raises(ValueError, match=r"at most 100,000 wagons a month .*found \[1000000000.0\]"):
+        _network(departure_rule="when_loaded", min_load_fraction=0.9, max_wait_h=48.0,
+                 background_wagons_by_month=(1e9,) + (1.0,) * 11)
     with pytest.raises(ValueError, match="applies to ferry links"):
         Link(id="X-Y", mode="rail", from_node="X", to_node="Y", length_km=10.0, speed_kmh=20.0,
              gauge_mm=1520, capacity_trains_per_day=10.0, background_wagons_by_month=(1.0,) * 12,

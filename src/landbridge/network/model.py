@@ -49,6 +49,11 @@ IBERIAN_GAUGE_MM = 1668
 """Iberian gauge (Spain, Portugal)."""
 GAUGES_MM = (STANDARD_GAUGE_MM, BROAD_GAUGE_MM, IBERIAN_GAUGE_MM)
 
+MAX_BACKGROUND_WAGONS_PER_MONTH = 100_000
+"""Upper bound of a ferry's ``background_wagons_by_month`` entries: 50 times the busiest
+Caspian route (Port of Baku, about 2,000 ferry wagons a month in 2019), so a mistyped
+figure is refused instead of simulating one event per wagon without end."""
+
 
 class NodeKind(str, Enum):
     """What happens at a node."""
@@ -237,6 +242,13 @@ class Link(_Record):
                 if any(w < 0 for w in bg):
                     problems.append("background_wagons_by_month: wagons per month cannot be "
                                     f"negative, found {[w for w in bg if w < 0]}")
+                if any(w > MAX_BACKGROUND_WAGONS_PER_MONTH for w in bg):
+                    problems.append(
+                        "background_wagons_by_month: at most "
+                        f"{MAX_BACKGROUND_WAGONS_PER_MONTH:,} wagons a month (each is an event "
+                        "of the simulation; the busiest Caspian ferry route carried about "
+                        "2,000 a month), found "
+                        f"{[w for w in bg if w > MAX_BACKGROUND_WAGONS_PER_MONTH]}")
         only = {
             Mode.rail: ("gauge_mm", "tracks", "capacity_trains_per_day", "max_train_wagons"),
             Mode.road: ("capacity_trucks_per_day",),
