@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from enum import Enum
 from types import MappingProxyType
 from typing import Literal, Mapping
@@ -100,6 +101,16 @@ def _check_timezone(value: str) -> str:
     return value
 
 
+def _check_in_service_from(value):
+    """``in_service_from`` is a calendar date written YYYY-MM-DD (a YAML date or a string)."""
+    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return value
+    raise ValueError(f"expected a date written YYYY-MM-DD (the first day of service); "
+                     f"found {value!r}")
+
+
 class Node(_Record):
     """A place on the network.
 
@@ -163,6 +174,11 @@ class Link(_Record):
     the section accepts (where it changes along a route, trains are re-formed).
     ``tariff_usd_per_feu`` is the published or estimated through tariff for the leg.
     ``estimate`` states the method when ``length_km`` is not a published figure.
+    ``in_service_from`` is the first day the link carried trains (a line opened, or
+    planned to open, after some scenarios' years); a scenario whose ``start_date`` is
+    earlier leaves the link out (:func:`landbridge.scenario.compile.compile_scenario`,
+    :meth:`Network.in_service`). ``None``: in service in every scenario year. Its
+    source goes in ``source``.
     """
 
     id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_\-]+$")
@@ -187,8 +203,12 @@ class Link(_Record):
     weather_retry_h: StrictFloat | None = Field(default=None, gt=0)
     background_wagons_by_month: tuple[StrictFloat, ...] | None = None
     tariff_usd_per_feu: StrictFloat | None = Field(default=None, ge=0)
+    in_service_from: date | None = None
     source: str = Field(min_length=1)
     estimate: str | None = None
+
+    _in_service = field_validator("in_service_from", mode="before")(
+        classmethod(lambda cls, v: _check_in_service_from(v)))
 
     @model_validator(mode="after")
     def _mode_fields(self) -> "Link":
@@ -362,7 +382,9 @@ class BorderCrossing(_Record):
     transshipped on one side, eastbound on the other). ``max_trains_per_day`` is an agreed or
     published cap on trains accepted per day and direction (``None``: no cap beyond
     the resources). Road posts (``mode = road``) have ``lanes`` and
-    ``truck_processing_h`` instead.
+    ``truck_processing_h`` instead. ``in_service_from`` (a date, optional) is the first
+    day the crossing handled the modelled traffic; a scenario starting earlier leaves
+    the crossing and its border link out (see :class:`Link`).
     """
 
     id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_\-]+$")
@@ -382,10 +404,13 @@ class BorderCrossing(_Record):
     lanes: StrictInt | None = Field(default=None, gt=0)
     truck_processing_h: Distribution | None = None
     max_trucks_per_day: StrictFloat | None = Field(default=None, gt=0)
+    in_service_from: date | None = None
     source: str = Field(min_length=1)
     notes: str | None = None
 
     _tz = field_validator("timezone")(classmethod(lambda cls, v: _check_timezone(v)))
+    _in_service = field_validator("in_service_from", mode="before")(
+        classmethod(lambda cls, v: _check_in_service_from(v)))
 
     @model_validator(mode="after")
     def _mode_fields(self) -> "BorderCrossing":
@@ -517,6 +542,36 @@ class Network:
         # read-only mapping proxies do not pickle; rebuild from plain dicts
         return (Network, (dict(self.nodes), dict(self.links), dict(self.crossings),
                           self.source, dict(self.ports)))
+
+    def in_service(self, day: date) -> tuple["Network", tuple[tuple[str, str, date], ...]]:
+        """The network as it stood on ``day``: links and crossings whose
+        ``in_service_from`` is later are left out, and so is a crossing's border link
+        when the crossing is not yet in service (and the crossing when its link is not).
+
+        Returns
+        -------
+        (Network, tuple)
+            The network (this one when nothing is left out) and what was left out, as
+            ``(kind, id, in_service_from)`` with kind ``"link"`` or ``"crossing"``, in id
+            order within each kind.
+        """
+        late_links = {lid: l.in_service_from for lid, l in self.links.items()
+                      if l.in_service_from is not None and l.in_service_from > day}
+        late_crossings = {cid: c.in_service_from for cid, c in self.crossings.items()
+                          if c.in_service_from is not None and c.in_service_from > day}
+        if not late_links and not late_crossings:
+            return self, ()
+        drop_links = set(late_links) | {self.crossings[c].link for c in late_crossings}
+        drop_crossings = set(late_crossings) | {c.id for c in self.crossings.values()
+                                                if c.link in drop_links}
+        left = tuple([("link", lid, d) for lid, d in sorted(late_links.items())]
+                     + [("crossing", cid, d) for cid, d in sorted(late_crossings.items())])
+        net = Network(nodes=self.nodes,
+                      links={k: v for k, v in self.links.items() if k not in drop_links},
+                      crossings={k: v for k, v in self.crossings.items()
+                                 if k not in drop_crossings},
+                      source=self.source, ports=self.ports)
+        return net, left
 
     def crossing_on_link(self, link_id: str) -> BorderCrossing | None:
         """The border crossing point that uses ``link_id``, if any."""

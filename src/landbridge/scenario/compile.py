@@ -378,6 +378,15 @@ def compile_scenario(scenario: Scenario, network: Network | None = None,
                                    f"overrides.crossings.{cid}", problems)
     net = Network(nodes=network.nodes, links=links, crossings=crossings, source=network.source,
                   ports=network.ports)
+    # links and crossings not yet in service on the start date (``in_service_from``) are
+    # left out for the whole run; an override may set ``in_service_from: null`` to keep one
+    net, not_yet = net.in_service(scenario.start_date)
+    not_yet_ids = {i: d for _, i, d in not_yet}
+    not_yet_note = ""
+    if not_yet:
+        not_yet_note = (f"not in service on the start date {scenario.start_date}, so left "
+                        "out: " + ", ".join(f"{k} {i} (in service from {d})"
+                                            for k, i, d in not_yet))
     try:
         net = apply_policies(net, scenario.policies, fname)
     except ScenarioError as exc:
@@ -416,7 +425,9 @@ def compile_scenario(scenario: Scenario, network: Network | None = None,
         try:
             r = _route(net, origin, destination, route, containers)
         except (NoRouteError, UnknownNameError) as exc:
-            problems.append(Problem(fname, f"{path}.route", "", str(exc)))
+            problems.append(Problem(fname, f"{path}.route", "", str(exc) + (
+                f"; {not_yet_note}" if not_yet_note and isinstance(exc, NoRouteError)
+                else "")))
             continue
         o = r.origin
         too_small = _ferries_below_one_container(net, r, scenario.train.teu_per_container)
@@ -469,9 +480,15 @@ def compile_scenario(scenario: Scenario, network: Network | None = None,
 
     windows: list[WindowEffect] = []
     failures: list[tuple[str, str, float, float]] = []
-    notes: list[str] = []
+    notes: list[str] = [not_yet_note] if not_yet_note else []
     for i, d in enumerate(scenario.disruptions):
         ttype = _target_type(net, d.target)
+        if ttype is None and d.target in not_yet_ids:
+            problems.append(Problem(fname, f"disruptions[{i}].target", "",
+                                    f"{d.target} is not in service until "
+                                    f"{not_yet_ids[d.target]} (its in_service_from), after "
+                                    f"the scenario's start_date {scenario.start_date}"))
+            continue
         if ttype is None:
             known = list(net.crossings) + list(net.links) + list(net.nodes)
             problems.append(Problem(fname, f"disruptions[{i}].target", "",
