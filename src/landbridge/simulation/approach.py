@@ -125,18 +125,9 @@ class ApproachGate:
         # fluid queue: trains join at their arrival times, leave at ``rate`` from ``start``
         t = start if start > now else now
         if eta > t:
-            # Bounds first. Removals only lower the queue and only as much as ``rate``
-            # allows by ``eta``, so it is at least ``queued + k - rate * (eta - t)``; at
-            # most what is left after the last arrival once draining to ``eta``. Rounding
-            # moves the loop's value by ~1e-13 (relative errors of its terms, all <= k +
-            # queued here), far inside the margin, so a bound beyond it decides exactly as
-            # the loop would; else the loop decides.
-            low = queued + k - rate * (eta - t)
-            if low > room - 1.0 + _MARGIN:
-                return False
-            last = etas[k - 1] if k and etas[k - 1] > t else t
-            if eta > last and queued + k - rate * (eta - last) < room - 1.0 - _MARGIN:
-                return True
+            verdict = self._decided(queued, k, t, eta, rate)
+            if verdict is not None:
+                return verdict
         # the trains due by ``t`` join before anything leaves (integer sum, exact)
         i = bisect.bisect_right(etas, t, 0, k)
         q = float(queued + i)
@@ -150,6 +141,39 @@ class ApproachGate:
         if eta > t:
             q -= rate * (eta - t)
         return q + 1.0 <= room + 1e-9
+
+    def _decided(self, queued: int, k: int, t: float, eta: float,
+                 rate: float) -> bool | None:
+        """The projection's verdict from its closed form, when it is clear of the limit.
+
+        In exact arithmetic the loop of :meth:`_fits` is Lindley's recursion, whose
+        queue at ``eta`` is the largest of ``queued + k - rate (eta - t)`` (nothing
+        ever cleared) and, for each train ``j`` due after ``t``, ``(k - j) - rate (eta
+        - e_j)`` (the queue empty just before it). The loop's rounding moves its value
+        by ~1e-13, so a maximum beyond :data:`_MARGIN` of the limit gives the verdict
+        the loop would; else None and the loop decides. Scanned from the last train
+        due: once the rate clears more than all the trains due, earlier terms are
+        below the limit."""
+        etas = self._etas
+        high = self.room - 1.0 + _MARGIN
+        low = self.room - 1.0 - _MARGIN
+        best = queued + k - rate * (eta - t)
+        if best > high:
+            return False
+        i = bisect.bisect_right(etas, t, 0, k)
+        due = k - i
+        for j in range(k - 1, i - 1, -1):
+            cleared = rate * (eta - etas[j])
+            b = (k - j) - cleared
+            if b > best:
+                if b > high:
+                    return False
+                best = b
+            if due - cleared < low and best < low:
+                return True
+        if best < low:
+            return True
+        return None
 
     def _ready(self, run_h: float, kind: int) -> bool:
         if kind == 2:
