@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
+from landbridge import interrupts
 from landbridge.errors import Problem, UsageError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -229,6 +230,13 @@ def run_scenario(scenario: "Scenario | str | Path | None" = None, *,
         the message says how to record it later).
     InvariantError
         A replication broke TEU conservation.
+    KeyboardInterrupt
+        Interrupted (also one discarded by Python but recorded by
+        :func:`landbridge.interrupts.handle_signal`, raised again after each
+        replication and before writing, recording and reporting): nothing was written.
+    RunInterrupted
+        Interrupted after the run directory was written (completely): says whether it
+        was recorded and whether the report is missing.
     """
     if not isinstance(workers, int) or workers < 1:
         raise _usage("workers", "expected an integer >= 1", workers)
@@ -273,12 +281,24 @@ def run_scenario(scenario: "Scenario | str | Path | None" = None, *,
             notes.append(f"identical to the stored run {run_id} (same scenario, seed, "
                          f"replications and landbridge version): its results are reused, "
                          "nothing was simulated (reuse=False, or --force, simulates again)")
-            rep = _write_report(run_dir, run_id, baseline, st, validate, None, executor,
-                                notes) if report else None
+            try:
+                interrupts.check()
+                rep = _write_report(run_dir, run_id, baseline, st, validate, None, executor,
+                                    notes) if report else None
+            except KeyboardInterrupt:
+                raise interrupts.RunInterrupted(run_dir, run_id, True, report) from None
             return RunOutcome(run_dir=Path(run_dir), run_id=run_id, manifest=manifest,
                               summary=load_summary(run_dir), compiled=compiled,
                               report=rep, reused=True, notes=tuple(notes),
                               baseline_dir=_baseline_dir(baseline, st))
+
+    def _checked(tick: Callable[[Any], None] | None) -> Callable[[Any], None]:
+        def call(x: Any) -> None:  # a safe point: during and after each replication
+            interrupts.check()
+            if tick is not None:
+                tick(x)
+        return call
+
     own = None
     if executor is None and workers > 1 and n > 1:
         from landbridge.runners.executors import process_pool  # workers die with us
@@ -286,7 +306,7 @@ def run_scenario(scenario: "Scenario | str | Path | None" = None, *,
         own = process_pool(min(workers, n))
     try:
         if own is None and executor is None:
-            run = run_replications(compiled, n, None, on_progress=on_progress,
+            run = run_replications(compiled, n, None, on_progress=_checked(on_progress),
                                    encode_events=True)
         else:
             done = [0]
@@ -296,23 +316,29 @@ def run_scenario(scenario: "Scenario | str | Path | None" = None, *,
                 if on_progress is not None:
                     on_progress(float(done[0]))
 
-            run = run_replications(compiled, n, executor or own, on_done=_tick,
+            run = run_replications(compiled, n, executor or own, on_done=_checked(_tick),
                                    encode_events=True)
     finally:
         if own is not None:
             own.shutdown()
+    interrupts.check()  # an interrupt never leaves a run written and stored as if complete
     path = _write(run, out_dir, runs_root)
     run_id = None
-    if st is not None:
-        from landbridge.errors import StoreError
+    try:
+        if st is not None:
+            from landbridge.errors import StoreError
 
-        try:
-            run_id = st.record(path)
-        except StoreError as exc:
-            raise StoreError(f"{exc}. The run directory {path} was written; record it "
-                             f"later with `landbridge runs add {path}`") from None
-    rep = _write_report(path, run_id or path.name, baseline, st, validate, run, executor,
-                        notes) if report else None
+            interrupts.check()
+            try:  # rolled back when interrupted before its commit
+                run_id = st.record(path, _before_commit=interrupts.check)
+            except StoreError as exc:
+                raise StoreError(f"{exc}. The run directory {path} was written; record it "
+                                 f"later with `landbridge runs add {path}`") from None
+        interrupts.check()
+        rep = _write_report(path, run_id or path.name, baseline, st, validate, run,
+                            executor, notes) if report else None
+    except KeyboardInterrupt:
+        raise interrupts.RunInterrupted(path, run_id, st is not None, report) from None
     return RunOutcome(run_dir=path, run_id=run_id, manifest=run.manifest,
                       summary=run.summary, compiled=compiled, report=rep, reused=False,
                       run=run, notes=tuple(notes), baseline_dir=_baseline_dir(baseline, st))

@@ -51,14 +51,29 @@ def _plain_help(t: typer.Typer) -> None:
 _plain_help(app)
 
 
-def _sigterm(signum, frame):  # pragma: no cover - exercised by killing the process
-    raise KeyboardInterrupt
-
-
 def main() -> None:
-    """Entry point of the console script. SIGTERM is treated like Ctrl-C, so a
-    terminated run removes its partial output and exits with 130."""
+    """Entry point of the console script.
+
+    Ctrl-C (SIGINT) and SIGTERM go through :func:`landbridge.interrupts.handle_signal`:
+    the interrupt is recorded before it is raised, so one that Python discards (it
+    landed in a weakref callback or a ``__del__``) is raised again at the next safe
+    point of the run (after each replication, before writing, recording, reporting).
+    An interrupted command exits 130 with ``interrupted`` and removes its partial
+    output; one that still ended normally after an interrupt exits 130 too, never 0
+    (``serve``, stopped by Ctrl-C as intended, clears the interrupt and exits 0)."""
     import signal
 
-    signal.signal(signal.SIGTERM, _sigterm)
-    app()
+    from landbridge import interrupts
+
+    signal.signal(signal.SIGINT, interrupts.handle_signal)
+    signal.signal(signal.SIGTERM, interrupts.handle_signal)
+    try:
+        app()
+    except SystemExit as exc:
+        if exc.code not in (0, None) or not interrupts.requested():
+            raise
+    if interrupts.requested():
+        from landbridge.cli._common import err
+
+        err.print("interrupted", markup=False)
+        raise SystemExit(130)

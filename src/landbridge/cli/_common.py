@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import functools
 import json
+import shlex
 import sys
+from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 import typer
@@ -18,6 +20,7 @@ from landbridge.errors import (
     StoreError,
     UnknownNameError,
 )
+from landbridge.interrupts import RunInterrupted
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -69,11 +72,42 @@ def handle_errors(fn: F) -> F:
         except LandbridgeError as exc:  # pragma: no cover - every subclass handled above
             err.print(f"[bold red]error:[/] {exc}", markup=True)
             raise typer.Exit(1)
-        except KeyboardInterrupt:
-            err.print("interrupted", markup=False)
+        except KeyboardInterrupt as exc:
+            note = interrupted_note(exc) if isinstance(exc, RunInterrupted) \
+                else (str(exc.args[0]) if exc.args else "")
+            err.print("interrupted" + (f": {note}" if note else ""), markup=False)
             raise typer.Exit(130)
 
     return wrapper  # type: ignore[return-value]
+
+
+def interrupted_note(exc: RunInterrupted, store: str | Path | None = None,
+                     report_flags: str = "") -> str:
+    """What an interrupt after the run directory was written leaves, and the commands
+    that finish the job (``landbridge runs add``, ``landbridge report``).
+
+    Parameters
+    ----------
+    exc : RunInterrupted
+    store : str or Path, optional
+        The ``--store`` given (repeated in the commands).
+    report_flags : str
+        Options for ``landbridge report`` (e.g. `` --baseline restored``).
+    """
+    st = f" --store {shlex.quote(str(store))}" if store is not None else ""
+    where = shlex.quote(str(exc.run_dir))
+    report = (f"landbridge report {shlex.quote(exc.run_id) if exc.run_id else where}"
+              f"{report_flags}{st}")
+    if exc.run_id is not None:
+        text = f"the run is stored as {exc.run_id} in {exc.run_dir}"
+    elif exc.store:
+        text = (f"the run directory {exc.run_dir} was written completely but not recorded "
+                f"in the results store; record it with `landbridge runs add {where}{st}`")
+    else:
+        text = f"the run directory {exc.run_dir} was written completely"
+    if exc.report_missing:
+        text += f"; its report was not written: write it with `{report}`"
+    return text
 
 
 def print_json(data: Any) -> None:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import Optional
 
 import typer
 
-from landbridge.cli._common import err, handle_errors, out, print_json, Table
+from landbridge.cli._common import err, handle_errors, interrupted_note, out, print_json, Table
 from landbridge.errors import Problem, UsageError
+from landbridge.interrupts import RunInterrupted
 
 scenario_app = typer.Typer(help="Validate and inspect scenario files.", no_args_is_help=True)
 
@@ -245,6 +247,10 @@ def _simulate(scenario, days, seed, replications, out_dir, workers, store, repor
             raise UsageError([replace(p, file="<command line>",
                                       item=_FLAGS.get(p.item, p.item))
                               for p in exc.problems]) from None
+        except RunInterrupted as exc:  # the run is written (and stored): say how to finish
+            flags = (f" --baseline {shlex.quote(str(baseline))}" if baseline is not None
+                     else "") + (" --validate" if validate else "")
+            raise KeyboardInterrupt(interrupted_note(exc, store, flags)) from None
     for note in outcome.notes:
         err.print(f"note: {note}", markup=False)
     run, path = outcome, outcome.run_dir

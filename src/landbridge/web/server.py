@@ -201,4 +201,6 @@ def serve(host: str = "127.0.0.1", port: int = 8050, store: str | Path | None = 
             while not stop.wait(0.5):
                 pass
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the context has stopped everything
-        pass
+        from landbridge import interrupts
+
+        interrupts.clear()  # the intended way to stop serving: not an interrupted command
