@@ -191,7 +191,7 @@ class CorridorModel:
                 room = sc.approach_holding_trains + storage.get(key, 0)
                 sides[key] = CrossingSide(self.env, c, d, self.streams(f"crossing:{cid}:{d}"),
                                           self.disruptions, self.avail[cid], self._rec,
-                                          border_h, room, cap)
+                                          border_h, room, cap, self.log)
         return sides
 
     def _ferry_storage(self, routes: list[ServiceRoute]) -> dict:
@@ -352,11 +352,18 @@ class CorridorModel:
         for plan in self.compiled.services:
             times = list(plan.departures_h)
             if plan.poisson_per_h > 0:
+                # the gaps drawn in blocks (the stream has no other draw: the same
+                # values in the same order as one at a time)
                 rng = self.streams(f"dispatch:{plan.id}")
-                t = float(rng.exponential(1.0 / plan.poisson_per_h))
-                while t < horizon:
-                    times.append(t)
-                    t += float(rng.exponential(1.0 / plan.poisson_per_h))
+                scale = 1.0 / plan.poisson_per_h
+                block = int(horizon * plan.poisson_per_h * 1.05) + 64
+                t = None
+                while t is None or t < horizon:
+                    for gap in rng.exponential(scale, block).tolist():
+                        t = gap if t is None else t + gap
+                        if not t < horizon:
+                            break
+                        times.append(t)
             for i, t in enumerate(times):
                 starts.append((t, plan.id, i, plan))
         starts.sort(key=lambda x: (x[0], x[1], x[2]))

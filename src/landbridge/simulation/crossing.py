@@ -47,6 +47,7 @@ from landbridge.network.model import BorderCrossing
 from landbridge.simulation.approach import ApproachGate
 from landbridge.simulation.availability import Availability
 from landbridge.simulation.disruptions import Disruptions
+from landbridge.simulation.eventlog import EventLog
 from landbridge.simulation.kinds import TrainState
 from landbridge.simulation.line import batched_sampler
 from landbridge.simulation.train import Train
@@ -78,12 +79,15 @@ class CrossingSide:
         Trains that may wait to be accepted (approach sidings + line storage, >= 1).
     capacity_per_day : float
         Static capacity of the side (trains/day), for the approach projection.
+    log : EventLog
+        The replication's event log: the side appends its own rows to its columns,
+        as ``record`` would.
     """
 
     def __init__(self, env: simpy.Environment, crossing: BorderCrossing, direction: str,
                  rng: np.random.Generator, disruptions: Disruptions,
                  availability: Availability, record, border_run_h: float, room_trains: int,
-                 capacity_per_day: float):
+                 capacity_per_day: float, log: EventLog):
         c = crossing
         self.env = env
         self.crossing = c
@@ -101,6 +105,13 @@ class CrossingSide:
         self._dis = disruptions
         self._avail = availability
         self._record = record
+        # this side's rows go straight to the event log's columns (as ``record`` would
+        # write them): the side's node and crossing id bound once
+        self._cols = log.extenders()
+        self._here = {n: (self.entry,) * n for n in (2, 4, 5)}
+        self._cid = {n: (c.id,) * n for n in (2, 4, 5)}
+        self._cap = c.max_trains_per_day
+        self._tracks_run = c.transshipment.duration_h if c.transshipment else None
         self._border_run_h = border_run_h
         self._next_accept_h = 0.0
         assert c.clearance_h is not None
@@ -182,40 +193,53 @@ class CrossingSide:
         """Take ``train`` from arrival to departure on the far side (a process body).
         On return the train keeps its yard track (``train.yard`` is this side)."""
         env = self.env
-        rec = self._record
+        labels, events, nodes, crossings, times = self._cols
         cid = self.id
         here = self.entry
         train.state = TrainState.waiting
         train.node = here
-        rec(train, "arrive", here, cid)
+        now = env.now
         gate = self.gate
         gate.arrived(train)
-        if self.yard_free:
+        if self.yard_free and not self._closures and self._cap is None:
+            # accepted on arrival: arrive and yard_in now, then the rows known ahead
             self.yard_free -= 1
-        else:  # wait for a yard track, first come first served (release_yard)
-            ev = env.event()
-            self._yard_waiting.append(ev)
-            yield ev
-        if self._closures:  # no train is received while the crossing is closed
-            until = self._dis.closed_until("crossing", cid, env.now)
-            if until > env.now:
-                yield env.timeout(until - env.now)
-        cap = self._acceptance_cap(max(env.now, self._next_accept_h))
-        if cap is not None:
-            t_acc = max(env.now, self._next_accept_h)
-            self._next_accept_h = t_acc + 24.0 / cap
-            if t_acc > env.now:
-                yield env.timeout(t_acc - env.now)
-        train.admission = None
-        rec(train, "yard_in", here, cid)
-        gate.accepted()
-        now = env.now
-        f = self._service_factor(now)
-        open_ = self._avail.always_open
+            train.admission = None
+            gate.accepted()
+            f = self._service_factor(now) if self._scaled else 1.0
+            on_arrival = True
+        else:
+            lab = train.label
+            labels((lab,))
+            events(("arrive",))
+            nodes((here,))
+            crossings((cid,))
+            times((now,))
+            if self.yard_free:
+                self.yard_free -= 1
+            else:  # wait for a yard track, first come first served (release_yard)
+                ev = env.event()
+                self._yard_waiting.append(ev)
+                yield ev
+            if self._closures:  # no train is received while the crossing is closed
+                until = self._dis.closed_until("crossing", cid, env.now)
+                if until > env.now:
+                    yield env.timeout(until - env.now)
+            cap = self._acceptance_cap(max(env.now, self._next_accept_h))
+            if cap is not None:
+                t_acc = max(env.now, self._next_accept_h)
+                self._next_accept_h = t_acc + 24.0 / cap
+                if t_acc > env.now:
+                    yield env.timeout(t_acc - env.now)
+            train.admission = None
+            now = env.now
+            gate.accepted()
+            f = self._service_factor(now) if self._scaled else 1.0
+            on_arrival = False
         # border/customs control: the first team free, first come first served
         teams = self._teams_free_h
         start = teams[0] if teams[0] > now else now
-        if open_:
+        if self._avail.always_open:
             end = start + self._clearance() * f
             h = self._handover() * f
             done = end + h if h > 0 else end
@@ -224,29 +248,52 @@ class CrossingSide:
             end = self._work_end(start, self._clearance() * f)
             done = self._work_end(end, self._handover() * f)
         heapreplace(teams, end)
-        rec(train, "clearance_start", here, cid, start)
-        rec(train, "cleared", here, cid, end)
-        rec(train, "handed_over", here, cid, done)
+        lab = train.label
+        if on_arrival:  # arrive, yard_in, clearance_start, cleared, handed_over
+            labels((lab, lab, lab, lab, lab))
+            events(_ACCEPTED_ROWS)
+            nodes(self._here[5])
+            crossings(self._cid[5])
+            times((now, now, start, end, done))
+        else:
+            labels((lab, lab, lab, lab))
+            events(_YARD_ROWS)
+            nodes(self._here[4])
+            crossings(self._cid[4])
+            times((now, start, end, done))
         tracks = self._tracks_free_h
         if tracks is not None:
             # trains reach the tracks in the order they finish handover: wake then
             if done > now:
                 yield env.timeout(done - now)
             start = tracks[0] if tracks[0] > done else done
-            hours = self.crossing.transshipment.duration_h(train.containers) * f
-            if open_:
+            hours = self._tracks_run(train.containers) * f
+            if self._avail.always_open:
                 end = start + hours
             else:
                 start = self._work_end(start, 0.0)
                 end = self._work_end(start, hours)
             heapreplace(tracks, end)
-            rec(train, "transship_start", here, cid, start)
-            rec(train, "transshipped", here, cid, end)
+            lab = train.label
+            labels((lab, lab))
+            events(_TRANSSHIP_ROWS)
+            nodes(self._here[2])
+            crossings(self._cid[2])
+            times((start, end))
             done = end
         now = env.now
         yield env.timeout(done + self._border_run_h - now)
-        train.node = self.exit
+        out = train.node = self.exit
         train.state = TrainState.running
-        rec(train, "depart", self.exit, cid)
+        labels((train.label,))
+        events(("depart",))
+        nodes((out,))
+        crossings((cid,))
+        times((env.now,))
         self.blocked += 1
         train.yard = self
+
+
+_ACCEPTED_ROWS = ("arrive", "yard_in", "clearance_start", "cleared", "handed_over")
+_YARD_ROWS = _ACCEPTED_ROWS[1:]
+_TRANSSHIP_ROWS = ("transship_start", "transshipped")

@@ -129,6 +129,12 @@ class EventLog:
         return (self.labels.append, self.events.append, self.nodes.append,
                 self.crossings.append, self.times.append)
 
+    def extenders(self):
+        """The columns' extend methods, for several rows at once: (label, event, node,
+        crossing, time_h), each taking a sequence."""
+        return (self.labels.extend, self.events.extend, self.nodes.extend,
+                self.crossings.extend, self.times.extend)
+
     def record(self, train: str, service: str, event: str, node: str, crossing: str,
                time_h: float, teu: float, dispatch_h: float, corridor: str = "",
                departure: int = 0) -> None:
@@ -168,19 +174,20 @@ class EventLog:
                 "seq": _numeric(np.arange(n, dtype=np.int64))}
         # labels: one tuple per train (state), shared by its rows: the distinct ones by
         # identity, then each label column taken from them
-        distinct, codes = _distinct(self.labels, order)
-        label = {name: [lab[i] for lab in distinct] for i, name in enumerate(_LABEL_FIELDS)}
+        distinct, index = _distinct(self.labels, order)
+        codes = _numeric(index)
+        label = dict(zip(_LABEL_FIELDS, map(list, zip(*distinct)))) if distinct else \
+            {name: [] for name in _LABEL_FIELDS}
         data["train"] = _strings(label["train"]).take(codes)
-        data["service"] = _strings(label["service"]).take(codes)
+        data["service"] = _few_strings(label["service"], index)
         for name, values in (("event", self.events), ("node", self.nodes),
                              ("crossing", self.crossings)):
-            d, c = _distinct(values, order)
-            data[name] = _strings(d).take(c)
+            data[name] = _few_strings(values, order)
         t = np.frombuffer(self.times, np.float64) if len(self.times) else np.empty(0)
         data["time_h"] = _numeric(t if order is None else t[order])
         data["teu"] = _numeric(np.array(label["teu"], np.float64)).take(codes)
         data["dispatch_h"] = _numeric(np.array(label["dispatch_h"], np.float64)).take(codes)
-        data["corridor"] = _strings(label["corridor"]).take(codes)
+        data["corridor"] = _few_strings(label["corridor"], index)
         data["departure"] = _numeric(np.array(label["departure"], np.int32)).take(codes)
         return pa.table(data, schema=SCHEMA)
 
@@ -201,10 +208,22 @@ def _strings(values: list[str]) -> pa.Array:
                                  [None, pa.py_buffer(offsets), pa.py_buffer(b"".join(encoded))])
 
 
-def _distinct(objects: list, order: np.ndarray | None) -> tuple[list, pa.Array]:
+def _distinct(objects: list, order: np.ndarray | None) -> tuple[list, np.ndarray]:
     """The distinct objects of a column by identity (a train's label, a node's id: the
     same object on every row) and each row's index into them, rows in ``order``."""
     ids = np.fromiter(map(id, objects), np.int64, len(objects))
     _, first, codes = np.unique(ids, return_index=True, return_inverse=True)
     codes = codes.astype(np.int32) if order is None else codes[order].astype(np.int32)
-    return [objects[i] for i in first.tolist()], _numeric(codes)
+    return [objects[i] for i in first.tolist()], codes
+
+
+def _few_strings(values: list[str], order) -> pa.Array:
+    """A pyarrow string array of ``values`` (a column of few distinct strings) taken in
+    ``order`` (numpy indices; ``None``: as they are)."""
+    distinct = dict.fromkeys(values)
+    for i, v in enumerate(distinct):
+        distinct[v] = i
+    codes = np.fromiter(map(distinct.__getitem__, values), np.int32, len(values))
+    if order is not None:
+        codes = codes[order]
+    return _strings(list(distinct)).take(_numeric(codes))
