@@ -469,6 +469,11 @@ def compile_scenario(scenario: Scenario, network: Network | None = None,
                                  poisson_per_h=(svc.departures_per_week or 0) / 168.0
                                  if poisson else 0.0, alternatives=alternatives))
 
+    if scenario.reformation is not None:
+        for nid in scenario.reformation.nodes:
+            if nid not in net.nodes:
+                problems.append(Problem(fname, f"reformation.nodes.{nid}", "",
+                                        _unknown("node", nid, net.nodes)))
     for i, f in enumerate(scenario.road_flows):
         c = net.crossings.get(f.crossing)
         if c is None:

@@ -29,6 +29,7 @@ __all__ = [
     "Demand",
     "RoadFlow",
     "Rerouting",
+    "Reformation",
     "TrainDefaults",
     "Window",
     "Closure",
@@ -164,6 +165,23 @@ class Rerouting(_Rec):
     cost_usd_per_teu: StrictFloat = Field(default=0.0, ge=0, le=100_000)
     alternatives: StrictInt = Field(default=2, ge=1, le=5)
     source: str | None = None
+
+
+class Reformation(_Rec):
+    """Operator policy at re-formation points (where the train-length limit drops):
+    a buffer sends what it holds as a short train once its oldest box has waited
+    ``max_hold_h`` hours, instead of waiting for a full train however long. ``nodes``
+    sets the limit per re-formation point (node id: hours), overriding ``max_hold_h``
+    there; a point with neither waits for full trains."""
+
+    max_hold_h: StrictFloat | None = Field(default=None, gt=0, le=10000)
+    nodes: dict[str, Annotated[StrictFloat, Field(gt=0, le=10000)]] = Field(
+        default_factory=dict)
+    source: str | None = None
+
+    def max_hold_h_at(self, node: str) -> float | None:
+        """The holding limit at ``node`` (hours), or None (full trains only)."""
+        return self.nodes.get(node, self.max_hold_h)
 
 
 class RoadFlow(_Rec):
@@ -450,6 +468,7 @@ class Scenario(_Rec):
     planning_max_utilization: StrictFloat = Field(default=0.85, gt=0, le=1)
     sources: dict[str, str] = Field(default_factory=dict)
     rerouting: Rerouting | None = None
+    reformation: Reformation | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> "Scenario":

@@ -336,8 +336,10 @@ class CorridorModel:
     def _point(self, node: str) -> ReformationPoint:
         p = self.reformation.get(node)
         if p is None:
-            p = self.reformation[node] = ReformationPoint(self.env, node, self.tpc, self._rec,
-                                                          self._launch)
+            policy = self.scenario.reformation
+            p = self.reformation[node] = ReformationPoint(
+                self.env, node, self.tpc, self._rec, self._launch,
+                max_hold_h=policy.max_hold_h_at(node) if policy is not None else None)
         return p
 
     # ------------------------------------------------------------------ running

@@ -7,6 +7,14 @@ the next piece's length, an onward train is formed from its oldest boxes (a lot 
 split over two trains). Leftover boxes wait for the next train's worth to arrive, from
 any service: consolidation, as container terminals at gauge and length changes
 (Małaszewicze, Irún) do.
+
+With a holding limit (``max_hold_h``, the scenario's ``reformation`` policy) a buffer
+also sends what it holds as a *partial* (short) train once its oldest box has waited
+``max_hold_h``. Each buffer has at most one timer pending: it is started when the
+buffer becomes non-empty, set to the oldest box's deadline, and on firing either
+forms the partial train (the deadline has come), sleeps again until the new oldest
+box's deadline (a full train took the old oldest meanwhile), or ends (the buffer is
+empty). No random draws: the same scenario and seed give the same events.
 """
 
 from __future__ import annotations
@@ -27,7 +35,8 @@ __all__ = ["ReformationPoint", "ReformationStat"]
 class ReformationStat:
     """What happened at one re-formation point over a replication: TEU in and out,
     the mean and largest dwell of the boxes that left (hours, TEU-weighted mean) and
-    the TEU still waiting at the end."""
+    the TEU still waiting at the end; ``trains_partial`` counts the short trains sent
+    because a box had waited ``max_hold_h``."""
 
     node: str
     teu_in: float
@@ -35,14 +44,16 @@ class ReformationStat:
     dwell_mean_h: float | None
     dwell_max_h: float | None
     teu_left: float
+    trains_partial: int = 0
 
 
 class _Buffer:
-    __slots__ = ("lots", "containers")
+    __slots__ = ("lots", "containers", "timer")
 
     def __init__(self):
         self.lots: deque[Lot] = deque()
         self.containers = 0
+        self.timer = False  # a holding timer is pending
 
 
 class ReformationPoint:
@@ -57,11 +68,24 @@ class ReformationPoint:
         ``record(train, event, node, where)``.
     launch : callable
         ``launch(train)`` starts an onward train's process.
+    max_hold_h : float or None
+        Longest wait of a box in a buffer (hours) before what the buffer holds leaves
+        as a partial train; None (default) waits for a full train however long.
+
+    Raises
+    ------
+    ValueError
+        If ``max_hold_h`` is not a positive finite number.
     """
 
     def __init__(self, env: simpy.Environment, node: str, teu_per_container: float,
-                 record, launch: Callable[[Train], None]):
+                 record, launch: Callable[[Train], None], max_hold_h: float | None = None):
+        if max_hold_h is not None and not 0 < max_hold_h < float("inf"):
+            raise ValueError(f"re-formation point {node}: max_hold_h must be a positive "
+                             f"number of hours; got {max_hold_h!r}")
         self.env = env
+        self.max_hold_h = max_hold_h
+        self.trains_partial = 0
         self.node = node
         self._teu = teu_per_container
         self._record = record
@@ -98,12 +122,32 @@ class ReformationPoint:
         train.lots = []
         for piece, buf in touched.values():
             self._form(piece, buf)
+            if self.max_hold_h is not None and buf.containers and not buf.timer:
+                buf.timer = True
+                self.env.process(self._hold(piece, buf))
 
-    def _form(self, piece, buf: _Buffer) -> None:
+    def _hold(self, piece, buf: _Buffer):
+        """The buffer's one holding timer: sleep until the oldest box's deadline, then
+        send a partial train, or sleep on if a full train took that box meanwhile."""
+        hold = self.max_hold_h
+        while buf.containers:
+            wait = buf.lots[0].since_h + hold - self.env.now
+            if wait > 1e-9:
+                yield self.env.timeout(wait)
+                continue
+            self.trains_partial += 1
+            self._form(piece, buf, buf.containers)
+        buf.timer = False
+
+    def _form(self, piece, buf: _Buffer, partial: int = 0) -> None:
+        """Form every full train the buffer holds, or (``partial`` > 0) one train of
+        ``partial`` boxes."""
         limit = piece.max_containers
         now = self.env.now
-        while buf.containers >= limit:
-            need = limit
+        while buf.containers >= limit or partial:
+            need = partial or limit
+            size = need
+            partial = 0
             lots: list[Lot] = []
             while need:
                 head = buf.lots[0]
@@ -114,8 +158,8 @@ class ReformationPoint:
                 else:
                     lots.append(head.split(need))
                     need = 0
-            buf.containers -= limit
-            self.containers_out += limit
+            buf.containers -= size
+            self.containers_out += size
             for lot in lots:
                 dwell = now - lot.since_h
                 self.container_hours += dwell * lot.containers
@@ -135,4 +179,5 @@ class ReformationPoint:
             teu_out=out * self._teu,
             dwell_mean_h=self.container_hours / out if out else None,
             dwell_max_h=self.dwell_max_h,
-            teu_left=self.containers_waiting * self._teu)
+            teu_left=self.containers_waiting * self._teu,
+            trains_partial=self.trains_partial)
