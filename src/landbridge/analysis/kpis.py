@@ -68,7 +68,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from landbridge.analysis.schema import KPI_SCHEMA, TABLE_NAMES
+from landbridge.analysis.schema import KPI_SCHEMA, TABLE_NAMES, check_finite
 from landbridge.analysis.stats import ci95_halfwidth, t975
 from landbridge.scenario.compile import CompiledScenario
 from landbridge.scenario.whatif import demand_direction
@@ -648,6 +648,13 @@ def replication_kpis(result: ReplicationResult, compiled: CompiledScenario) -> K
         The replication's event log, road-post days and end state.
     compiled : CompiledScenario
         The scenario it simulated (window, services, network).
+
+    Raises
+    ------
+    InvariantError
+        A KPI is not a finite number (:func:`~landbridge.analysis.schema.check_finite`):
+        refused here, naming the KPI and the replication, rather than stored as an
+        empty cell.
     """
     sc = compiled.scenario
     rep = result.replication
@@ -680,10 +687,13 @@ def replication_kpis(result: ReplicationResult, compiled: CompiledScenario) -> K
         rep=rep, node=r.node, teu_in=r.teu_in, teu_out=r.teu_out,
         dwell_mean_h=r.dwell_mean_h, dwell_max_h=r.dwell_max_h, teu_left=r.teu_left)
         for r in getattr(e, "reformation", ())])
-    return Kpis(od=od, services=services, corridors=corridors, crossings=crossings,
-                queue_by_day=queue_by_day, throughput_by_day=tday, road=road,
-                corridor_load=cload, reformation=reform,
-                diversions=_diversion_table(log, compiled, rep), run=run)
+    out = Kpis(od=od, services=services, corridors=corridors, crossings=crossings,
+               queue_by_day=queue_by_day, throughput_by_day=tday, road=road,
+               corridor_load=cload, reformation=reform,
+               diversions=_diversion_table(log, compiled, rep), run=run)
+    for name in Kpis.TABLES:
+        check_finite(name, getattr(out, name), f"replication {rep}")
+    return out
 
 
 def summarize(per_rep: Sequence[Kpis]) -> Kpis:
@@ -740,5 +750,6 @@ def summarize(per_rep: Sequence[Kpis]) -> Kpis:
             if spec.column(k).dtype == "int":
                 table[k] = table[k].astype(int)
         table["replications"] = table["replications"].astype(int)
+        check_finite(name, table, "the mean over replications")  # e.g. an overflowing sum
         out[name] = table
     return Kpis(**out)

@@ -26,7 +26,7 @@ import pandas as pd
 
 __all__ = ["Column", "TableSpec", "KPI_SCHEMA", "TABLE_NAMES", "duckdb_columns",
            "storage_value", "format_value", "schema_markdown", "column_spec",
-           "summary_columns", "storage_frame", "storage_column", "kpi_csv"]
+           "summary_columns", "storage_frame", "storage_column", "kpi_csv", "check_finite"]
 
 Role = Literal["key", "attr", "value"]
 Dtype = Literal["str", "int", "float"]
@@ -53,6 +53,10 @@ class Column:
         Decimals shown by the CLI and the report.
     percent : bool
         A share stored as a fraction (0–1) and shown as a percentage.
+    infinite : str
+        What an infinite value means, for a column that may hold one (stored empty,
+        like a missing value); in any other column an infinite value is a defect and
+        :func:`check_finite` refuses it.
     """
 
     name: str
@@ -62,17 +66,20 @@ class Column:
     role: Role = "value"
     digits: int = 2
     percent: bool = False
+    infinite: str = ""
 
 
 @dataclass(frozen=True)
 class TableSpec:
-    """One KPI table: its columns in order, and whether it is a daily table (averaged
-    over replications without confidence intervals)."""
+    """One KPI table: its columns in order, whether it is a daily table (averaged
+    over replications without confidence intervals), and whether every value is
+    ``defined`` (a number in every replication: a missing value is a defect)."""
 
     name: str
     description: str
     columns: tuple[Column, ...]
     daily: bool = False
+    defined: bool = False
 
     @property
     def keys(self) -> list[str]:
@@ -111,8 +118,9 @@ class TableSpec:
         return df
 
 
-def _c(name, dtype, unit, description, role="value", digits=2, percent=False) -> Column:
-    return Column(name, dtype, unit, description, role, digits, percent)
+def _c(name, dtype, unit, description, role="value", digits=2, percent=False,
+       infinite="") -> Column:
+    return Column(name, dtype, unit, description, role, digits, percent, infinite)
 
 
 _TRANSIT = (
@@ -229,9 +237,11 @@ KPI_SCHEMA: dict[str, TableSpec] = {t.name: t for t in (
            "the crossings table)"),
         _c("capacity_trains_per_day", "float", "trains/day", "capacity of the limiting "
            "element time-averaged over the whole horizon, the scenario's measures "
-           "included (capacity_note names them)"),
+           "included (capacity_note names them)",
+           infinite="unlimited: the route has no capacity-limited element"),
         _c("utilization", "float", "%", "scheduled load / time-averaged capacity (the "
-           "same in every replication)", digits=0, percent=True),
+           "same in every replication)", digits=0, percent=True,
+           infinite="the limiting element has no capacity: closed the whole horizon"),
         _c("unshipped_teu", "float", "TEU", "TEU unshipped at the corridor's origins at "
            "the end", digits=0),
         _c("delivered_teu", "float", "TEU", "TEU delivered on the corridor", digits=0),
@@ -280,7 +290,8 @@ KPI_SCHEMA: dict[str, TableSpec] = {t.name: t for t in (
         _c("diverted_teu", "float", "TEU", "TEU on the diverted trains", digits=0),
         _c("diversion_cost_usd", "float", "USD", "diverted TEU × the rerouting policy's "
            "cost_usd_per_teu", digits=0),
-        _c("events", "float", "events", "rows in the event log", digits=0))),
+        _c("events", "float", "events", "rows in the event log", digits=0)),
+        defined=True),
 )}
 
 #: The KPI table names in order.
@@ -350,6 +361,52 @@ def duckdb_columns(table: str, columns: list[str] | None = None) -> dict[str, st
         else:
             out[name] = _DUCKDB[col.dtype]
     return out
+
+
+def check_finite(table: str, df: pd.DataFrame, where: str) -> None:
+    """Refuse a non-finite KPI instead of storing it as an empty cell (which a reader
+    could take for zero or for "no data").
+
+    An infinite value is allowed only in a column that declares what it means
+    (:attr:`Column.infinite`); NaN (missing) only in tables not ``defined``.
+    Half-widths (``<name>_ci95``) are checked for infinities too.
+
+    Parameters
+    ----------
+    table : str
+        The KPI table's name.
+    df : DataFrame
+        Its rows (one replication's, or the summary).
+    where : str
+        Named in the message: ``"replication 3"``, ``"the mean over replications"``.
+
+    Raises
+    ------
+    InvariantError
+        Naming the table, the KPI, the row's key and ``where``.
+    """
+    from landbridge.errors import InvariantError
+
+    spec = KPI_SCHEMA[table]
+    for col in spec.columns:
+        if col.role != "value":
+            continue
+        for name in (col.name, f"{col.name}_ci95"):
+            if name not in df.columns or not len(df):
+                continue
+            x = pd.to_numeric(df[name], errors="coerce").to_numpy(dtype=float)
+            bad = np.isinf(x) if not col.infinite or name != col.name \
+                else np.zeros(len(x), dtype=bool)
+            if spec.defined and name == col.name:
+                bad |= np.isnan(x)
+            if bad.any():
+                i = int(np.flatnonzero(bad)[0])
+                key = ", ".join(f"{k} {df[k].iloc[i]}" for k in spec.keys if k in df)
+                raise InvariantError(
+                    f"{where}: KPI {table}.{name}" + (f" ({key})" if key else "")
+                    + f" is {float(x[i])!r}, not a finite number; it is refused rather than "
+                    "stored as an empty cell (a defect, or an input beyond what the "
+                    "model computes)")
 
 
 def storage_value(value: Any) -> Any:
@@ -438,11 +495,15 @@ def schema_markdown() -> str:
     for spec in KPI_SCHEMA.values():
         lines += [f"#### `{spec.name}`", "", spec.description
                   + (" (daily: averaged over replications, no interval)." if spec.daily
-                     else " (each value: mean over replications and `<name>_ci95`)."), "",
+                     else " (each value: mean over replications and `<name>_ci95`).")
+                  + (" Every value is a number in every replication." if spec.defined
+                     else ""), "",
                   "| column | role | type | unit | meaning |", "|---|---|---|---|---|"]
         for c in spec.columns:
             unit = "fraction (shown as %)" if c.percent else c.unit
-            lines.append(f"| `{c.name}` | {c.role} | {c.dtype} | {unit} | {c.description} |")
+            desc = c.description + (f" (empty when infinite: {c.infinite})" if c.infinite
+                                    else "")
+            lines.append(f"| `{c.name}` | {c.role} | {c.dtype} | {unit} | {desc} |")
         lines.append("")
     spec = DELAY_TOTALS
     lines += [f"#### `{spec.name}` (against a baseline)", "", spec.description
