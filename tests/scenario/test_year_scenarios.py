@@ -198,6 +198,8 @@ def test_bruzgi_kuznica_carries_the_pinned_flows_and_brest_the_rest(compiled_def
     for s in compiled_default.services:
         for c in s.route.crossings:
             n[c] += len(s.departures_h)
-    assert n["GRO-KUZ"] == pytest.approx(306, abs=2)
+    # less the 3 departures of the 153-a-year Alashankou flow (2.93 a week) in the 7-day
+    # Alashankou loading stop of 25 Oct – 1 Nov 2021 (loading_stops, RailFreight 2021-10-26)
+    assert n["GRO-KUZ"] == pytest.approx(306 - 3, abs=2)
     assert n["SVL-SIE"] == 0
     assert n["BRE-MAL"] / (n["BRE-MAL"] + n["GRO-KUZ"]) >= 0.9

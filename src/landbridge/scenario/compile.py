@@ -336,6 +336,19 @@ def _departures(svc, scenario: Scenario, origin_tz: str) -> list[float]:
     return sorted(out)
 
 
+def _loading_stops(route: Route, stops) -> list[tuple[float, float]]:
+    """The (start_h, end_h) windows of ``stops`` (crossing, station_a, direction,
+    start_h, end_h) whose crossing ``route`` passes in the stop's direction."""
+    out = []
+    for cid, station_a, direction, s0, e0 in stops:
+        for leg in route.legs:
+            if leg.crossing == cid and \
+                    ("a_to_b" if leg.from_node == station_a else "b_to_a") == direction:
+                out.append((s0, e0))
+                break
+    return out
+
+
 def _route(network: Network, origin: str, destination: str, route, containers: int) -> Route:
     if route == "fastest":
         return find_routes(network, origin, destination, k=1, containers=containers)[0]
@@ -398,6 +411,22 @@ def compile_scenario(scenario: Scenario, network: Network | None = None,
             problems.append(Problem(
                 fname, "overrides", "",
                 f"after the overrides, {p.file}: {p.item}.{p.field}: {p.message}"))
+
+    # loading stops: (crossing, its station_a, direction, start_h, end_h)
+    stops: list[tuple[str, str, str, float, float]] = []
+    stop_notes: list[str] = []
+    for i, ls in enumerate(scenario.loading_stops):
+        c = net.crossings.get(ls.crossing)
+        if c is None:
+            problems.append(Problem(fname, f"loading_stops[{i}].crossing", "",
+                                    _unknown("crossing", ls.crossing, net.crossings)))
+            continue
+        s0, e0 = ls.window.hours(scenario.start_date)
+        if e0 <= s0:
+            problems.append(Problem(fname, f"loading_stops[{i}].window", "",
+                                    "the window ends before it starts"))
+            continue
+        stops.append((c.id, c.station_a, ls.direction, s0, e0))
 
     # services and demand
     plans: list[ServicePlan] = []
@@ -463,6 +492,12 @@ def compile_scenario(scenario: Scenario, network: Network | None = None,
             svc = spec
         poisson = svc.arrival_process == "poisson"
         deps = () if poisson else _departures(svc, scenario, net.nodes[o].timezone)
+        stopped = _loading_stops(r, stops)
+        if stopped and poisson:
+            stop_notes.append(f"{path}: a Poisson service; its departures are drawn during "
+                              "the run, so loading_stops do not stop it")
+        elif stopped:
+            deps = [t for t in deps if not any(s0 <= t < e0 for s0, e0 in stopped)]
         plans.append(ServicePlan(id=sid, origin=o, destination=r.destination, route=r,
                                  departures_h=tuple(deps), teu_per_train=teu,
                                  containers_per_train=containers,
@@ -485,7 +520,7 @@ def compile_scenario(scenario: Scenario, network: Network | None = None,
 
     windows: list[WindowEffect] = []
     failures: list[tuple[str, str, float, float]] = []
-    notes: list[str] = [not_yet_note] if not_yet_note else []
+    notes: list[str] = ([not_yet_note] if not_yet_note else []) + stop_notes
     for i, d in enumerate(scenario.disruptions):
         ttype = _target_type(net, d.target)
         if ttype is None and d.target in not_yet_ids:

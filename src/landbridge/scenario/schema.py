@@ -284,6 +284,22 @@ Disruption = Annotated[
 ]
 
 
+class LoadingStop(_Rec):
+    """A dated demand measure: no train is loaded at its origin while ``window`` lasts
+    for a service whose route passes border crossing ``crossing`` in ``direction``
+    (``a_to_b`` from its ``station_a`` to ``station_b``). The departures in the window
+    are cancelled, not postponed (a shipper's box not loaded is not a train); a Poisson
+    service's draws are unaffected. China Railway's loading stops are the case: e.g.
+    no outgoing train loaded for Alashankou 25 Oct–1 Nov 2021 (RailFreight 2021-10-26).
+    Unlike a disruption it leaves the crossing's capacity alone."""
+
+    id: str | None = None
+    crossing: str = Field(min_length=1)
+    direction: Literal["a_to_b", "b_to_a"]
+    window: Window
+    source: str | None = None
+
+
 class PreDeclaration(_Rec):
     """Electronic pre-declaration: clearance time at ``crossing`` × ``clearance_factor``
     (e.g. KZ "Tez Customs" e-transit in 30 min, KTZ 2023; China online pre-declaration
@@ -469,6 +485,7 @@ class Scenario(_Rec):
     sources: dict[str, str] = Field(default_factory=dict)
     rerouting: Rerouting | None = None
     reformation: Reformation | None = None
+    loading_stops: list[LoadingStop] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> "Scenario":
