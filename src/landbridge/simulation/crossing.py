@@ -113,6 +113,7 @@ class CrossingSide:
         self._cap = c.max_trains_per_day
         self._tracks_run = c.transshipment.duration_h if c.transshipment else None
         self._border_run_h = border_run_h
+        self._always_open = availability.always_open  # hours and closures are fixed
         self._next_accept_h = 0.0
         assert c.clearance_h is not None
         # clearance drawn ahead in batches where nothing else draws from this side's
@@ -239,7 +240,7 @@ class CrossingSide:
         # border/customs control: the first team free, first come first served
         teams = self._teams_free_h
         start = teams[0] if teams[0] > now else now
-        if self._avail.always_open:
+        if self._always_open:
             end = start + self._clearance() * f
             h = self._handover() * f
             done = end + h if h > 0 else end
@@ -268,7 +269,7 @@ class CrossingSide:
                 yield env.timeout(done - now)
             start = tracks[0] if tracks[0] > done else done
             hours = self._tracks_run(train.containers) * f
-            if self._avail.always_open:
+            if self._always_open:
                 end = start + hours
             else:
                 start = self._work_end(start, 0.0)
