@@ -14,6 +14,7 @@ from __future__ import annotations
 import zlib
 
 import numpy as np
+import numpy.random  # noqa: F401  numpy loads it lazily: at import, not in the first run
 
 __all__ = ["Streams", "stream_key"]
 
