@@ -66,3 +66,27 @@ def test_a_closed_section_holds_trains_until_it_reopens(tmp_path):
         disruptions=[{"kind": "closure", "target": "A-B",
                       "window": {"start_day": 0, "end_day": 5 / 24}}])
     assert _deliveries(result) == {"AB": 6.0}
+
+
+def test_a_closed_origin_holds_only_its_own_departures(tmp_path):
+    """Terminal A is closed from 0 to 5 h. A's train due at 0 h is dispatched when A
+    reopens (5 h) and arrives at C at 6 h; B's train due at 1 h is not held up by A's
+    closure: it leaves B at 1 h and arrives at 2 h (one dispatcher used to wait for A's
+    reopening before dispatching anything later, so B's train left at 5 h)."""
+    nodes = [node("A", "KZ", 70, 45, kind="terminal", gauge=1520),
+             node("B", "KZ", 70.5, 46, kind="terminal", gauge=1520),
+             node("C", "KZ", 71, 45, kind="terminal", gauge=1520)]
+    links = [link("A-C", "A", "C", 50, running_time_h=1.0, gauge=1520, cap=100),
+             link("B-C", "B", "C", 50, running_time_h=1.0, gauge=1520, cap=100)]
+    net = load_network(write(tmp_path / "n", nodes, links, []))
+    result, _ = run(net, horizon_days=1, services=[
+        {"id": "AC", "origin": "A", "destination": "C", "weekdays": ["wed"],
+         "times": ["05:00"], "teu_per_train": 2},
+        {"id": "BC", "origin": "B", "destination": "C", "weekdays": ["wed"],
+         "times": ["06:00"], "teu_per_train": 2}],
+        disruptions=[{"kind": "closure", "target": "A",
+                      "window": {"start_day": 0, "end_day": 5 / 24}}])
+    assert _deliveries(result) == {"AC": 6.0, "BC": 2.0}
+    ev = result.events.to_pandas()
+    assert ev[ev.event == "dispatch"].set_index("service").time_h.round(6).to_dict() == \
+        {"AC": 5.0, "BC": 1.0}

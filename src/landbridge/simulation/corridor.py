@@ -389,18 +389,30 @@ class CorridorModel:
             now = env.now
             if plan.origin in closed_origins:
                 until = dis.closed_until("node", plan.origin, now)
-                if until > now:  # a closed terminal dispatches nothing
-                    yield env.timeout(until - now)
-                    now = env.now
-            route = self.routes[sid]
-            lot = Lot(route, i + 1, now, plan.containers_per_train)
-            tr = Train(id=f"{sid}-{i + 1:04d}", lots=[lot], piece=route.pieces[0],
-                       node=plan.origin, teu_per_container=self.tpc, at_origin=True)
-            self.trains[tr.id] = tr
-            self.dispatched_teu += tr.teu
-            self.trains_dispatched += 1
-            self._rec(tr, "dispatch", plan.origin)
-            self.env.process(self._journey(tr))
+                if until > now:  # a closed terminal dispatches nothing until it reopens;
+                    # the train waits in a process of its own, so the other origins'
+                    # departures are not held up (same-origin trains keep their order)
+                    env.process(self._dispatch_at(until, sid, i, plan))
+                    continue
+            self._dispatch(sid, i, plan)
+
+    def _dispatch_at(self, until: float, sid: str, i: int, plan) -> Iterator[simpy.Event]:
+        """Dispatch a train of a closed origin when the origin reopens (``until``, h)."""
+        yield self.env.timeout(until - self.env.now)
+        self._dispatch(sid, i, plan)
+
+    def _dispatch(self, sid: str, i: int, plan) -> None:
+        """Dispatch the ``i``-th train of service ``sid`` now."""
+        now = self.env.now
+        route = self.routes[sid]
+        lot = Lot(route, i + 1, now, plan.containers_per_train)
+        tr = Train(id=f"{sid}-{i + 1:04d}", lots=[lot], piece=route.pieces[0],
+                   node=plan.origin, teu_per_container=self.tpc, at_origin=True)
+        self.trains[tr.id] = tr
+        self.dispatched_teu += tr.teu
+        self.trains_dispatched += 1
+        self._rec(tr, "dispatch", plan.origin)
+        self.env.process(self._journey(tr))
 
     def _launch(self, train: Train) -> None:
         """Start an onward train formed at a re-formation point."""
