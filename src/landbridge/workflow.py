@@ -67,7 +67,8 @@ class RunOutcome:
     reused : bool
         True when an identical stored run was reused instead of simulating.
     run : SimulationRun or None
-        The replications (event logs in memory), None when reused.
+        The replications, None when reused. Their event logs are kept in memory
+        only with ``validate`` (otherwise read ``events.parquet`` in ``run_dir``).
     notes : tuple of str
         Notes worth showing (compilation notes, reuse, warm-up adjustments).
     baseline_dir : Path or None
@@ -307,7 +308,7 @@ def run_scenario(scenario: "Scenario | str | Path | None" = None, *,
     try:
         if own is None and executor is None:
             run = run_replications(compiled, n, None, on_progress=_checked(on_progress),
-                                   encode_events=True)
+                                   encode_events=True, keep_events=validate)
         else:
             done = [0]
 
@@ -317,7 +318,7 @@ def run_scenario(scenario: "Scenario | str | Path | None" = None, *,
                     on_progress(float(done[0]))
 
             run = run_replications(compiled, n, executor or own, on_done=_checked(_tick),
-                                   encode_events=True)
+                                   encode_events=True, keep_events=validate)
     finally:
         if own is not None:
             own.shutdown()

@@ -25,12 +25,14 @@ __all__ = ["ReplicationResult", "simulate_replication", "replication_seed"]
 class ReplicationResult:
     """What one replication produced: the event log (pyarrow Table, see
     :mod:`landbridge.simulation.eventlog`), the road posts' daily records, the TEU
-    accounting at the end (conservation already checked) and the seed used."""
+    accounting at the end (conservation already checked) and the seed used. ``events``
+    is None in a run that did not keep its logs in memory
+    (:func:`landbridge.runners.run_replications` ``keep_events=False``)."""
 
     replication: int
     seed: int
     spawn_key: tuple[int, ...]
-    events: pa.Table
+    events: pa.Table | None
     road_days: tuple[RoadDay, ...]
     end: EndState
     n_events: int
