@@ -4,6 +4,8 @@ encoded as the replications ended."""
 
 import hashlib
 
+import pytest
+
 from netfactory import two_corridor_network
 
 from landbridge.network import load_network
@@ -41,6 +43,21 @@ def test_encoded_logs_are_the_bytes_the_writer_writes(tmp_path):
     a = write_run_dir(plain, tmp_path / "a")
     b = write_run_dir(encoded, tmp_path / "b")
     assert _digest(a) == _digest(b)
+
+
+def test_logs_not_kept_write_the_same_run_directory(tmp_path):
+    # keep_events=False (run_scenario without validate) lets each log go once the
+    # encoder has it: the same bytes are written, and events() says where the logs are
+    compiled = _compiled(tmp_path)
+    kept = run_replications(compiled, encode_events=True)
+    light = run_replications(compiled, encode_events=True, keep_events=False)
+    assert [r.events for r in light.results] == [None, None, None]
+    assert light.events_parquet == kept.events_parquet
+    assert [r.n_events for r in light.results] == [r.events.num_rows for r in kept.results]
+    with pytest.raises(ValueError, match="events.parquet"):
+        light.events()
+    assert _digest(write_run_dir(light, tmp_path / "a")) == \
+        _digest(write_run_dir(kept, tmp_path / "b"))
 
 
 def test_two_workers_write_the_same_run_directory_as_one(tmp_path):
