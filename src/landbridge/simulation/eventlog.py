@@ -37,6 +37,7 @@ one tuple per train shared by its rows until it changes (:meth:`Train.relabel
 
 from __future__ import annotations
 
+import gc
 from array import array
 
 import numpy as np
@@ -169,7 +170,18 @@ class EventLog:
 
         Built from numpy buffers (``pyarrow.array`` on Python objects would import
         pandas, about a second, and ``Array.take`` pyarrow.compute, 45-70 ms, which a
-        replication does not otherwise need)."""
+        replication does not otherwise need). Python's cyclic garbage collector is
+        paused meanwhile: the lists made here would set off passes over the whole log
+        (every row's label is a tracked tuple) that free nothing."""
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._table()
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _table(self) -> pa.Table:
         order = self._order()
         n = len(self.times) if order is None else len(order)
         data = {"replication": _numeric(np.full(n, self.replication, np.int32)),
