@@ -10,7 +10,7 @@ from typing import Optional
 import typer
 
 from landbridge.cli._common import handle_errors, out, print_json, Table
-from landbridge.errors import Problem, UsageError
+from landbridge.errors import Problem, UnknownNameError, UsageError
 
 network_app = typer.Typer(help="Inspect and validate corridor networks.", no_args_is_help=True)
 
@@ -48,7 +48,8 @@ def check_via(net, origin: str, destination: str, via) -> None:
         Naming each such ``--via`` (by its position when there are several) or
         DESTINATION.
     UnknownNameError
-        A name that matches no node (with suggestions).
+        A name that matches no node (with suggestions; a via point's names its
+        ``--via``).
     """
     o, d = net.resolve(origin), net.resolve(destination)
 
@@ -64,7 +65,15 @@ def check_via(net, origin: str, destination: str, via) -> None:
     previous = None
     for n, value in enumerate(via, 1):
         opt = f"--via {n}" if len(via) > 1 else "--via"
-        v = net.resolve(value)
+        if not value.strip():
+            problems.append(Problem("<command line>", opt, "",
+                                    f"{value!r} names no node; give a node id or name, "
+                                    "e.g. --via Aktau"))
+            continue
+        try:
+            v = net.resolve(value)
+        except UnknownNameError as exc:
+            raise UnknownNameError(f"{opt}: {exc}") from None
         if v == o:
             problems.append(Problem("<command line>", opt, "",
                                     f"{value!r} is the origin ({node(v)}); {between}"))

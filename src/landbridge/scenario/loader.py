@@ -258,6 +258,13 @@ def _base_path(ref: Any, path: Path, chain: tuple[Path, ...]) -> Path:
                                      f"circular or too deep 'base' chain through {base_path}")])
     if not base_path.exists():
         raise ScenarioError([Problem(str(path), "base", "", f"no scenario file {base_path}")])
+    if not base_path.is_file():  # e.g. 'base: .' (the file's own directory)
+        raise ScenarioError([Problem(str(path), "base", "",
+                                     f"{ref!r} is {base_path}: "
+                                     + ("a directory" if base_path.is_dir()
+                                        else "not a regular file")
+                                     + ", expected a YAML file or a bundled scenario "
+                                     "name")])
     return base_path
 
 

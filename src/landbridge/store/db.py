@@ -152,6 +152,10 @@ class ResultsStore:
         if self.path.is_dir():
             raise StoreError(f"{self.path} is a directory; the results store is a DuckDB file "
                              "(e.g. --store runs/landbridge.duckdb)")
+        if self.path.exists() and not self.path.is_file():
+            raise StoreError(f"{self.path} is not a regular file (a device, pipe or socket); "
+                             "the results store is a DuckDB file (e.g. --store "
+                             "runs/landbridge.duckdb)")
         if not write and not self.path.is_file():
             raise StoreError(f"no results store at {self.path}: run `landbridge simulate` "
                              "first, or give the store with --store PATH")
