@@ -255,8 +255,8 @@ def run_scenario(scenario: "Scenario | str | Path | None" = None, *,
     st = None
     if store is not None and store is not False:
         st = ResultsStore(None if store is True else store)
-        if st.path.exists():  # a damaged or foreign store fails now, not after the run
-            st.runs()
+        if st.path.exists():  # a foreign file or directory fails now, not after the run
+            _check_store_file(st.path)
     n = compiled.scenario.replications
     manifest = build_manifest(compiled, n)
     if baseline is not None and _is_scenario(baseline):
@@ -343,6 +343,36 @@ def run_scenario(scenario: "Scenario | str | Path | None" = None, *,
     return RunOutcome(run_dir=path, run_id=run_id, manifest=run.manifest,
                       summary=run.summary, compiled=compiled, report=rep, reused=False,
                       run=run, notes=tuple(notes), baseline_dir=_baseline_dir(baseline, st))
+
+
+def _check_store_file(path: Path) -> None:
+    """Refuse a results store that is a directory or not a DuckDB file, from its first
+    bytes (DuckDB's main header has ``DUCK`` after an 8-byte checksum), without opening
+    it in DuckDB: the engine's code and buffers (~37 MB resident) then load after the
+    simulation, when the run is recorded, not under the model's peak. A DuckDB file
+    that is damaged inside or not a landbridge store is found when the run is recorded
+    (the run directory is kept and the message says how to record it later), or before
+    the run when an identical stored run is looked up.
+
+    Raises
+    ------
+    StoreError
+        ``path`` is a directory, cannot be read, or is not a DuckDB database file.
+    """
+    from landbridge.errors import StoreError
+
+    if path.is_dir():
+        raise StoreError(f"{path} is a directory; the results store is a DuckDB file "
+                         "(e.g. --store runs/landbridge.duckdb)")
+    try:
+        with open(path, "rb") as f:
+            head = f.read(12)
+    except OSError as exc:
+        raise StoreError(f"cannot read the results store {path}: {exc.strerror}") from None
+    if len(head) == 12 and head[8:] != b"DUCK":  # shorter: a store being created
+        raise StoreError(f"{path} cannot be opened as a results store: not a DuckDB "
+                         "database file (is the file damaged or not a DuckDB database? "
+                         "move it away to start a new store)")
 
 
 def _baseline_dir(baseline, st) -> Path | None:

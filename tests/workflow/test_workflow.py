@@ -99,3 +99,25 @@ def test_an_unknown_stored_baseline_is_refused_before_the_run(base):
     assert (p.item, p.message) == ("baseline", "no run 'nosuch' in the results store "
                                    "(`landbridge runs list` shows the runs).")
     assert len([d for d in (base / "runs").iterdir() if d.is_dir()]) == 1  # none written
+
+
+def test_a_foreign_store_file_is_refused_before_the_run(base):
+    # checked from the file's first bytes (no DuckDB open before the simulation):
+    # nothing is simulated or written
+    from landbridge.errors import StoreError
+
+    (base / "notes.duckdb").write_text("these are my notes, not a database\n")
+    with pytest.raises(StoreError, match="not a DuckDB database file"):
+        run_scenario(str(base / "plain.yaml"), out_dir=base / "out",
+                     store=base / "notes.duckdb")
+    assert not (base / "out").exists()
+    (base / "dir.duckdb").mkdir()
+    with pytest.raises(StoreError, match="is a directory"):
+        run_scenario(str(base / "plain.yaml"), out_dir=base / "out2", store=base / "dir.duckdb")
+    assert not (base / "out2").exists()
+    # a real store passes the check and records the run
+    ok = run_scenario(str(base / "plain.yaml"), out_dir=base / "out3",
+                      store=base / "s.duckdb", report=False)
+    again = run_scenario(str(base / "plain.yaml"), out_dir=base / "out4",
+                         store=base / "s.duckdb", report=False)
+    assert ok.run_id and again.run_id and ok.run_id != again.run_id
