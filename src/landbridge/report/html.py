@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import json
 import math
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -203,20 +204,34 @@ def _cards(run: RunData, baseline: RunData | None) -> list[dict]:
     return out
 
 
-def _measures_on(run: RunData, crossing: str, direction: str) -> list[str]:
-    """The scenario's dated disruptions on one side of a crossing: "id (closure,
-    start – end)" / "id (capacity × f, start – end)" (the kind when there is no id)."""
+def _measures_on(run: RunData, crossing: str, direction: str,
+                 quota_trucks_per_day: float | None = None) -> list[str]:
+    """The scenario's dated disruptions on one side of a crossing whose window overlaps
+    the run (``start_date`` + ``horizon_days``; a measure outside it has no effect):
+    "id: closed, start – end"; a capacity measure on a post with a daily quota as the
+    figure it leaves, "50 trucks/day under id (× 0.0417 of 1,200), start – end"; else
+    "id: capacity × f, start – end" (the kind when there is no id)."""
+    t0 = date.fromisoformat(str(run.manifest["start_date"]))
+    lo = datetime(t0.year, t0.month, t0.day)
+    hi = lo + timedelta(days=float(run.manifest.get("horizon_days") or 0.0))
     out = []
-    for d in run.scenario.get("disruptions", []) or []:
-        w = d.get("window") or {}
-        if d.get("target") != crossing or not w or d.get("direction") not in (None, direction):
+    for w in disruption_windows(run):
+        if w["target"] != crossing or w.get("direction") not in (None, direction):
             continue
-        what = {"closure": "closed", "capacity_scale": f"capacity × {d.get('factor', 1):g}",
-                "duration_scale": f"service time × {d.get('factor', 1):g}"}.get(
-            d.get("kind"), str(d.get("kind")))
-        s, e = (w.get("start") or f"day {w.get('start_day'):g}",
-                w.get("end") or f"day {w.get('end_day'):g}")
-        out.append(f"{d.get('id') or d.get('kind')}: {what}, {str(s)[:10]} – {str(e)[:10]}")
+        if not (datetime.fromisoformat(w["start"]) < hi
+                and datetime.fromisoformat(w["end"]) > lo):
+            continue
+        name, f = w.get("id") or w.get("kind"), w.get("factor")
+        when = f"{w['start'][:10]} – {w['end'][:10]}"
+        if w.get("kind") == "capacity_scale" and f is not None and _num(quota_trucks_per_day):
+            q = float(quota_trucks_per_day)
+            out.append(f"{q * float(f):,.0f} trucks/day under {name} "
+                       f"(× {float(f):g} of {q:,.0f}), {when}")
+            continue
+        what = {"closure": "closed", "capacity_scale": f"capacity × {float(f or 1):g}",
+                "duration_scale": f"service time × {float(f or 1):g}"}.get(
+            w.get("kind"), str(w.get("kind")))
+        out.append(f"{name}: {what}, {when}")
     return out
 
 
@@ -252,7 +267,8 @@ def _sentences(run: RunData) -> list[str]:
         for r in bound.to_dict("records"):
             limit = what[r["binding_limit"]]
             if r["binding_limit"] == "measure":
-                named = _measures_on(run, r["crossing"], r["direction"])
+                named = _measures_on(run, r["crossing"], r["direction"],
+                                     r.get("quota_trucks_per_day"))
                 limit += f" ({'; '.join(named)})" if named else ""
                 limit += (f", which leave lanes busy {_num(r.get('util_lanes')) * 100:.0f} % "
                           "of the lane-hours they allow" if _num(r.get("util_lanes"))
