@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -140,6 +141,12 @@ def compile_for_run(scenario: "Scenario | str | Path | None", *,
             notes.append(f"horizon_days {float(horizon_days):g} is not longer than the "
                          f"scenario's warm-up ({sc.warmup_days:g} days): running without "
                          "a warm-up")
+        end = sc.start_date + timedelta(days=float(horizon_days))
+        if sc.year is not None and float(horizon_days) > (
+                date(sc.year + 1, 1, 1) - sc.start_date).days:
+            notes.append(f"horizon_days {float(horizon_days):g} runs past the end of the "
+                         f"scenario's year {sc.year} (to {end.isoformat()}): its {sc.year} "
+                         "flows, capacities and measures continue unchanged")
     if seed is not None:
         changes["seed"] = seed
     if replications is not None:
