@@ -150,14 +150,16 @@ def print_investments(result) -> None:
     """One ranking of the candidate investments (USD a year saved per USD invested, the
     LP re-solved with each; ties by TEU/week gained), ranks only for those that change
     the plan, and one sentence saying what to do."""
+    from landbridge.planning.investments import sim_disagrees
+
     invs = sorted(result.investments, key=lambda r: r.rank_saving)
     t = Table(title="Candidate investments, best first by USD/yr saved per USD invested "
                     "(LP re-solved; simulation: paired replications, ± 95 % CI)",
               title_justify="left")
     simulated = any(r.simulation for r in invs)
     for col in ("#", "investment", "cost USD", "TEU/week gain", "saving USD/week",
-                "USD/yr per USD", *(("simulated TEU/week gain", "simulated transit Δ days")
-                                    if simulated else ())):
+                "USD/yr per USD", *(("simulated TEU/week gain", "simulated transit Δ days",
+                                     "sim vs LP") if simulated else ())):
         t.add_column(col, justify="left" if col == "investment" else "right",
                      overflow="fold")
     rank = 0
@@ -171,10 +173,61 @@ def print_investments(result) -> None:
             row += [(f"{sim.delivered_gain_teu_per_week:,.1f} ± {_f(sim.delivered_gain_ci95, 1)}"
                      if sim else "not checked"),
                     (f"{_f(sim.transit_change_d, 2)} ± {_f(sim.transit_change_ci95, 2)}"
-                     if sim else "")]
+                     if sim else ""),
+                    {None: "", True: "differ †", False: "agree"}[sim_disagrees(r)]]
         t.add_row(*row)
     out.print(t)
+    note = disagreement_note(invs)
+    if note:
+        out.print(note, markup=False)
     out.print(investment_advice(result), markup=False)
+    note = unaddressed_note(result)
+    if note:
+        out.print(note, markup=False)
+
+
+def disagreement_note(invs) -> str | None:
+    """The footnote (†) under the investment table naming every row whose simulated
+    95 % interval of the TEU/week gain excludes the LP's figure
+    (:func:`~landbridge.planning.investments.sim_disagrees`) and why the two can
+    differ; None when no row does."""
+    from landbridge.planning.investments import sim_disagrees
+
+    rows = [r for r in invs if sim_disagrees(r)]
+    if not rows:
+        return None
+
+    def sim(r) -> str:
+        s = r.simulation
+        ci = f" ± {s.delivered_gain_ci95:,.1f}" if s.delivered_gain_ci95 is not None else ""
+        return (f"{r.id} (simulated {s.delivered_gain_teu_per_week:+,.1f}{ci} against the "
+                f"LP's {r.throughput_gain_teu_per_week:+,.1f} TEU/week)")
+
+    return (f"† The simulation and the LP disagree on {'; '.join(sim(r) for r in rows)}: the "
+            f"LP is a static bound on average capacity at steady state, the simulation "
+            f"includes queues, the scenario's measures and the horizon; believe the "
+            f"simulation for what this scenario delivers.")
+
+
+def unaddressed_note(result) -> str | None:
+    """One sentence when the binding constraints with the largest duals have no
+    candidate investment acting on them
+    (:func:`~landbridge.planning.investments.unaddressed_binding`), else None. Not said
+    when no candidate changes the plan: the advice names the binding limit then."""
+    from landbridge.planning.investments import unaddressed_binding
+
+    if not any(_useful(r) for r in result.investments):
+        return None
+    rows = unaddressed_binding(result.binding(),
+                               result.context.compiled.scenario.investments)
+    if not rows:
+        return None
+    names = "; ".join(f"{b['label']} (dual {b['dual_usd_per_week_per_teu_day']:,.0f})"
+                      for b in rows[:3])
+    more = f" and {len(rows) - 3} more" if len(rows) > 3 else ""
+    return (f"No candidate acts on the largest dual{'s' if len(rows) > 1 else ''}, "
+            f"{names}{more} (USD/week per TEU/day): add one with `investments+` in a "
+            f"what-if.")
 
 
 def investment_advice(result) -> str:

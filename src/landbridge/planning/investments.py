@@ -32,7 +32,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from landbridge.planning.simcheck import RepOutcome
 
 __all__ = ["InvestmentResult", "SimCheck", "rank_investments", "simulate_investments",
-           "with_investment", "paired_gain", "sim_disagreement"]
+           "with_investment", "paired_gain", "sim_disagrees", "sim_disagreement",
+           "policy_elements", "unaddressed_binding"]
 
 WEEKS_PER_YEAR = 52.0
 
@@ -70,22 +71,21 @@ class InvestmentResult:
     simulation: SimCheck | None = None
 
     def to_dict(self) -> dict:
+        """Plain dict; ``sim_disagrees`` is :func:`sim_disagrees` (None: not checked)."""
         d = dataclasses.asdict(self)
         d["simulation"] = self.simulation.to_dict() if self.simulation else None
+        d["sim_disagrees"] = sim_disagrees(self)
         return d
 
 
-def sim_disagreement(r: InvestmentResult) -> str | None:
-    """A sentence when the simulation check of ``r`` contradicts the LP's throughput
-    gain, else None (no check, or they agree).
+def sim_disagrees(r: InvestmentResult) -> bool | None:
+    """Whether the simulation check of ``r`` contradicts the LP's throughput gain
+    (TEU/week); None when ``r`` was not checked by simulation.
 
     They disagree when the simulated 95 % interval excludes the LP figure (an opposite
     sign inside the interval is noise: LP 0 against −11.2 ± 31.5 agrees); with one
     replication (no interval) when the LP gains or loses throughput (0.05 TEU/week or
-    more) and the simulation's sign is not the same. The sentence says which
-    to believe: the simulation, for what the scenario delivers over its horizon (it
-    has the queues, the scenario's measures and the run's start and end), while the
-    LP's figure is a static bound on average capacity at steady state.
+    more) and the simulation's sign is not the same.
     """
     sim = r.simulation
     if sim is None:
@@ -97,10 +97,27 @@ def sim_disagreement(r: InvestmentResult) -> str | None:
         return 0 if abs(x) < 0.05 else (1 if x > 0 else -1)
 
     if ci is not None:
-        if abs(s - lp) <= ci:
-            return None
-    elif sign(lp) == 0 or sign(lp) == sign(s):
+        return abs(s - lp) > ci
+    return sign(lp) != 0 and sign(lp) != sign(s)
+
+
+def sim_disagreement(r: InvestmentResult) -> str | None:
+    """A sentence when the simulation check of ``r`` contradicts the LP's throughput
+    gain (:func:`sim_disagrees`), else None (no check, or they agree).
+
+    They disagree when the simulated 95 % interval excludes the LP figure (an opposite
+    sign inside the interval is noise: LP 0 against −11.2 ± 31.5 agrees); with one
+    replication (no interval) when the LP gains or loses throughput (0.05 TEU/week or
+    more) and the simulation's sign is not the same. The sentence says which
+    to believe: the simulation, for what the scenario delivers over its horizon (it
+    has the queues, the scenario's measures and the run's start and end), while the
+    LP's figure is a static bound on average capacity at steady state.
+    """
+    if not sim_disagrees(r):
         return None
+    sim = r.simulation
+    lp, s, ci = r.throughput_gain_teu_per_week, sim.delivered_gain_teu_per_week, \
+        sim.delivered_gain_ci95
     interval = f"{s:+,.1f} ± {ci:,.1f}" if ci is not None else f"{s:+,.1f}"
     return (f"The simulation check disagrees: {interval} TEU/week delivered "
             f"({sim.replications} paired replication{'s' if sim.replications != 1 else ''} "
@@ -109,6 +126,34 @@ def sim_disagreement(r: InvestmentResult) -> str | None:
             f"while the simulation includes queues, the scenario's measures and the "
             f"horizon (run start, backlog at the end); more replications or --sim-days "
             f"narrow its interval.")
+
+
+def policy_elements(inv: Investment) -> set[str]:
+    """Ids of the crossings and links the investment's policies act on."""
+    return {getattr(p, "crossing", None) or p.link for p in inv.policies}
+
+
+def unaddressed_binding(binding: list[dict], investments: list[Investment]) -> list[dict]:
+    """The binding constraints, largest dual first, that come before the first one a
+    candidate investment acts on: those whose dual (USD/week per TEU/day) is the
+    largest and no candidate could lower. Empty when the top dual has a candidate or
+    no constraint has a positive dual.
+
+    Parameters
+    ----------
+    binding : list of dict
+        :meth:`PlanResult.binding` rows (``element``, ``dual_usd_per_week_per_teu_day``),
+        largest dual first.
+    investments : list of Investment
+        The scenario's candidates.
+    """
+    acted_on = set().union(*(policy_elements(inv) for inv in investments))
+    out = []
+    for b in binding:
+        if b["element"] in acted_on or not b["dual_usd_per_week_per_teu_day"] > 0.5:
+            break
+        out.append(b)
+    return out
 
 
 def rank_investments(ctx: PlanningContext, base: Assignment,
