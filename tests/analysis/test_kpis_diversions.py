@@ -136,3 +136,23 @@ def test_od_trains_count_trains_not_the_lots_they_carry(tmp_path):
     assert k.services.set_index("service").trains.to_dict() == {"S1": 2, "S2": 1}
     assert k.corridors.trains.tolist() == [2]
     assert k.run.trains_delivered.iloc[0] == od.trains
+
+
+def test_a_diverted_train_leaves_the_trains_held_at_origin(tmp_path):
+    """The timeline of tests/simulation/test_rerouting.py: the 11 trains held at A from
+    28 h to 68 h are diverted at once (held and diverted at the same instant: day 1–2
+    maxima 1, means 0); those of 72, 76, ..., 92 h wait for the reopening at 96 h:
+    day 3 mean (24 + 20 + 16 + 12 + 8 + 4) / 24 = 3.5, maximum 6. From day 6 nothing
+    is held (a diverted train counted as held would leave 11 there), as the log says:
+    held − released − diverted rows at A."""
+    net = load_network(two_corridor_network(tmp_path / "n"))
+    k, result, _ = _kpis(net, disruptions=_CLOSURE, **_REROUTED)
+    day = k.throughput_by_day
+    assert day.held_origin_max_trains.tolist()[:4] == [0.0, 1.0, 1.0, 6.0]
+    assert day.held_origin_mean_trains.tolist()[:4] == pytest.approx([0, 0, 0, 3.5])
+    assert day.held_origin_max_trains.tolist()[6:] == [0.0, 0.0]
+    assert day.held_origin_mean_trains.tolist()[5:] == [0.0] * 3
+    ev = result.events.to_pandas()
+    n = ev[ev.node == "A"].event.value_counts()
+    assert (n["held"], n["released"], n["divert"]) == (24, 13, 11)
+    assert n["held"] - n["released"] - n["divert"] == day.held_origin_max_trains.iloc[-1]

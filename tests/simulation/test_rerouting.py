@@ -50,3 +50,34 @@ def test_without_a_policy_nothing_is_diverted(tmp_path):
     assert result.end.diverted_trains == 0
     ev = result.events.to_pandas()
     assert set(ev[ev.event == "deliver"].corridor) == {"B-C"}
+
+
+def test_no_diversion_to_a_corridor_with_a_longer_projected_wait(tmp_path):
+    """As above, with a second service T (A→D every 4 h by the south corridor, whose
+    crossing E-F passes at most 1 train a day). At 28 h, when the first S train is held
+    at A with 68 h of closure to run, T has 5 trains held at A behind one waiting at
+    E: E-F's projected wait is (5 + 1 + 1 - 1) trains / (1/24 h) - 3 h run = 141 h,
+    and grows by 4 × 24 h a day. So no S train is diverted to E-F (without the
+    comparison the 11 trains of 28–68 h were). Once B-C reopens (96 h) its queue
+    drains fast while E-F's grows: T trains held there longer than 24 h go north."""
+    net = load_network(two_corridor_network(tmp_path / "n", crossing_caps={"E-F": 1}))
+    result, compiled = run(
+        net, horizon_days=8, approach_holding_trains=1, line_storage_km_per_train=1e5,
+        rerouting={"max_wait_h": 24, "cost_usd_per_teu": 100},
+        services=[{"id": "S", "origin": "A", "destination": "D", "route": ["A", "B", "D"],
+                   "departures_per_week": 42},
+                  {"id": "T", "origin": "A", "destination": "D", "route": ["A", "E", "D"],
+                   "departures_per_week": 42}],
+        disruptions=[{"kind": "closure", "target": "B-C",
+                      "window": {"start_day": 1, "end_day": 4}}])
+    ev = result.events.to_pandas()
+    div = ev[ev.event == "divert"]
+    assert not (div.corridor == "E-F").any() and set(div.service) == {"T"}
+    assert (div.crossing == "E-F").all() and div.time_h.min() == pytest.approx(96.0)
+    dl = ev[ev.event == "deliver"]
+    assert set(dl[dl.service == "S"].corridor) == {"B-C"}
+    e = result.end
+    assert e.diverted_trains == len(div)
+    assert e.dispatched_teu == pytest.approx(
+        e.delivered_teu + e.in_transit_teu + e.waiting_at_crossings_teu + e.held_teu
+        + e.in_buffers_teu + e.unshipped_at_origin_teu)

@@ -36,8 +36,9 @@ queue length
     trains that have arrived and not yet started clearance, as a step function of time;
     reported as its maximum and, per day, its daily maximum and time average.
 held at origin
-    trains between a ``held`` and a ``released`` event at their service's origin
-    terminal (held back by a congested or closed crossing ahead), a step function.
+    trains between a ``held`` event at their service's origin terminal (held back by
+    a congested or closed crossing ahead) and its ``released`` or ``divert`` event (a
+    diverted train starts again on its new route), a step function.
 utilization
     busy server-hours / (servers × hours of the window): inspection teams
     (``clearance_start → cleared``), transshipment tracks (``transship_start →
@@ -436,7 +437,7 @@ def _diversion_table(log: _Log, compiled: CompiledScenario, rep: int
 
 def _held_at_origin(log: _Log, compiled: CompiledScenario, n_days: int
                     ) -> tuple[np.ndarray, np.ndarray]:
-    h = log.rows("event", "held", "released")
+    h = log.rows("event", "held", "released", "divert")
     if not len(h):
         return np.zeros(n_days), np.zeros(n_days)
     origin = {p.id: p.origin for p in compiled.services}

@@ -154,8 +154,11 @@ class Rerouting(_Rec):
     """Operator policy: a train held at its origin whose expected wait exceeds
     ``max_wait_h`` (the crossing it waits for is closed for longer, or it has waited
     that long) is diverted to the next of its ``alternatives`` best other corridors that
-    avoids that crossing (as operators diverted trains between Alashankou and Khorgos
-    and to the Middle Corridor in 2021–22); each diverted TEU costs
+    avoids that crossing and whose projected wait (the approach gate's projection of
+    the queue at its first crossing) is shorter than the expected remaining wait where
+    the train is held, else it waits on and is reconsidered every ``max_wait_h``
+    hours (operators diverted trains between Alashankou and Khorgos and to the Middle
+    Corridor in 2021–22); each diverted TEU costs
     ``cost_usd_per_teu`` (an operator's estimate: extra tariff and re-booking; at most
     100,000 USD, several times the price of flying a TEU's cargo, so that a slip of
     the exponent is refused instead of making the diversion cost infinite, which the

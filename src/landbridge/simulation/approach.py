@@ -175,6 +175,41 @@ class ApproachGate:
             return True
         return None
 
+    def projected_wait_h(self, run_h: float, ev: simpy.Event | None = None) -> float:
+        """Projected hours before a train asking now for a run of ``run_h`` hours
+        towards the crossing would be sent (the rerouting policy's estimate).
+
+        The trains ahead of it — queued, on their way, and held (all of them, or with
+        ``ev``, the held request of a train already waiting here: those held before
+        it) — beyond the room leave at the crossing's rate from the end of a closure in
+        force: its capacity then, or while it is saturated its rate observed over the
+        last :data:`OBSERVED_H` hours when lower and not zero (a crossing that has just
+        reopened has accepted nothing lately). The train is sent ``run_h`` hours
+        before the room frees for it. ``inf`` when the crossing cannot accept.
+        """
+        now = self.env.now
+        start = max(self._reopen(now), now)
+        ahead = self.queue + len(self._etas)
+        if ev is None:
+            ahead += self._n_held
+        else:
+            own = next((item[0] for g in self._held.values() for item in g
+                        if item[2] is ev), None)
+            ahead += sum(1 for g in self._held.values() for item in g
+                         if own is None or item[0] < own)
+        excess = ahead + 1 - self.room
+        if excess <= 0:
+            return 0.0
+        rate = self._rate(start)
+        if start <= now and (self.queue or now - self._busy_h < OBSERVED_H
+                             or self._blocked()):
+            observed = len(self._accepted) / (min(OBSERVED_H, now) or 1.0)
+            if 0.0 < observed < rate:
+                rate = observed
+        if not rate > 0.0:
+            return float("inf")
+        return max(0.0, start - now + excess / rate - run_h)
+
     def _ready(self, run_h: float, kind: int) -> bool:
         if kind == 2:
             return self.free > 0

@@ -39,7 +39,12 @@ previous crossing's queue, so places are taken in route order and cannot deadloc
 **Rerouting.** With a scenario ``rerouting`` policy, a train held at its origin whose
 expected wait exceeds ``max_wait_h`` (the crossing it waits for is closed for longer,
 or it has waited that long) is diverted to the next of its service's alternative
-corridors that avoids that crossing, at ``cost_usd_per_teu``.
+corridors that avoids that crossing and whose projected wait (its approach gate's
+:meth:`~landbridge.simulation.approach.ApproachGate.projected_wait_h`) is shorter
+than the expected remaining wait where it is held (the closure's rest or that gate's
+projection for it, the longer), at ``cost_usd_per_teu``; when none is, it waits on
+and is reconsidered every ``max_wait_h`` hours. A diversion ends the train's hold
+(its ``divert`` row).
 
 Same-time events run in the order they were scheduled (SimPy's event id), and
 processes are started in a fixed order (departure time, then service id), so a
@@ -516,19 +521,25 @@ class CorridorModel:
                 reopen = self.disruptions.closed_until(*side.target, env.now)
                 if reopen - env.now <= policy.max_wait_h:
                     yield ev | env.timeout(policy.max_wait_h)
-                if not ev.triggered:
-                    alt = self._alternative(tr, side)
+                while not ev.triggered:  # reconsidered every max_wait_h hours
+                    here_h = max(reopen - env.now, gate.projected_wait_h(run_h, ev))
+                    alt = self._alternative(tr, side, here_h)
                     if alt is not None:
                         gate.cancel(ev)
                         self._divert(tr, side, alt)
                         return False
+                    yield ev | env.timeout(policy.max_wait_h)
             yield ev
             self._rec(tr, "released", tr.node, side.id)
         tr.admission = gate
         tr.state = TrainState.running
         return True
 
-    def _alternative(self, tr: Train, avoid) -> ServiceRoute | None:
+    def _alternative(self, tr: Train, avoid, here_h: float) -> ServiceRoute | None:
+        """The first of ``tr``'s alternatives that avoids ``avoid``, whose first
+        crossing is open and whose projected wait at the origin (the approach gate of
+        the first crossing or ferry on its way) is shorter than ``here_h``, the
+        expected remaining wait where it is held; None when there is none."""
         now = self.env.now
         for alt in self.alternatives[tr.service]:
             if avoid.id in alt.route.crossings or avoid.id in alt.route.links:
@@ -536,7 +547,10 @@ class CorridorModel:
             first = alt.route.crossings[:1]
             if first and self.disruptions.is_closed("crossing", first[0], now):
                 continue
-            return alt
+            wait_h = next((gated.gate.projected_wait_h(run_h) for _, _, gated, _, run_h, _
+                           in self._steps[alt.pieces[0].key] if gated is not None), 0.0)
+            if wait_h < here_h:
+                return alt
         return None
 
     def _divert(self, tr: Train, avoided, alt: ServiceRoute) -> None:

@@ -51,7 +51,8 @@ EVENTS = (
     "held",              # held where it stands: no room at the next crossing (crossing
                          # column) or a closed line; at the origin its boxes are unshipped
     "released",          # hold lifted
-    "divert",            # a held train rerouted to another corridor (crossing = avoided)
+    "divert",            # a held train rerouted to another corridor (crossing = avoided);
+                         # ends its hold (no released row)
     "arrive",            # arrived at a border crossing point
     "yard_in",           # got a receiving-yard track (accepted by the crossing)
     "clearance_start",   # an inspection team starts border/customs control
