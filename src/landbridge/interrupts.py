@@ -19,22 +19,46 @@ written completely: it says what exists, so the caller can tell the user how to 
 
 from __future__ import annotations
 
+import os
+import signal
 from pathlib import Path
 
-__all__ = ["handle_signal", "requested", "check", "clear", "RunInterrupted"]
+__all__ = ["handle_signal", "install", "requested", "check", "clear", "RunInterrupted"]
 
 _requested = False
+_owner_pid: int | None = None
+
+
+def install() -> None:
+    """Route SIGINT and SIGTERM of this process through :func:`handle_signal`.
+
+    Child processes forked later (replication workers, the what-if page's job workers)
+    inherit the handler; in them it behaves as Python's defaults do (SIGTERM ends the
+    process, SIGINT raises :class:`KeyboardInterrupt` unrecorded), so a pool's
+    ``terminate`` still stops its workers."""
+    global _owner_pid
+    _owner_pid = os.getpid()
+    signal.signal(signal.SIGINT, handle_signal)
+    signal.signal(signal.SIGTERM, handle_signal)
 
 
 def handle_signal(signum: int | None = None, frame=None) -> None:
     """Signal handler (SIGINT, SIGTERM): record the interrupt, then raise it.
 
+    In a process forked from the one that called :func:`install`, the default
+    behaviour instead: SIGTERM ends the process, SIGINT raises unrecorded.
+
     Raises
     ------
     KeyboardInterrupt
-        Always.
+        Always (in the installing process, and for SIGINT in a child).
     """
     global _requested
+    if _owner_pid is not None and os.getpid() != _owner_pid:
+        if signum == signal.SIGTERM:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+            os.kill(os.getpid(), signal.SIGTERM)
+        raise KeyboardInterrupt
     _requested = True
     raise KeyboardInterrupt
 

@@ -165,3 +165,48 @@ S.print_kpis = print_kpis
     assert r.stderr.rstrip().splitlines()[-1] == "interrupted"
     [run_dir] = _run_dirs(tmp_path)
     assert json.loads((run_dir / "manifest.json").read_text())["replications"] == 2
+
+
+def test_a_forked_worker_still_dies_of_sigterm_and_main_restores_handlers():
+    """Workers forked after the CLI installed its handler (replication pools, the
+    what-if page's job workers) must still end on SIGTERM, or a pool's shutdown leaves
+    them running; and main() called in-process gives the caller its handlers back."""
+    import multiprocessing as mp
+    import signal as sg
+
+    from landbridge import interrupts
+
+    before = sg.getsignal(sg.SIGINT), sg.getsignal(sg.SIGTERM)
+    try:
+        interrupts.install()
+        ready = mp.get_context("fork").Event()
+
+        def _child():
+            ready.set()
+            while True:
+                sg.pause()
+
+        p = mp.get_context("fork").Process(target=_child)
+        p.start()
+        assert ready.wait(60)
+        p.terminate()  # SIGTERM
+        p.join(60)
+        assert p.exitcode == -sg.SIGTERM
+        assert not interrupts.requested()  # the child's signal is not the parent's
+    finally:
+        sg.signal(sg.SIGINT, before[0])
+        sg.signal(sg.SIGTERM, before[1])
+        interrupts.clear()
+
+    import sys
+
+    argv = sys.argv  # main() reads the command line
+    sys.argv = ["landbridge", "--version"]
+    try:
+        try:
+            __import__("landbridge.cli", fromlist=["main"]).main()
+        except SystemExit:
+            pass
+    finally:
+        sys.argv = argv
+    assert (sg.getsignal(sg.SIGINT), sg.getsignal(sg.SIGTERM)) == before

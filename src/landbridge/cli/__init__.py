@@ -65,13 +65,16 @@ def main() -> None:
 
     from landbridge import interrupts
 
-    signal.signal(signal.SIGINT, interrupts.handle_signal)
-    signal.signal(signal.SIGTERM, interrupts.handle_signal)
+    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    interrupts.install()
     try:
         app()
     except SystemExit as exc:
         if exc.code not in (0, None) or not interrupts.requested():
             raise
+    finally:  # a caller of main() in-process (tests) gets its handlers back
+        signal.signal(signal.SIGINT, before[0])
+        signal.signal(signal.SIGTERM, before[1])
     if interrupts.requested():
         from landbridge.cli._common import err
 
