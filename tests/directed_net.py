@@ -15,10 +15,12 @@ SERVICES = [{"id": "W", "origin": "A", "destination": "D", "departures_per_week"
              "teu_per_train": 2}]
 
 
-def directed_net(dirpath: Path):
+def directed_net(dirpath: Path, max_trains_per_day: float = 24.0,
+                 inspection_teams: int = 1):
     """A (KZ terminal) - B (KZ border) = B-C crossing = C (RU border) - D (RU terminal).
-    The crossing accepts 24 trains a day per direction; one 0.1 h clearance team per
-    side, no handover, so only the cap can hold a train."""
+    The crossing accepts ``max_trains_per_day`` (default 24) trains a day per direction;
+    ``inspection_teams`` (default 1) 0.1 h clearance teams per side, no handover, so
+    only the cap can hold a train."""
     nodes = [node("A", "KZ", 70, 45, kind="terminal", gauge=1520),
              node("B", "KZ", 71, 45, kind="border_station", gauge=1520),
              node("C", "RU", 72, 45, kind="border_station", gauge=1520),
@@ -26,8 +28,9 @@ def directed_net(dirpath: Path):
     links = [link("A-B", "A", "B", 1, running_time_h=0.01, gauge=1520, cap=100000),
              link("B-C", "B", "C", 1, running_time_h=0.01, gauge=1520, cap=100000),
              link("C-D", "C", "D", 1, running_time_h=0.01, gauge=1520, cap=100000)]
-    bcp = crossing("B-C", "B", "C", "B-C", receiving_yard_tracks=1000, inspection_teams=1,
-                   max_trains_per_day=24.0, clearance_h={"kind": "fixed", "value": 0.1},
+    bcp = crossing("B-C", "B", "C", "B-C", receiving_yard_tracks=1000,
+                   inspection_teams=inspection_teams, max_trains_per_day=max_trains_per_day,
+                   clearance_h={"kind": "fixed", "value": 0.1},
                    handover_h={"kind": "fixed", "value": 0.0})
     return load_network(write(dirpath, nodes, links, [bcp]))
 

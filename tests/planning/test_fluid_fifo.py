@@ -13,27 +13,12 @@ departures run ahead of its arrivals.
 
 import numpy as np
 import pytest
-from netfactory import crossing, link, node, write
+from directed_net import directed_net
 
-from landbridge.network import load_network
 from landbridge.planning.fluid import run_fluid
 from landbridge.scenario import compile_scenario, parse_scenario
 
 KEY = ("crossing", "B-C", "a_to_b")
-
-
-def _net(dirpath):
-    nodes = [node("A", "KZ", 70, 45, kind="terminal", gauge=1520),
-             node("B", "KZ", 71, 45, kind="border_station", gauge=1520),
-             node("C", "RU", 72, 45, kind="border_station", gauge=1520),
-             node("D", "RU", 73, 45, kind="terminal", gauge=1520)]
-    links = [link("A-B", "A", "B", 1, running_time_h=0.01, gauge=1520, cap=100000),
-             link("B-C", "B", "C", 1, running_time_h=0.01, gauge=1520, cap=100000),
-             link("C-D", "C", "D", 1, running_time_h=0.01, gauge=1520, cap=100000)]
-    bcp = crossing("B-C", "B", "C", "B-C", receiving_yard_tracks=1000, inspection_teams=10,
-                   max_trains_per_day=48.0, clearance_h={"kind": "fixed", "value": 0.1},
-                   handover_h={"kind": "fixed", "value": 0.0})
-    return load_network(write(dirpath, nodes, links, [bcp]))
 
 
 def _run(tmp_path, disruptions):
@@ -43,7 +28,8 @@ def _run(tmp_path, disruptions):
                          "seed": 1, "approach_holding_trains": 1000,
                          "running_time_factor": {"kind": "fixed", "value": 1.0},
                          "services": svc, "disruptions": disruptions})
-    return run_fluid(compile_scenario(sc, _net(tmp_path / "n")))
+    net = directed_net(tmp_path / "n", max_trains_per_day=48.0, inspection_teams=10)
+    return run_fluid(compile_scenario(sc, net))
 
 
 def _departures(run, n):

@@ -7,8 +7,9 @@ from landbridge.network import load_network
 from mini import run
 
 
-def _net(tmp_path):
-    """A1 -1 h- M, A2 -1 h- M; M -1 h- D takes trains of at most 43 wagons."""
+def _net(tmp_path, max_train_wagons=43):
+    """A1 -1 h- M, A2 -1 h- M; M -1 h- D takes trains of at most ``max_train_wagons``
+    wagons."""
     nodes = [node("A1", "KZ", 70, 45, kind="terminal", gauge=1520),
              node("A2", "KZ", 70, 46, kind="terminal", gauge=1520),
              node("M", "KZ", 71, 45, gauge=1520),
@@ -16,7 +17,7 @@ def _net(tmp_path):
     links = [link("A1-M", "A1", "M", 10, running_time_h=1.0, gauge=1520, cap=1000),
              link("A2-M", "A2", "M", 10, running_time_h=1.0, gauge=1520, cap=1000),
              link("M-D", "M", "D", 10, running_time_h=1.0, gauge=1520, cap=1000,
-                  max_train_wagons=43)]
+                  max_train_wagons=max_train_wagons)]
     return load_network(write(tmp_path / "n", nodes, links, []))
 
 
@@ -59,19 +60,6 @@ def test_tightest_formation_runs_the_shortest_train_from_the_origin(tmp_path):
     assert ev[ev.event == "deliver"].time_h.tolist() == [2.0]
 
 
-def _net41(tmp_path):
-    """As :func:`_net`, but M -1 h- D takes trains of at most 41 wagons."""
-    nodes = [node("A1", "KZ", 70, 45, kind="terminal", gauge=1520),
-             node("A2", "KZ", 70, 46, kind="terminal", gauge=1520),
-             node("M", "KZ", 71, 45, gauge=1520),
-             node("D", "KZ", 72, 45, kind="terminal", gauge=1520)]
-    links = [link("A1-M", "A1", "M", 10, running_time_h=1.0, gauge=1520, cap=1000),
-             link("A2-M", "A2", "M", 10, running_time_h=1.0, gauge=1520, cap=1000),
-             link("M-D", "M", "D", 10, running_time_h=1.0, gauge=1520, cap=1000,
-                  max_train_wagons=41)]
-    return load_network(write(tmp_path / "n", nodes, links, []))
-
-
 S1_71 = {"id": "S1", "origin": "A1", "destination": "D", "weekdays": ["wed"],
          "times": ["05:00"], "teu_per_train": 142}
 
@@ -89,7 +77,8 @@ def test_a_partial_train_leaves_when_the_oldest_box_has_waited_max_hold_h(tmp_pa
     max_hold_h 24 (for all points, or M's own value, which overrides the general one)
     the 30 leave as a short train at 1 + 24 = 25 h (at D at 26 h). Dwell at M: 30 boxes
     for 24 h out of 71: mean 30·24/71 h, largest 24 h; nothing left."""
-    result, _ = run(_net41(tmp_path), horizon_days=2, services=[S1_71], reformation=policy)
+    result, _ = run(_net(tmp_path, 41), horizon_days=2, services=[S1_71],
+                    reformation=policy)
     ev, got = _deliveries(result)
     assert got == [("R-M-0001", "S1", 2.0, 82.0), ("R-M-0002", "S1", 26.0, 60.0)]
     out = ev[ev.event == "reform_out"]
@@ -104,7 +93,7 @@ def test_a_partial_train_leaves_when_the_oldest_box_has_waited_max_hold_h(tmp_pa
 
 def test_without_the_policy_the_leftover_waits_for_a_full_train(tmp_path):
     """No ``reformation`` policy: the 30 boxes are still at M at the horizon (48 h)."""
-    result, _ = run(_net41(tmp_path), horizon_days=2, services=[S1_71])
+    result, _ = run(_net(tmp_path, 41), horizon_days=2, services=[S1_71])
     _, got = _deliveries(result)
     assert got == [("R-M-0001", "S1", 2.0, 82.0)]
     (m,) = result.end.reformation
@@ -117,7 +106,7 @@ def test_a_full_train_before_the_deadline_leaves_no_empty_train(tmp_path):
     empty; the timer set for 25 h then finds nothing: no empty or duplicate train.
     (The second train enters M-D one headway later, 24 h / 1000 trains = 0.024 h.)
     Dwell at M: S1's 30 boxes for 5 h out of 123."""
-    result, _ = run(_net41(tmp_path), horizon_days=2, reformation={"max_hold_h": 24.0},
+    result, _ = run(_net(tmp_path, 41), horizon_days=2, reformation={"max_hold_h": 24.0},
                     services=[S1_71, {"id": "S2", "origin": "A2", "destination": "D",
                                       "weekdays": ["wed"], "times": ["10:00"],
                                       "teu_per_train": 104}])
@@ -134,7 +123,7 @@ def test_the_timer_is_re_armed_for_the_new_oldest_box(tmp_path):
     """S2 (44 boxes) reaches M at 6 h: a full train of S1's 30 + 11 of S2 leaves at 6 h;
     33 S2 boxes wait from 6 h. The timer set for 25 h (S1's boxes, gone) sleeps on to
     6 + 24 = 30 h and sends the 33 then (at D at 31 h). Conservation: 230 TEU in, out."""
-    result, _ = run(_net41(tmp_path), horizon_days=2, reformation={"max_hold_h": 24.0},
+    result, _ = run(_net(tmp_path, 41), horizon_days=2, reformation={"max_hold_h": 24.0},
                     services=[S1_71, {"id": "S2", "origin": "A2", "destination": "D",
                                       "weekdays": ["wed"], "times": ["10:00"],
                                       "teu_per_train": 88}])
@@ -154,7 +143,7 @@ def test_an_unknown_reformation_node_is_named(tmp_path):
     from landbridge.errors import ScenarioError
 
     with pytest.raises(ScenarioError) as exc:
-        run(_net41(tmp_path), horizon_days=2, services=[S1_71],
+        run(_net(tmp_path, 41), horizon_days=2, services=[S1_71],
             reformation={"nodes": {"MX": 24.0}})
     (p,) = exc.value.problems
     assert p.item == "reformation.nodes.MX" and "MX" in p.message
