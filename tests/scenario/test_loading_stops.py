@@ -67,3 +67,17 @@ def test_cre_2021_alashankou_stop():
     assert not [t for s in west for t in s.departures_h if h0 <= t < h1]
     assert [t for s in west for t in s.departures_h if h1 <= t < h1 + 24]
     assert [t for s in east for t in s.departures_h if h0 <= t < h1]
+
+
+def test_a_stop_outside_the_run_gets_a_note_and_cancels_nothing(tmp_path):
+    two_corridor_network(tmp_path / "n")
+    data = json.loads(json.dumps(SCENARIO))
+    data["loading_stops"] = [{"id": "x", "crossing": "E-F", "direction": "a_to_b",
+                              "window": {"start_day": 20, "end_day": 25}}]
+    f = tmp_path / "s.yaml"
+    f.write_text(yaml.safe_dump(data, sort_keys=False))
+    sc, p = load_scenario(f)
+    compiled = compile_scenario(sc, file=p)
+    assert len(compiled.services[0].departures_h) == 10
+    assert ("loading_stops[0] (E-F) lies outside the simulated period (2025-01-01 + 10 days): "
+            "it has no effect") in compiled.notes

@@ -249,6 +249,19 @@ def investment_reductions(network: Network, policies, file: str = "<scenario>",
     restriction is a legitimate what-if); only investments are checked. Unknown
     elements are left to :func:`apply_policies`.
 
+    Parameters
+    ----------
+    network : Network
+        The scenario's network as compiled (overrides and policies applied).
+    policies : list of policy records
+        The investment's policies.
+    file : str
+        Named in each problem (the scenario file).
+    path : str
+        Where the policies sit in that file, e.g. ``"policies"``.
+
+    Raises nothing: every lowering is returned as a problem.
+
     Returns
     -------
     list of Problem
@@ -338,7 +351,8 @@ def _departures(svc, scenario: Scenario, origin_tz: str) -> list[float]:
 
 def _loading_stops(route: Route, stops) -> list[tuple[float, float]]:
     """The (start_h, end_h) windows of ``stops`` (crossing, station_a, direction,
-    start_h, end_h) whose crossing ``route`` passes in the stop's direction."""
+    start_h, end_h) whose crossing ``route`` passes in the stop's direction; hours
+    from the scenario's start date (``LoadingStop.window.hours``)."""
     out = []
     for cid, station_a, direction, s0, e0 in stops:
         for leg in route.legs:
@@ -426,6 +440,10 @@ def compile_scenario(scenario: Scenario, network: Network | None = None,
             problems.append(Problem(fname, f"loading_stops[{i}].window", "",
                                     "the window ends before it starts"))
             continue
+        if e0 <= 0 or s0 >= scenario.horizon_h:  # as for disruptions outside the run
+            stop_notes.append(f"loading_stops[{i}] ({ls.crossing}) lies outside the simulated "
+                              f"period ({scenario.start_date} + {scenario.horizon_days:g} "
+                              "days): it has no effect")
         stops.append((c.id, c.station_a, ls.direction, s0, e0))
 
     # services and demand
