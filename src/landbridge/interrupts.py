@@ -35,7 +35,14 @@ def install() -> None:
     Child processes forked later (replication workers, the what-if page's job workers)
     inherit the handler; in them it behaves as Python's defaults do (SIGTERM ends the
     process, SIGINT raises :class:`KeyboardInterrupt` unrecorded), so a pool's
-    ``terminate`` still stops its workers."""
+    ``terminate`` still stops its workers.
+
+    Raises
+    ------
+    ValueError
+        From :func:`signal.signal` when called outside the main thread of the
+        main interpreter.
+    """
     global _owner_pid
     _owner_pid = os.getpid()
     signal.signal(signal.SIGINT, handle_signal)

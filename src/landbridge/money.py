@@ -19,6 +19,16 @@ def usd_short(amount_usd: float) -> str:
     Three significant digits, trailing zeros dropped; negative amounts keep their sign
     ("USD -2.5 M").
 
+    Parameters
+    ----------
+    amount_usd : float
+        An amount in US dollars.
+
+    Returns
+    -------
+    str
+        The short text, always starting ``"USD "``.
+
     Raises
     ------
     ValueError

@@ -112,6 +112,18 @@ def sim_disagreement(r: InvestmentResult) -> str | None:
     to believe: the simulation, for what the scenario delivers over its horizon (it
     has the queues, the scenario's measures and the run's start and end), while the
     LP's figure is a static bound on average capacity at steady state.
+
+    Parameters
+    ----------
+    r : InvestmentResult
+        An investment's LP result, with its simulation check if one was run
+        (gains in TEU/week, the interval a 95 % half-width in TEU/week).
+
+    Returns
+    -------
+    str or None
+        The sentence (figures in TEU/week, run length in days), or None.
+        Raises nothing.
     """
     if not sim_disagrees(r):
         return None

@@ -90,7 +90,18 @@ def network_hash(network) -> str:
     the identity of the network data a run simulated, so that a run of the same
     scenario on edited network files is not taken for the same run. The hash is of the
     records' ``repr`` (their fields in order; no sets or unordered mappings in them), the
-    same in every process."""
+    same in every process.
+
+    Parameters
+    ----------
+    network : Network
+        The compiled network (``nodes``, ``links``, ``crossings``, ``ports`` mappings).
+
+    Returns
+    -------
+    str
+        64 lowercase hex digits. Raises nothing.
+    """
     text = "\n".join(repr(sorted(m.items())) for m in (
         network.nodes, network.links, network.crossings, network.ports))
     return hashlib.sha256(text.encode()).hexdigest()

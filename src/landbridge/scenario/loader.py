@@ -61,6 +61,8 @@ def scenario_file_label(path: str | Path | None) -> str | None:
     Returns
     -------
     str or None
+        ``bundled:<name>.yaml``, the path as given, or None when ``path`` is None.
+        Raises nothing: a path that cannot be resolved (OSError) is recorded as given.
     """
     if path is None:
         return None

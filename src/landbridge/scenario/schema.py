@@ -183,7 +183,20 @@ class Reformation(_Rec):
     source: str | None = None
 
     def max_hold_h_at(self, node: str) -> float | None:
-        """The holding limit at ``node`` (hours), or None (full trains only)."""
+        """The holding limit at ``node``: its entry in ``nodes`` if any, else
+        ``max_hold_h``.
+
+        Parameters
+        ----------
+        node : str
+            A re-formation point's node id.
+
+        Returns
+        -------
+        float or None
+            Hours a box may wait before a short train leaves, or None (full trains
+            only). Raises nothing.
+        """
         return self.nodes.get(node, self.max_hold_h)
 
 

@@ -186,6 +186,22 @@ class ApproachGate:
         last :data:`OBSERVED_H` hours when lower and not zero (a crossing that has just
         reopened has accepted nothing lately). The train is sent ``run_h`` hours
         before the room frees for it. ``inf`` when the crossing cannot accept.
+
+        This is the model's own queue arithmetic (trains ahead over the
+        crossing's rate); no published figure goes into it.
+
+        Parameters
+        ----------
+        run_h : float
+            Hours the train's run to the crossing takes.
+        ev : simpy.Event, optional
+            The held request of a train already waiting here: only the trains
+            held before it count as ahead.
+
+        Returns
+        -------
+        float
+            Hours from now, at least 0, or ``inf``. Raises nothing.
         """
         now = self.env.now
         start = max(self._reopen(now), now)

@@ -101,9 +101,15 @@ class Availability:
         """Whether the place is open at each whole hour ``0 .. n_hours - 1``, as
         ``next_open(t) <= t + 1e-9`` says, computed for all hours at once.
 
+        Parameters
+        ----------
+        n_hours : int
+            How many whole hours to test, from hour 0 of the run.
+
         Returns
         -------
         numpy.ndarray of bool, shape (n_hours,)
+            True where the place is open at that hour.
 
         The hours are tested by array: in a closure window, and the local hour within
         the daily window (the same arithmetic as :meth:`next_open`'s first step, so an
